@@ -1,0 +1,4 @@
+import type { Command } from "../command.ts";
+
+/** Every verb, in the order `quakeslide --help` lists them. Add one line per new command file. */
+export const commands: Command[] = [];
