@@ -1,0 +1,57 @@
+import type { Forest } from "./forest.ts";
+import { predictForest } from "./forest.ts";
+import { fitLogistic, type LogisticModel, predictLogistic } from "./glm.ts";
+import { trainForest } from "./train.ts";
+
+export type LearnerKind = "rf" | "glm";
+
+/** Random-forest hyper-parameters (ignored by the GLM). */
+export interface ForestHyper {
+  numTrees: number;
+  /** Features tried per split; undefined = floor(sqrt(features)). */
+  mtry?: number;
+  minNodeSize: number;
+  sampleFraction: number;
+  replace: boolean;
+}
+
+export const DEFAULT_FOREST: ForestHyper = { numTrees: 100, minNodeSize: 1, sampleFraction: 1, replace: true };
+
+export type FittedModel = { kind: "rf"; forest: Forest; oobAuroc?: number } | { kind: "glm"; glm: LogisticModel };
+
+export interface FitOptions {
+  threads?: number;
+  onProgress?: (fraction: number, message?: string) => void;
+}
+
+export async function fitLearner(
+  kind: LearnerKind,
+  columns: Float64Array[],
+  label: Uint8Array,
+  hyper: ForestHyper,
+  seed: number,
+  options: FitOptions = {},
+): Promise<FittedModel> {
+  if (kind === "glm") return { kind, glm: fitLogistic(columns, label) };
+  const { forest } = await trainForest(columns, label, { ...hyper, seed }, options);
+  return { kind, forest };
+}
+
+export function predictProbability(model: FittedModel, columns: ArrayLike<number>[], rowCount: number): Float64Array {
+  return model.kind === "rf" ? predictForest(model.forest, columns, rowCount) : predictLogistic(model.glm, columns, rowCount);
+}
+
+/** The rows `rows` of every column, as new arrays. */
+export function takeRows(columns: Float64Array[], rows: Int32Array): Float64Array[] {
+  return columns.map((column) => {
+    const out = new Float64Array(rows.length);
+    for (let k = 0; k < rows.length; k++) out[k] = column[rows[k]];
+    return out;
+  });
+}
+
+export function takeLabels(label: Uint8Array, rows: Int32Array): Uint8Array {
+  const out = new Uint8Array(rows.length);
+  for (let k = 0; k < rows.length; k++) out[k] = label[rows[k]];
+  return out;
+}
