@@ -10,7 +10,15 @@ export interface Crs {
   wkt?: string;
 }
 
-export type SampleArray = Float32Array | Float64Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Uint8Array | Int8Array;
+export type SampleArray =
+  | Float32Array
+  | Float64Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | Uint8Array
+  | Int8Array;
 
 /** The grid a raster lives on. Two rasters are aligned when their grids are equal (see align.ts). */
 export interface Grid {

@@ -1,0 +1,260 @@
+import { type FileHandle, open, rm } from "node:fs/promises";
+import { downsampleRows } from "./downsample.ts";
+import { assembleCog, type LevelTiles } from "./cog-assemble.ts";
+import { encodeTile, type SampleConstructor, sampleLayoutOf } from "./tile-codec.ts";
+import type { Grid, SampleArray } from "./types.ts";
+
+export interface CogWriterOptions {
+  bandNames?: (string | undefined)[];
+  /** Nodata value written as GDAL_NODATA; defaults to NaN for float samples and none for integers. */
+  nodata?: number | null;
+  tileSize?: 256 | 512;
+  /** The typed array the rows come in (and the file's sample type); default Float32Array. */
+  sampleType?: SampleConstructor;
+  /** zlib level 1 (fast) to 9 (small); default 6 as GDAL's ZLEVEL. */
+  deflateLevel?: number;
+  bandCount?: number;
+}
+
+export interface CogWriter {
+  /** Rows y0..y0+k-1 (row-major, k*width samples), in order from the top; one array per band. */
+  writeRows(y0: number, rows: SampleArray | SampleArray[]): Promise<void>;
+  /** Writes the COG once every row has arrived; removes the temporary tile file. */
+  close(): Promise<void>;
+  /** Gives up: removes the temporary tile file and any partial output. */
+  abort(): Promise<void>;
+}
+
+/** One resolution level being filled: a block of up to tileSize rows per band, cut into tiles when full. */
+interface Level extends LevelTiles {
+  blockRows: SampleArray[];
+  filledRows: number;
+  blockIndex: number;
+}
+
+/**
+ * Streams a Cloud Optimized GeoTIFF: rows arrive top to bottom, every completed row of tiles is
+ * compressed and spilled to `<path>.tiles.tmp`, and each overview is built by averaging 2x2 cells
+ * as rows arrive. Memory is a few tile rows per level, whatever the raster size. `close` writes
+ * the IFDs first, then the tiles from the smallest overview to full resolution (see cog-assemble.ts).
+ */
+export function openCogWriter(path: string, grid: Grid, options: CogWriterOptions = {}): CogWriter {
+  const tileSize = options.tileSize ?? 256;
+  const Sample = options.sampleType ?? Float32Array;
+  const bandCount = options.bandCount ?? options.bandNames?.length ?? 1;
+  const sample = sampleLayoutOf(new Sample(0));
+  const nodata = options.nodata === undefined ? (sample.format === 3 ? Number.NaN : null) : options.nodata;
+  const padValue = nodata ?? 0;
+  const deflateLevel = options.deflateLevel ?? 6;
+  const spillPath = `${path}.tiles.tmp`;
+  const levels = planLevels(grid.width, grid.height, tileSize, bandCount, Sample);
+  let spill: FileHandle | undefined;
+  let spillSize = 0;
+  let failed = false;
+
+  async function appendToSpill(data: Buffer): Promise<number> {
+    spill ??= await open(spillPath, "w+");
+    const at = spillSize;
+    spillSize += data.length;
+    await spill.write(data, 0, data.length, at);
+    return at;
+  }
+
+  async function flushBlock(levelIndex: number): Promise<void> {
+    const level = levels[levelIndex];
+    const rows = level.filledRows;
+    const tileRow = level.blockIndex;
+    const tilesAcross = Math.ceil(level.width / tileSize);
+    const jobs: Promise<Buffer>[] = [];
+    for (let band = 0; band < bandCount; band++) {
+      for (let tx = 0; tx < tilesAcross; tx++) {
+        const tile = cutTile(
+          level.blockRows[band],
+          level.width,
+          rows,
+          tx * tileSize,
+          tileSize,
+          padValue,
+          Sample,
+        );
+        jobs.push(encodeTile(tile, tileSize, deflateLevel));
+      }
+    }
+    const encoded = await Promise.all(jobs);
+    for (let band = 0; band < bandCount; band++) {
+      for (let tx = 0; tx < tilesAcross; tx++) {
+        const data = encoded[band * tilesAcross + tx];
+        const index = tileRow * tilesAcross + tx;
+        level.spillOffsets[band][index] = await appendToSpill(data);
+        level.byteCounts[band][index] = data.length;
+      }
+    }
+    level.filledRows = 0;
+    level.blockIndex++;
+    const next = levels[levelIndex + 1];
+    if (next) {
+      const reduced = level.blockRows.map((block) =>
+        downsampleRows(block, level.width, rows, next.width, nodata),
+      );
+      await feed(levelIndex + 1, reduced, Math.ceil(rows / 2));
+    }
+  }
+
+  async function feed(levelIndex: number, bands: SampleArray[], rowCount: number): Promise<void> {
+    const level = levels[levelIndex];
+    let consumed = 0;
+    while (consumed < rowCount) {
+      const take = Math.min(tileSize - level.filledRows, rowCount - consumed);
+      for (let band = 0; band < bandCount; band++) {
+        const source = bands[band].subarray(consumed * level.width, (consumed + take) * level.width);
+        level.blockRows[band].set(source, level.filledRows * level.width);
+      }
+      level.filledRows += take;
+      consumed += take;
+      const rowsDone = level.blockIndex * tileSize + level.filledRows;
+      if (level.filledRows === tileSize || rowsDone === level.height) await flushBlock(levelIndex);
+    }
+  }
+
+  async function cleanUp(removeOutput: boolean): Promise<void> {
+    await spill?.close();
+    spill = undefined;
+    await rm(spillPath, { force: true });
+    if (removeOutput) await rm(path, { force: true });
+  }
+
+  let nextRow = 0;
+  return {
+    async writeRows(y0, rows) {
+      if (failed) throw new Error(`COG writer for ${path} already failed`);
+      const bands = Array.isArray(rows) ? rows : [rows];
+      const rowCount = checkRows(path, grid, bandCount, Sample, nextRow, y0, bands);
+      try {
+        await feed(0, bands, rowCount);
+      } catch (error) {
+        failed = true;
+        await cleanUp(true);
+        throw error;
+      }
+      nextRow += rowCount;
+    },
+    async close() {
+      if (failed) throw new Error(`COG writer for ${path} already failed`);
+      if (nextRow !== grid.height) {
+        await cleanUp(true);
+        throw new Error(`COG writer for ${path} closed after ${nextRow} of ${grid.height} rows`);
+      }
+      try {
+        spill ??= await open(spillPath, "w+");
+        await assembleCog(path, spill, {
+          grid,
+          levels,
+          tileSize,
+          bandCount,
+          sample,
+          nodata,
+          bandNames: options.bandNames ?? [],
+        });
+        await cleanUp(false);
+      } catch (error) {
+        failed = true;
+        await cleanUp(true);
+        throw error;
+      }
+    },
+    async abort() {
+      failed = true;
+      await cleanUp(true);
+    },
+  };
+}
+
+/** Writes a whole in-memory raster as a COG (through the streaming writer). */
+export async function writeCog(
+  path: string,
+  raster: Grid & { bands: SampleArray[]; bandNames?: (string | undefined)[]; nodata?: number | null },
+  options: { tileSize?: 256 | 512; deflateLevel?: number } = {},
+): Promise<void> {
+  const first = raster.bands[0];
+  if (first === undefined) throw new Error(`writeCog ${path}: no bands`);
+  const writer = openCogWriter(path, raster, {
+    ...options,
+    bandNames: raster.bandNames,
+    nodata: raster.nodata,
+    bandCount: raster.bands.length,
+    sampleType: first.constructor as SampleConstructor,
+  });
+  await writer.writeRows(0, raster.bands);
+  await writer.close();
+}
+
+function planLevels(
+  width: number,
+  height: number,
+  tileSize: number,
+  bandCount: number,
+  Sample: SampleConstructor,
+): Level[] {
+  const levels: Level[] = [];
+  let w = width;
+  let h = height;
+  for (;;) {
+    const tileCount = Math.ceil(w / tileSize) * Math.ceil(h / tileSize);
+    levels.push({
+      width: w,
+      height: h,
+      blockRows: Array.from({ length: bandCount }, () => new Sample(tileSize * w)),
+      filledRows: 0,
+      blockIndex: 0,
+      spillOffsets: Array.from({ length: bandCount }, () => new Array(tileCount).fill(0)),
+      byteCounts: Array.from({ length: bandCount }, () => new Array(tileCount).fill(0)),
+    });
+    // Overviews halve the size until the image fits in one tile, as GDAL's COG driver does.
+    if (w <= tileSize && h <= tileSize) return levels;
+    w = Math.ceil(w / 2);
+    h = Math.ceil(h / 2);
+  }
+}
+
+function cutTile(
+  block: SampleArray,
+  width: number,
+  rows: number,
+  x0: number,
+  tileSize: number,
+  padValue: number,
+  Sample: SampleConstructor,
+): SampleArray {
+  const tile = new Sample(tileSize * tileSize);
+  const columns = Math.min(tileSize, width - x0);
+  if (columns < tileSize || rows < tileSize) tile.fill(padValue);
+  for (let r = 0; r < rows; r++)
+    tile.set(block.subarray(r * width + x0, r * width + x0 + columns), r * tileSize);
+  return tile;
+}
+
+function checkRows(
+  path: string,
+  grid: Grid,
+  bandCount: number,
+  Sample: SampleConstructor,
+  nextRow: number,
+  y0: number,
+  bands: SampleArray[],
+): number {
+  if (y0 !== nextRow)
+    throw new Error(`COG writer for ${path}: rows must come in order; expected row ${nextRow}, got ${y0}`);
+  if (bands.length !== bandCount)
+    throw new Error(`COG writer for ${path}: expected ${bandCount} bands, got ${bands.length}`);
+  const length = bands[0].length;
+  for (const band of bands) {
+    if (!(band instanceof Sample)) throw new TypeError(`COG writer for ${path}: rows must be ${Sample.name}`);
+    if (band.length !== length || length % grid.width !== 0) {
+      throw new Error(`COG writer for ${path}: each band needs k*${grid.width} samples, got ${band.length}`);
+    }
+  }
+  const rowCount = length / grid.width;
+  if (y0 + rowCount > grid.height)
+    throw new Error(`COG writer for ${path}: rows ${y0}..${y0 + rowCount - 1} beyond height ${grid.height}`);
+  return rowCount;
+}

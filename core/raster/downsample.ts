@@ -1,0 +1,47 @@
+import type { SampleArray } from "./types.ts";
+
+/**
+ * Halves a block of rows for the next overview: each output cell is the mean of the (up to) 2x2
+ * input cells it covers, ignoring NaN and `nodata`; a cell whose inputs are all nodata is nodata
+ * (NaN for floats). Integer outputs are rounded. `rows` may be odd (the last block of a level).
+ */
+export function downsampleRows(
+  block: SampleArray,
+  width: number,
+  rows: number,
+  outWidth: number,
+  nodata: number | null,
+): SampleArray {
+  const outRows = Math.ceil(rows / 2);
+  const Sample = block.constructor as new (length: number) => SampleArray;
+  const out = new Sample(outWidth * outRows);
+  const isFloat = block instanceof Float32Array || block instanceof Float64Array;
+  const empty = nodata ?? (isFloat ? Number.NaN : 0);
+  const skip = nodata === null ? Number.NaN : nodata;
+  for (let r = 0; r < outRows; r++) {
+    const top = 2 * r * width;
+    const bottom = 2 * r + 1 < rows ? top + width : top;
+    for (let c = 0; c < outWidth; c++) {
+      const left = 2 * c;
+      const right = left + 1 < width ? left + 1 : left;
+      const a = block[top + left];
+      const b = block[top + right];
+      const c2 = block[bottom + left];
+      const d = block[bottom + right];
+      // Duplicated edge cells (odd width/height) are counted twice, which leaves the mean unchanged.
+      const count = valid(a, skip) + valid(b, skip) + valid(c2, skip) + valid(d, skip);
+      const sum =
+        (valid(a, skip) ? a : 0) +
+        (valid(b, skip) ? b : 0) +
+        (valid(c2, skip) ? c2 : 0) +
+        (valid(d, skip) ? d : 0);
+      const mean = count === 0 ? empty : sum / count;
+      out[r * outWidth + c] = isFloat || count === 0 ? mean : Math.round(mean);
+    }
+  }
+  return out;
+}
+
+function valid(value: number, nodata: number): number {
+  return !Number.isNaN(value) && value !== nodata ? 1 : 0;
+}

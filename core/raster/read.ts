@@ -1,0 +1,335 @@
+import { existsSync, statSync } from "node:fs";
+import { fromFile, type GeoTIFF, type GeoTIFFImage } from "geotiff";
+import { InputError } from "../errors.ts";
+import type { Crs, GeoTransform, Grid, Raster, SampleArray } from "./types.ts";
+
+/** A window in pixel coordinates of the full raster: columns x0..x0+width-1, rows y0..y0+height-1. */
+export interface Window {
+  x0: number;
+  y0: number;
+  width: number;
+  height: number;
+}
+
+export type SampleType = "uint8" | "int8" | "uint16" | "int16" | "uint32" | "int32" | "float32" | "float64";
+
+export interface RasterInfo extends Grid {
+  bandCount: number;
+  bandNames: (string | undefined)[];
+  nodata: number | null;
+  sampleType: SampleType;
+  /** Block layout: tiles (tileWidth x tileHeight) or strips (width x rowsPerStrip). */
+  layout: { tiled: boolean; blockWidth: number; blockHeight: number };
+  compression: number;
+  predictor: number;
+  overviewCount: number;
+}
+
+export interface ReadOptions {
+  /** Band indices (0-based, as in `raster.bands`) or band names (from the GDAL band descriptions). */
+  bands?: (number | string)[];
+  window?: Window;
+}
+
+// TIFF tag numbers read through geotiff.js' file directory.
+const TAG = {
+  bitsPerSample: 258,
+  compression: 259,
+  predictor: 317,
+  sampleFormat: 339,
+  modelPixelScale: 33550,
+  modelTiepoint: 33922,
+  modelTransformation: 34264,
+  gdalMetadata: 42112,
+  gdalNodata: 42113,
+} as const;
+
+const USER_DEFINED_GEOKEY = 32767;
+
+interface OpenedTiff {
+  tiff: GeoTIFF;
+  image: GeoTIFFImage;
+  info: RasterInfo;
+}
+
+/** Reads the header of a GeoTIFF: grid, bands, nodata, sample type and block layout; no pixels. */
+export async function readRasterInfo(path: string): Promise<RasterInfo> {
+  const opened = await openTiff(path);
+  opened.tiff.close();
+  return opened.info;
+}
+
+/** Reads all (or some) bands of a GeoTIFF, optionally only a window; only the blocks the window touches are decoded. */
+export async function readRaster(path: string, options: ReadOptions = {}): Promise<Raster> {
+  const { tiff, image, info } = await openTiff(path);
+  try {
+    const bandIndices = resolveBands(path, info, options.bands);
+    const window = options.window ?? { x0: 0, y0: 0, width: info.width, height: info.height };
+    checkWindow(path, info, window);
+    let data: SampleArray[];
+    try {
+      const result = await image.readRasters({
+        window: [window.x0, window.y0, window.x0 + window.width, window.y0 + window.height],
+        samples: bandIndices,
+        interleave: false,
+      });
+      data = Array.from(result as unknown as ArrayLike<SampleArray>);
+    } catch (error) {
+      throw new InputError(
+        `cannot decode the pixels (${(error as Error).message}); the file may be truncated or corrupt`,
+        {
+          file: path,
+          cause: error,
+        },
+      );
+    }
+    const [ox, px, rx, oy, ry, py] = info.transform;
+    const transform: GeoTransform = [
+      ox + window.x0 * px + window.y0 * rx,
+      px,
+      rx,
+      oy + window.x0 * ry + window.y0 * py,
+      ry,
+      py,
+    ];
+    return {
+      width: window.width,
+      height: window.height,
+      transform,
+      crs: info.crs,
+      bands: data,
+      bandNames: bandIndices.map((i) => info.bandNames[i]),
+      nodata: info.nodata,
+    };
+  } finally {
+    tiff.close();
+  }
+}
+
+/** One band as Float32 with the file's nodata value (and any non-finite value) turned into NaN. */
+export function bandAsFloat32(raster: Raster, band = 0): Float32Array {
+  const source = raster.bands[band];
+  if (source === undefined)
+    throw new RangeError(`band ${band} does not exist (raster has ${raster.bands.length})`);
+  const out = source instanceof Float32Array ? Float32Array.from(source) : new Float32Array(source.length);
+  if (!(source instanceof Float32Array)) for (let i = 0; i < source.length; i++) out[i] = source[i];
+  const nodata = raster.nodata;
+  if (nodata === null || Number.isNaN(nodata)) return out;
+  // Compare in the source type so that a Float32 nodata such as -3.4e38 matches its stored value.
+  const stored = source instanceof Float32Array ? Math.fround(nodata) : nodata;
+  for (let i = 0; i < source.length; i++) if (source[i] === stored) out[i] = Number.NaN;
+  return out;
+}
+
+async function openTiff(path: string): Promise<OpenedTiff> {
+  if (!existsSync(path)) throw new InputError("file not found", { file: path });
+  if (!statSync(path).isFile()) throw new InputError("is not a file", { file: path });
+  let tiff: GeoTIFF;
+  let image: GeoTIFFImage;
+  try {
+    tiff = await fromFile(path);
+    image = await tiff.getImage(0);
+  } catch (error) {
+    throw new InputError(
+      `not a readable TIFF (${(error as Error).message}); the file may be truncated or corrupt`,
+      {
+        file: path,
+        cause: error,
+      },
+    );
+  }
+  try {
+    const info = await describe(path, tiff, image);
+    return { tiff, image, info };
+  } catch (error) {
+    tiff.close();
+    if (error instanceof InputError) throw error;
+    throw new InputError(
+      `cannot read the TIFF header (${(error as Error).message}); the file may be truncated or corrupt`,
+      {
+        file: path,
+        cause: error,
+      },
+    );
+  }
+}
+
+async function describe(path: string, tiff: GeoTIFF, image: GeoTIFFImage): Promise<RasterInfo> {
+  const directory = image.getFileDirectory();
+  const load = async (tag: number) => (directory.hasTag(tag) ? await directory.loadValue(tag) : undefined);
+  const width = image.getWidth();
+  const height = image.getHeight();
+  const bandCount = image.getSamplesPerPixel();
+  const sampleType = sampleTypeOf(path, image, bandCount);
+  const transform = await geoTransformOf(path, image, load);
+  const crs = crsOf(image);
+  const nodataText = (await load(TAG.gdalNodata)) as string | undefined;
+  const nodata = parseNodata(nodataText);
+  const metadataXml = (await load(TAG.gdalMetadata)) as string | undefined;
+  const bandNames = bandDescriptions(metadataXml, bandCount);
+  const tiled = directory.hasTag("TileWidth");
+  const overviewCount = (await tiff.getImageCount()) - 1;
+  return {
+    width,
+    height,
+    transform,
+    crs,
+    bandCount,
+    bandNames,
+    nodata,
+    sampleType,
+    layout: { tiled, blockWidth: image.getBlockWidth(), blockHeight: image.getBlockHeight(0) },
+    compression: Number((await load(TAG.compression)) ?? 1),
+    predictor: Number((await load(TAG.predictor)) ?? 1),
+    overviewCount,
+  };
+}
+
+function sampleTypeOf(path: string, image: GeoTIFFImage, bandCount: number): SampleType {
+  let first: SampleType | undefined;
+  for (let band = 0; band < bandCount; band++) {
+    const format = image.getSampleFormat(band);
+    const bits = image.getBitsPerSample(band);
+    const type = sampleTypeFrom(format, bits);
+    if (type === undefined) {
+      const kind =
+        format === 5 || format === 6
+          ? "complex"
+          : format === 1
+            ? "unsigned"
+            : format === 2
+              ? "signed"
+              : "float";
+      throw new InputError(
+        `band ${band + 1} has an unsupported sample type (${bits}-bit ${kind}); supported: 8/16/32-bit integers, 32/64-bit floats`,
+        { file: path },
+      );
+    }
+    if (first !== undefined && type !== first) {
+      throw new InputError(`bands have different sample types (${first} and ${type}); not supported`, {
+        file: path,
+      });
+    }
+    first = type;
+  }
+  return first as SampleType;
+}
+
+function sampleTypeFrom(format: number, bits: number): SampleType | undefined {
+  if (format === 1) return ({ 8: "uint8", 16: "uint16", 32: "uint32" } as const)[bits as 8 | 16 | 32];
+  if (format === 2) return ({ 8: "int8", 16: "int16", 32: "int32" } as const)[bits as 8 | 16 | 32];
+  if (format === 3) return ({ 32: "float32", 64: "float64" } as const)[bits as 32 | 64];
+  return undefined;
+}
+
+async function geoTransformOf(
+  path: string,
+  image: GeoTIFFImage,
+  load: (tag: number) => Promise<unknown>,
+): Promise<GeoTransform> {
+  const matrix = (await load(TAG.modelTransformation)) as number[] | undefined;
+  const scale = (await load(TAG.modelPixelScale)) as number[] | undefined;
+  const tiepoint = (await load(TAG.modelTiepoint)) as number[] | undefined;
+  let transform: GeoTransform;
+  if (matrix && matrix.length >= 8) {
+    transform = [matrix[3], matrix[0], matrix[1], matrix[7], matrix[4], matrix[5]];
+  } else if (scale && tiepoint && scale.length >= 2 && tiepoint.length >= 6) {
+    const [i, j, , x, y] = tiepoint;
+    transform = [x - i * scale[0], scale[0], 0, y + j * scale[1], 0, -scale[1]];
+  } else {
+    throw new InputError(
+      "has no georeferencing (no ModelTransformation, or ModelPixelScale + ModelTiepoint tags); georeference it first, e.g. with gdal_translate -a_srs/-a_ullr",
+      { file: path },
+    );
+  }
+  // GDAL (GTIFF_POINT_GEO_IGNORE=NO, its default) shifts PixelIsPoint rasters by half a cell so
+  // that the geotransform always refers to cell corners; do the same so that grids agree with GDAL.
+  if (image.getGeoKeys()?.GTRasterTypeGeoKey === 2) {
+    transform[0] -= 0.5 * (transform[1] + transform[2]);
+    transform[3] -= 0.5 * (transform[4] + transform[5]);
+  }
+  return transform;
+}
+
+function crsOf(image: GeoTIFFImage): Crs {
+  const keys = image.getGeoKeys() ?? {};
+  const projected = keys.ProjectedCSTypeGeoKey as number | undefined;
+  const geographic = keys.GeographicTypeGeoKey as number | undefined;
+  const model = keys.GTModelTypeGeoKey as number | undefined;
+  const isGeographic =
+    model === 2 || (model === undefined && projected === undefined && geographic !== undefined);
+  const code = isGeographic ? geographic : projected;
+  const crs: Crs = { geographic: isGeographic };
+  if (code !== undefined && code !== USER_DEFINED_GEOKEY) crs.epsg = code;
+  return crs;
+}
+
+function parseNodata(text: string | undefined): number | null {
+  if (text === undefined) return null;
+  const trimmed = text.replace(/\0/g, "").trim().toLowerCase();
+  if (trimmed === "") return null;
+  if (trimmed === "nan" || trimmed === "-nan") return Number.NaN;
+  if (trimmed === "inf" || trimmed === "+inf") return Number.POSITIVE_INFINITY;
+  if (trimmed === "-inf") return Number.NEGATIVE_INFINITY;
+  const value = Number(trimmed);
+  return Number.isNaN(value) ? null : value;
+}
+
+/** Band descriptions from GDAL's `<Item name="DESCRIPTION" sample="N" role="description">` entries. */
+function bandDescriptions(xml: string | undefined, bandCount: number): (string | undefined)[] {
+  const names: (string | undefined)[] = new Array(bandCount).fill(undefined);
+  if (!xml) return names;
+  for (const match of xml.matchAll(/<Item\b([^>]*)>([^<]*)<\/Item>/g)) {
+    const attributes = match[1];
+    if (!/name="DESCRIPTION"/.test(attributes) || !/role="description"/.test(attributes)) continue;
+    const sample = /sample="(\d+)"/.exec(attributes);
+    if (sample && Number(sample[1]) < bandCount) names[Number(sample[1])] = unescapeXml(match[2]);
+  }
+  return names;
+}
+
+function unescapeXml(text: string): string {
+  return text
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, "&");
+}
+
+function resolveBands(path: string, info: RasterInfo, bands: (number | string)[] | undefined): number[] {
+  if (bands === undefined) return Array.from({ length: info.bandCount }, (_, i) => i);
+  return bands.map((band) => {
+    if (typeof band === "number") {
+      if (!Number.isInteger(band) || band < 0 || band >= info.bandCount) {
+        throw new InputError(`has no band index ${band} (it has ${info.bandCount} bands, indices from 0)`, {
+          file: path,
+        });
+      }
+      return band;
+    }
+    const index = info.bandNames.indexOf(band);
+    if (index < 0) {
+      const known = info.bandNames.filter((n) => n !== undefined).join(", ") || "none";
+      throw new InputError(`has no band named "${band}" (band names: ${known})`, { file: path });
+    }
+    return index;
+  });
+}
+
+function checkWindow(path: string, info: RasterInfo, w: Window): void {
+  const ok =
+    [w.x0, w.y0, w.width, w.height].every(Number.isInteger) &&
+    w.x0 >= 0 &&
+    w.y0 >= 0 &&
+    w.width > 0 &&
+    w.height > 0 &&
+    w.x0 + w.width <= info.width &&
+    w.y0 + w.height <= info.height;
+  if (!ok) {
+    throw new InputError(
+      `window x0=${w.x0} y0=${w.y0} ${w.width}x${w.height} is outside the raster (${info.width}x${info.height})`,
+      { file: path },
+    );
+  }
+}
