@@ -1,0 +1,28 @@
+/**
+ * Where things live in the two buckets. The CDK stacks grant access to exactly these prefixes and
+ * the handlers write under them, so both import this one file (it holds no AWS or CDK code).
+ */
+
+/** Prefixes of the data bucket that hold user inputs (read-only for the pipeline). */
+export const DATA_PREFIXES = {
+  dem: "dem/",
+  soil: "soil/",
+  inventory: "inventory/",
+  records: "records/",
+  scenarios: "scenarios/",
+  campaigns: "campaigns/",
+  events: "events/",
+} as const;
+
+/** Results of one step: `runs/<step>/<input hash>/<file>`, the manifest written last. */
+export const RUNS_PREFIX = "runs/";
+
+/** Short-lived objects (job inputs, Distributed Map results): expired by a lifecycle rule. */
+export const INTERMEDIATE_PREFIX = "intermediate/";
+
+/** The object whose presence marks a run as complete (written after every output). */
+export const MANIFEST_NAME = "manifest.json";
+
+export function runPrefix(step: string, inputHash: string): string {
+  return `${RUNS_PREFIX}${step}/${inputHash}/`;
+}
