@@ -1,0 +1,148 @@
+import { InputError } from "../errors.ts";
+
+/** Model families with gstat's names and conventions (range parameter `a`, not the practical range). */
+export type ModelType = "sph" | "exp" | "gau" | "mat";
+export const MODEL_TYPES: readonly ModelType[] = ["sph", "exp", "gau", "mat"];
+
+/**
+ * A variogram model: a nugget plus one structure, as gstat's `vgm(psill, model, range, nugget, kappa)`.
+ * gamma(h) = nugget * [h > 0] + psill * (1 - rho(h / range)), so the covariance is
+ * C(h) = psill * rho(h / range) + nugget * [h == 0] and the total sill is nugget + psill.
+ */
+export interface VariogramModel {
+  type: ModelType;
+  nugget: number;
+  psill: number;
+  range: number;
+  /** Matérn smoothness (gstat's kappa); ignored by the other families. */
+  kappa: number;
+}
+
+/** Correlation rho(h/range) of the structure, in [0, 1]; gstat's definitions (gstat/src/vario_fn.c). */
+export function correlationFunction(model: VariogramModel): (h: number) => number {
+  const a = model.range;
+  switch (model.type) {
+    case "sph":
+      return (h) => {
+        if (h >= a) return 0;
+        const r = h / a;
+        return 1 - 1.5 * r + 0.5 * r * r * r;
+      };
+    case "exp":
+      return (h) => Math.exp(-h / a);
+    case "gau":
+      return (h) => {
+        const r = h / a;
+        return Math.exp(-r * r);
+      };
+    case "mat": {
+      const kappa = model.kappa;
+      const scale = 1 / (2 ** (kappa - 1) * gammaFunction(kappa));
+      return (h) => {
+        if (h === 0) return 1;
+        const r = h / a;
+        if (r > 700) return 0; // K_kappa(r) underflows; the correlation is below 1e-300
+        return scale * r ** kappa * besselK(kappa, r);
+      };
+    }
+  }
+}
+
+/** Covariance C(h) including the nugget at exactly h = 0 (gstat's point-support convention). */
+export function covarianceFunction(model: VariogramModel): (h: number) => number {
+  const rho = correlationFunction(model);
+  const { psill, nugget } = model;
+  return (h) => (h === 0 ? psill + nugget : psill * rho(h));
+}
+
+/** Semivariance gamma(h); gamma(0) = 0. */
+export function semivariance(model: VariogramModel, h: number, rho = correlationFunction(model)): number {
+  if (h === 0) return 0;
+  return model.nugget + model.psill * (1 - rho(h));
+}
+
+export function sill(model: VariogramModel): number {
+  return model.nugget + model.psill;
+}
+
+/** gstat-like text for messages and JSON: `sph(nugget=0.05,psill=0.59,range=897)`. */
+export function formatModel(model: VariogramModel): string {
+  const round = (v: number) => Number(v.toPrecision(6));
+  const kappa = model.type === "mat" ? `,kappa=${round(model.kappa)}` : "";
+  return `${model.type}(nugget=${round(model.nugget)},psill=${round(model.psill)},range=${round(model.range)}${kappa})`;
+}
+
+/** What `--variogram` asks for: choose automatically, fit one family, or use a fixed model. */
+export type VariogramSpec =
+  | { kind: "auto" }
+  | { kind: "fit"; type: ModelType; kappa?: number }
+  | { kind: "fixed"; model: VariogramModel };
+
+const SPEC_PATTERN = /^\s*([a-z]+)\s*(?:\(([^)]*)\))?\s*$/i;
+const PARAMETER_NAMES = ["nugget", "psill", "range", "kappa"] as const;
+
+/**
+ * Parses `auto`, a family (`sph`, `mat(kappa=1.5)`: fit it) or a full model
+ * (`sph(nugget=0.05,psill=0.59,range=897)`: use it as given). Family names are case-insensitive
+ * and accept gstat's spellings (Sph, Exp, Gau, Mat).
+ */
+export function parseVariogramSpec(text: string): VariogramSpec {
+  const match = SPEC_PATTERN.exec(text);
+  const usage = 'expected auto, a family (sph|exp|gau|mat) or a model such as "sph(nugget=0.05,psill=0.59,range=897)"';
+  if (!match) throw new InputError(`--variogram "${text}": ${usage}`);
+  const name = match[1].toLowerCase();
+  if (name === "auto" && match[2] === undefined) return { kind: "auto" };
+  if (!(MODEL_TYPES as readonly string[]).includes(name)) throw new InputError(`--variogram "${text}": unknown model "${match[1]}"; ${usage}`);
+  const type = name as ModelType;
+  const values: Partial<Record<(typeof PARAMETER_NAMES)[number], number>> = {};
+  for (const part of (match[2] ?? "").split(",").filter((p) => p.trim() !== "")) {
+    const [key, raw] = part.split("=").map((s) => s.trim());
+    const value = Number(raw);
+    if (!(PARAMETER_NAMES as readonly string[]).includes(key) || raw === undefined || raw === "" || !Number.isFinite(value)) {
+      throw new InputError(`--variogram "${text}": cannot read "${part.trim()}"; parameters are nugget=, psill=, range=, kappa= with numbers`);
+    }
+    values[key as (typeof PARAMETER_NAMES)[number]] = value;
+  }
+  if (type === "mat" && values.kappa !== undefined && !(values.kappa > 0)) throw new InputError(`--variogram "${text}": kappa must be > 0`);
+  const kappa = values.kappa ?? 0.5;
+  if (values.psill === undefined && values.range === undefined && values.nugget === undefined) {
+    return { kind: "fit", type, kappa: values.kappa };
+  }
+  if (values.psill === undefined || values.range === undefined) {
+    throw new InputError(`--variogram "${text}": a fixed model needs psill= and range= (nugget= defaults to 0)`);
+  }
+  const model: VariogramModel = { type, nugget: values.nugget ?? 0, psill: values.psill, range: values.range, kappa };
+  if (model.nugget < 0 || model.psill < 0 || !(model.range > 0) || model.nugget + model.psill <= 0) {
+    throw new InputError(`--variogram "${text}": need nugget >= 0, psill >= 0, range > 0 and a positive total sill`);
+  }
+  return { kind: "fixed", model };
+}
+
+/** Lanczos approximation (g = 7, n = 9), relative error ~1e-15 for the kappa values used here. */
+export function gammaFunction(x: number): number {
+  if (x < 0.5) return Math.PI / (Math.sin(Math.PI * x) * gammaFunction(1 - x));
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
+  const z = x - 1;
+  let sum = c[0];
+  for (let i = 1; i < 9; i++) sum += c[i] / (z + i);
+  const t = z + 7.5;
+  return Math.sqrt(2 * Math.PI) * t ** (z + 0.5) * Math.exp(-t) * sum;
+}
+
+/**
+ * Modified Bessel function of the second kind K_nu(x), x > 0, from its integral
+ * K_nu(x) = ∫_0^∞ exp(-x cosh t) cosh(nu t) dt by the trapezoidal rule: the integrand is analytic
+ * and decays doubly exponentially, so the trapezoidal error falls like exp(-2π s / step) for a strip
+ * of half-width s. The peak narrows like 1/sqrt(x), so the step does too beyond x = 25.
+ */
+export function besselK(nu: number, x: number): number {
+  const step = 0.05 / Math.max(1, Math.sqrt(x / 25));
+  // Beyond t_max, exp(-x cosh t) * cosh(nu t) is negligible next to the value at t = 0 or at its peak.
+  const tMax = Math.acosh(Math.max(1, (745 + nu * 40) / x)) + 1;
+  let sum = 0.5 * Math.exp(-x);
+  for (let t = step; t <= tMax; t += step) sum += Math.exp(-x * Math.cosh(t)) * Math.cosh(nu * t);
+  return sum * step;
+}
