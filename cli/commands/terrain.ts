@@ -1,0 +1,104 @@
+import { basename, join } from "node:path";
+import { InputError } from "../../core/errors.ts";
+import { TERRAIN_OUTPUT_NAMES, type TerrainSummary } from "../../core/terrain/schema.ts";
+import { runTerrain } from "../../core/terrain/step.ts";
+import { type Command, parseOptions, requireOption } from "../command.ts";
+import { writeOutputsAtomically } from "../output.ts";
+
+const help = `Usage: quakeslide terrain --dem DEM.tif --out DIR [options]
+
+Slope, aspect and plan/profile curvature of a DEM, written to DIR as Cloud Optimized GeoTIFFs on
+the DEM's grid and CRS (slope.tif, aspect.tif, curvature_plan.tif, curvature_profile.tif; Float32,
+nodata NaN) plus a PNG preview of each. DIR must be new, empty, or hold only these files.
+
+Options:
+  --dem FILE          DEM GeoTIFF, elevations in metres; projected CRS in metres or geographic
+                      (degrees: each row then uses its true metric cell size). Required.
+  --out DIR           Output folder. Required.
+  --method NAME       horn (default, as gdaldem slope/aspect) or zevenbergen-thorne
+                      (as gdaldem -alg ZevenbergenThorne and SAGA method 6).
+  --compute-edges     Also compute the outer ring of cells, extrapolating the DEM linearly
+                      outwards as gdaldem -compute_edges does (default: that ring is nodata).
+  --band N|NAME       DEM band, 1-based number or band name (default 1).
+  --threads N         Worker threads (default: every core).
+  --json              Print only the JSON summary on stdout (no progress on stderr).
+
+Units: slope in degrees (0 = flat); aspect in degrees clockwise from north, nodata where the
+cell is flat (as gdaldem marks it) or next to nodata; curvatures in 1/m, SAGA's Zevenbergen &
+Thorne convention. Cells on the edge (unless --compute-edges) or next to nodata are nodata.
+
+Example:
+  quakeslide terrain --dem data/ecuador/dem.tif --out out/terrain
+  quakeslide terrain --dem srtm.tif --out out/zt --method zevenbergen-thorne --json`;
+
+function printSummary(summary: TerrainSummary, outDir: string): void {
+  console.log(`terrain (${summary.method}) of ${summary.dem}: ${summary.width} x ${summary.height} cells, ${summary.seconds.toFixed(2)} s`);
+  for (const [name, band] of Object.entries(summary.outputs)) {
+    const range = band.min === null ? "all nodata" : `min ${band.min.toPrecision(4)}, max ${band.max?.toPrecision(4)}, mean ${band.mean?.toPrecision(4)}`;
+    console.log(`  ${name.padEnd(18)} ${range} ${band.units}; ${band.nodataCells} nodata cells`);
+  }
+  console.log(`  ${summary.flatCells} flat cells (aspect nodata). Outputs in ${outDir}`);
+}
+
+/** Progress on stderr: a rewritten line on a terminal, a line per 10 % otherwise. */
+function progressPrinter(): (fraction: number) => void {
+  let lastTenth = -1;
+  return (fraction) => {
+    const percent = Math.round(fraction * 100);
+    if (process.stderr.isTTY) {
+      process.stderr.write(`\rterrain: ${percent}%${fraction >= 1 ? "\n" : ""}`);
+    } else if (Math.floor(percent / 10) > lastTenth) {
+      lastTenth = Math.floor(percent / 10);
+      process.stderr.write(`terrain: ${percent}%\n`);
+    }
+  };
+}
+
+export const terrainCommand: Command = {
+  name: "terrain",
+  summary: "slope, aspect and curvature of a DEM (COGs + PNG previews)",
+  help,
+  async run(args) {
+    const { values } = parseOptions(args, {
+      dem: { type: "string" },
+      out: { type: "string" },
+      method: { type: "string", default: "horn" },
+      "compute-edges": { type: "boolean", default: false },
+      band: { type: "string" },
+      threads: { type: "string" },
+      json: { type: "boolean", default: false },
+    });
+    const dem = requireOption(values.dem, "dem");
+    const outDir = requireOption(values.out, "out");
+    if (values.method !== "horn" && values.method !== "zevenbergen-thorne") {
+      throw new InputError(`--method must be horn or zevenbergen-thorne, got "${values.method}"`);
+    }
+    const band = values.band === undefined ? undefined : /^\d+$/.test(values.band) ? Number(values.band) : values.band;
+    const threads = values.threads === undefined ? undefined : Number(values.threads);
+    if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
+      throw new InputError(`--threads must be a whole number >= 1, got "${values.threads}"`);
+    }
+    const onProgress = values.json ? undefined : progressPrinter();
+    const summary = await writeOutputsAtomically(outDir, TERRAIN_OUTPUT_NAMES, async (tmpDir) => {
+      const result = await runTerrain(
+        { dem, outDir: tmpDir, method: values.method as "horn", computeEdges: values["compute-edges"], band, threads },
+        { onProgress },
+      );
+      return relocate(result, outDir);
+    });
+    if (values.json) console.log(JSON.stringify(summary, null, 2));
+    else printSummary(summary, outDir);
+    return 0;
+  },
+};
+
+/** The step wrote into the temporary folder; report the paths the files have after the rename. */
+function relocate(summary: TerrainSummary, to: string): TerrainSummary {
+  const outputs = Object.fromEntries(
+    Object.entries(summary.outputs).map(([name, band]) => [
+      name,
+      { ...band, path: join(to, basename(band.path)), preview: join(to, basename(band.preview)) },
+    ]),
+  ) as TerrainSummary["outputs"];
+  return { ...summary, outputs };
+}

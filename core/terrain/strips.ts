@@ -1,0 +1,44 @@
+import { type RasterInfo, bandAsFloat32, readRaster } from "../raster/index.ts";
+
+/** Target number of cells read per strip: ~8 MB of Float32, whatever the DEM's width. */
+const CELLS_PER_READ = 2_000_000;
+
+export interface DemStrip {
+  /** Elevations (NaN = nodata) of rows `firstRow ..`: the rows to compute plus one halo row each side. */
+  elevation: Float32Array;
+  firstRow: number;
+  /** Rows to compute now: `[rowStart, rowEnd)`. */
+  rowStart: number;
+  rowEnd: number;
+  /** The rows read from the file for this strip (each DEM row appears in exactly one strip's newRows). */
+  newRows: Float32Array;
+}
+
+/**
+ * Reads a DEM band top to bottom in windows aligned to the file's blocks (so that no block is
+ * decoded twice) and yields strips whose rows can be computed: every row with its neighbours.
+ * Only the last two rows of one read are kept for the next.
+ */
+export async function* readDemStrips(path: string, info: RasterInfo, band: number): AsyncGenerator<DemStrip> {
+  const { width, height } = info;
+  const blockHeight = Math.max(1, info.layout.blockHeight);
+  const rowsPerRead = Math.max(1, Math.round(CELLS_PER_READ / width / blockHeight)) * blockHeight;
+  let carried = new Float32Array(0);
+  let carriedFirstRow = 0;
+  let nextToCompute = 0;
+  for (let readStart = 0; readStart < height; readStart += rowsPerRead) {
+    const readRows = Math.min(rowsPerRead, height - readStart);
+    const raster = await readRaster(path, { bands: [band], window: { x0: 0, y0: readStart, width, height: readRows } });
+    const newRows = bandAsFloat32(raster);
+    const elevation = new Float32Array(carried.length + newRows.length);
+    elevation.set(carried);
+    elevation.set(newRows, carried.length);
+    const bufferEnd = readStart + readRows;
+    // The last row read cannot be computed until the next read brings its southern neighbour.
+    const rowEnd = bufferEnd === height ? height : bufferEnd - 1;
+    yield { elevation, firstRow: carriedFirstRow, rowStart: nextToCompute, rowEnd, newRows };
+    nextToCompute = rowEnd;
+    carriedFirstRow = Math.max(0, nextToCompute - 1);
+    carried = elevation.slice((carriedFirstRow - (bufferEnd - elevation.length / width)) * width);
+  }
+}
