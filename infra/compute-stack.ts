@@ -48,7 +48,12 @@ export class ComputeStack extends Stack {
       ...common,
       spot: true,
       allocationStrategy: batch.AllocationStrategy.SPOT_PRICE_CAPACITY_OPTIMIZED,
-      instanceClasses: [ec2.InstanceClass.C6I, ec2.InstanceClass.C7I, ec2.InstanceClass.M6I, ec2.InstanceClass.M7I],
+      instanceClasses: [
+        ec2.InstanceClass.C6I,
+        ec2.InstanceClass.C7I,
+        ec2.InstanceClass.M6I,
+        ec2.InstanceClass.M7I,
+      ],
       useOptimalInstanceClasses: false,
       maxvCpus: props.config.cpuMaxVcpus,
     });
@@ -64,7 +69,9 @@ export class ComputeStack extends Stack {
       ...common,
       spot: false,
       allocationStrategy: batch.AllocationStrategy.BEST_FIT_PROGRESSIVE,
-      instanceTypes: ["g5.xlarge", "g5.2xlarge", "g6.xlarge", "g6.2xlarge"].map((t) => new ec2.InstanceType(t)),
+      instanceTypes: ["g5.xlarge", "g5.2xlarge", "g6.xlarge", "g6.2xlarge"].map(
+        (t) => new ec2.InstanceType(t),
+      ),
       useOptimalInstanceClasses: false,
       images: [{ imageType: batch.EcsMachineImageType.ECS_AL2_NVIDIA }],
       maxvCpus: props.config.gpuMaxVcpus,

@@ -70,7 +70,8 @@ function coerce(config: StageConfig): StageConfig {
   const result = { ...config };
   for (const key of numberKeys) {
     const value = Number(result[key]);
-    if (!Number.isFinite(value) || value < 0) throw new Error(`context quakeslide:${key} must be a number >= 0`);
+    if (!Number.isFinite(value) || value < 0)
+      throw new Error(`context quakeslide:${key} must be a number >= 0`);
     result[key] = value;
   }
   result.retainData = String(result.retainData) !== "false";

@@ -42,12 +42,15 @@ export function grantPipelineObjectAccess(
   );
   const objectPatterns = new Set<string>([
     ...Object.values(DATA_PREFIXES).map((prefix) => `${bucketNameForFindings(stage, "data")}/${prefix}`),
-    ...[RUNS_PREFIX, ...writePrefixes].map((prefix) => `${bucketNameForFindings(stage, "results")}/${prefix}`),
+    ...[RUNS_PREFIX, ...writePrefixes].map(
+      (prefix) => `${bucketNameForFindings(stage, "results")}/${prefix}`,
+    ),
   ]);
   for (const pattern of objectPatterns) {
     Validations.of(grantee).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${pattern}*]`,
-      reason: "Object keys under this prefix are data (input hashes, user file names); bucket and prefix are fixed.",
+      reason:
+        "Object keys under this prefix are data (input hashes, user file names); bucket and prefix are fixed.",
     });
   }
 }

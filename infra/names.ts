@@ -27,6 +27,7 @@ export function assertValidStage(stage: string): void {
 
 /** The bucket of another stack, by its deterministic name (no cross-stack export). */
 export function importBucket(scope: Construct, stage: string, role: BucketRole): s3.IBucket {
-  const id = role === "data" ? "DataBucketRef" : role === "results" ? "ResultsBucketRef" : "AccessLogBucketRef";
+  const id =
+    role === "data" ? "DataBucketRef" : role === "results" ? "ResultsBucketRef" : "AccessLogBucketRef";
   return s3.Bucket.fromBucketName(scope, id, bucketName(stage, role));
 }

@@ -27,7 +27,8 @@ export class PipelineStack extends Stack {
     });
     Validations.of(this.eventDeadLetterQueue).acknowledge({
       id: "AwsSolutions-SQS3",
-      reason: "This queue is itself the dead-letter queue of the EventBridge rule targets (the rule cannot see that).",
+      reason:
+        "This queue is itself the dead-letter queue of the EventBridge rule targets (the rule cannot see that).",
     });
   }
 }

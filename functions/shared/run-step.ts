@@ -1,0 +1,244 @@
+import { createHash } from "node:crypto";
+import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, join, relative } from "node:path";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { z } from "zod";
+import { InputError } from "../../core/errors.ts";
+import { type StepEvent, type StepResult, outputName, parseS3Uri, stepEventSchema } from "./event.ts";
+import { MANIFEST_NAME, runPrefix } from "./layout.ts";
+import {
+  type ObjectVersion,
+  createS3Client,
+  downloadObject,
+  headObject,
+  putJson,
+  readObjectText,
+  uploadFile,
+} from "./s3.ts";
+
+/** One core step as the handlers and containers see it: its name, its zod schema, its function. */
+export interface StepSpec<Options> {
+  /** Also the results prefix `runs/<step>/` that this step alone may write. */
+  step: string;
+  schema: z.ZodType<Options>;
+  run: (options: Options) => Promise<unknown>;
+}
+
+export interface RunStepOptions {
+  client?: S3Client;
+  /** Bucket for outputs; default env RESULTS_BUCKET. */
+  resultsBucket?: string;
+  /** Recorded in the manifest and part of the hash; default env QUAKESLIDE_CODE_VERSION. */
+  codeVersion?: string;
+}
+
+interface ResolvedInput {
+  uri: string;
+  bucket: string;
+  key: string;
+  version: ObjectVersion;
+}
+
+/**
+ * Runs one core step on S3 inputs: validate the event → find the inputs' versions → derive the
+ * run key → (reuse a complete earlier run) → download → validate with the step's schema → run →
+ * upload outputs → write the manifest last (the commit point) → return a small result.
+ */
+export async function runStep<Options>(
+  spec: StepSpec<Options>,
+  event: unknown,
+  options: RunStepOptions = {},
+): Promise<StepResult> {
+  const parsed = stepEventSchema.safeParse(event);
+  if (!parsed.success) throw new InputError(`${spec.step} event: ${z.prettifyError(parsed.error)}`);
+  const client = options.client ?? createS3Client();
+  const bucket = options.resultsBucket ?? requiredEnv("RESULTS_BUCKET");
+  const codeVersion = options.codeVersion ?? process.env.QUAKESLIDE_CODE_VERSION ?? "dev";
+
+  const inputs = await resolveInputs(client, parsed.data);
+  const hash = runHash(spec.step, codeVersion, inputs, parsed.data.params);
+  const prefix = runPrefix(spec.step, hash);
+  const uriOf = (key: string) => `s3://${bucket}/${key}`;
+
+  const existing = await headObject(client, bucket, prefix + MANIFEST_NAME);
+  if (existing) {
+    const manifest = JSON.parse(await readObjectText(client, bucket, prefix + MANIFEST_NAME)) as RunManifest;
+    return { ...manifest.result, reused: true };
+  }
+
+  const workDir = await mkdtemp(join(tmpdir(), `quakeslide-${spec.step}-`));
+  try {
+    const localPaths = localInputPaths(workDir, parsed.data, inputs);
+    const outDir = join(workDir, "out");
+    const stepOptions = spec.schema.safeParse({ ...parsed.data.params, ...localPaths, outDir });
+    if (!stepOptions.success)
+      throw new InputError(`${spec.step} options: ${z.prettifyError(stepOptions.error)}`);
+    await downloadInputs(client, inputs, localPaths);
+    await mkdir(outDir, { recursive: true });
+    const summary = await spec.run(stepOptions.data);
+
+    const outputs: Record<string, string> = {};
+    const checksums: Record<string, { uri: string; sha256: string }> = {};
+    for (const path of await listFiles(outDir)) {
+      const name = relative(outDir, path).split("\\").join("/");
+      const sha256 = await uploadFile(client, bucket, prefix + name, path);
+      outputs[outputName(name)] = uriOf(prefix + name);
+      checksums[name] = { uri: uriOf(prefix + name), sha256 };
+    }
+    const result: StepResult = {
+      step: spec.step,
+      runPrefix: uriOf(prefix),
+      manifest: uriOf(prefix + MANIFEST_NAME),
+      outputs,
+      summary,
+      reused: false,
+    };
+    const manifest: RunManifest = {
+      step: spec.step,
+      codeVersion,
+      createdAt: new Date().toISOString(),
+      inputs: Object.fromEntries(
+        Object.entries(inputs).map(([name, list]) => [
+          name,
+          list.map(({ uri, version }) => ({ uri, ...version })),
+        ]),
+      ),
+      params: parsed.data.params,
+      outputs: checksums,
+      result,
+    };
+    await putJson(client, bucket, prefix + MANIFEST_NAME, manifest);
+    return result;
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+interface RunManifest {
+  step: string;
+  codeVersion: string;
+  createdAt: string;
+  inputs: Record<string, (ObjectVersion & { uri: string })[]>;
+  params: Record<string, unknown>;
+  outputs: Record<string, { uri: string; sha256: string }>;
+  result: StepResult;
+}
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+async function resolveInputs(client: S3Client, event: StepEvent): Promise<Record<string, ResolvedInput[]>> {
+  const resolved: Record<string, ResolvedInput[]> = {};
+  for (const [name, value] of Object.entries(event.inputs)) {
+    resolved[name] = await Promise.all(
+      (Array.isArray(value) ? value : [value]).map(async (uri) => {
+        const target = await followResultReference(client, uri);
+        const { bucket, key } = parseS3Uri(target);
+        const version = await headObject(client, bucket, key);
+        if (!version) throw new InputError(`input ${name}: ${target} does not exist`, { file: target });
+        return { uri: target, bucket, key, version };
+      }),
+    );
+  }
+  return resolved;
+}
+
+/**
+ * `s3://…/result.json#slope_tif` names output `slope_tif` of the StepResult stored in that JSON
+ * object: how a state machine hands a Batch job's output (whose key it cannot compute) to the
+ * next step. A URI without `#` is returned as it is.
+ */
+async function followResultReference(client: S3Client, uri: string): Promise<string> {
+  const hashAt = uri.indexOf("#");
+  if (hashAt < 0) return uri;
+  const resultUri = uri.slice(0, hashAt);
+  const output = uri.slice(hashAt + 1);
+  const { bucket, key } = parseS3Uri(resultUri);
+  if (!(await headObject(client, bucket, key))) throw new InputError(`${resultUri} does not exist`);
+  const result = JSON.parse(await readObjectText(client, bucket, key)) as Partial<StepResult>;
+  const target = result.outputs?.[output];
+  if (!target) {
+    const known = Object.keys(result.outputs ?? {}).join(", ");
+    throw new InputError(`${resultUri} has no output "${output}" (it has: ${known || "none"})`);
+  }
+  return target;
+}
+
+/**
+ * The run key: SHA-256 over the step, the code version, every input's URI + ETag + version id and
+ * the params (keys sorted), so a retried or duplicated event lands on the same objects.
+ */
+export function runHash(
+  step: string,
+  codeVersion: string,
+  inputs: Record<string, ResolvedInput[]>,
+  params: Record<string, unknown>,
+): string {
+  const identity = {
+    step,
+    codeVersion,
+    inputs: Object.fromEntries(
+      Object.entries(inputs).map(([name, list]) => [
+        name,
+        list.map(({ uri, version }) => [uri, version.etag, version.versionId ?? null]),
+      ]),
+    ),
+    params,
+  };
+  return createHash("sha256").update(canonicalJson(identity)).digest("hex").slice(0, 32);
+}
+
+/** JSON with object keys sorted at every level, so equal values hash equally. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * `in/<option>/<index>-<file name>`: one folder per option keeps equal file names apart. An
+ * option given as a list in the event stays a list (even of one), a single URI stays a string.
+ */
+function localInputPaths(
+  workDir: string,
+  event: StepEvent,
+  inputs: Record<string, ResolvedInput[]>,
+): Record<string, string | string[]> {
+  const paths: Record<string, string | string[]> = {};
+  for (const [name, list] of Object.entries(inputs)) {
+    const local = list.map((input, index) => join(workDir, "in", name, `${index}-${basename(input.key)}`));
+    paths[name] = Array.isArray(event.inputs[name]) ? local : local[0];
+  }
+  return paths;
+}
+
+async function downloadInputs(
+  client: S3Client,
+  inputs: Record<string, ResolvedInput[]>,
+  localPaths: Record<string, string | string[]>,
+): Promise<void> {
+  const jobs = Object.entries(inputs).flatMap(([name, list]) => {
+    const paths = ([] as string[]).concat(localPaths[name]);
+    return list.map((input, index) =>
+      downloadObject(client, input.bucket, input.key, paths[index], input.version.versionId),
+    );
+  });
+  await Promise.all(jobs);
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath ?? entry.path, entry.name))
+    .sort();
+}
