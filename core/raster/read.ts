@@ -34,6 +34,10 @@ export interface ReadOptions {
 // TIFF tag numbers read through geotiff.js' file directory.
 const TAG = {
   bitsPerSample: 258,
+  stripOffsets: 273,
+  stripByteCounts: 279,
+  tileOffsets: 324,
+  tileByteCounts: 325,
   compression: 259,
   predictor: 317,
   sampleFormat: 339,
@@ -168,6 +172,7 @@ async function describe(path: string, tiff: GeoTIFF, image: GeoTIFFImage): Promi
   const metadataXml = (await load(TAG.gdalMetadata)) as string | undefined;
   const bandNames = bandDescriptions(metadataXml, bandCount);
   const tiled = directory.hasTag("TileWidth");
+  await checkBlocksInsideFile(path, load, tiled);
   const overviewCount = (await tiff.getImageCount()) - 1;
   return {
     width,
@@ -183,6 +188,36 @@ async function describe(path: string, tiff: GeoTIFF, image: GeoTIFFImage): Promi
     predictor: Number((await load(TAG.predictor)) ?? 1),
     overviewCount,
   };
+}
+
+/**
+ * A truncated TIFF often keeps its header intact, and geotiff.js would then decode the missing
+ * blocks as zeros (uncompressed) or fail with a decoder message; checking every block's extent
+ * against the file size turns both into one clear error.
+ */
+async function checkBlocksInsideFile(
+  path: string,
+  load: (tag: number) => Promise<unknown>,
+  tiled: boolean,
+): Promise<void> {
+  const offsets = (await load(tiled ? TAG.tileOffsets : TAG.stripOffsets)) as
+    | ArrayLike<number | bigint>
+    | undefined;
+  const counts = (await load(tiled ? TAG.tileByteCounts : TAG.stripByteCounts)) as
+    | ArrayLike<number | bigint>
+    | undefined;
+  if (!offsets || !counts)
+    throw new InputError("has no image data (no strip or tile offsets)", { file: path });
+  const fileSize = statSync(path).size;
+  for (let i = 0; i < offsets.length; i++) {
+    const end = Number(offsets[i]) + Number(counts[i] ?? 0);
+    if (end > fileSize) {
+      throw new InputError(
+        `is truncated: ${tiled ? "tile" : "strip"} ${i} ends at byte ${end} but the file has only ${fileSize} bytes`,
+        { file: path },
+      );
+    }
+  }
 }
 
 function sampleTypeOf(path: string, image: GeoTIFFImage, bandCount: number): SampleType {
