@@ -1,0 +1,292 @@
+import { randomUUID } from "node:crypto";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { AppModel, FunctionModel, JobDefinitionModel, StateMachineModel } from "./app-model.ts";
+import {
+  DISTRIBUTED_MAP_RESOURCE,
+  prepareDefinition,
+  StateMachine,
+  type StateMachineDefinition,
+} from "./asl.ts";
+import type { BatchJob, LocalBatchRunner } from "./batch-runner.ts";
+import { runDistributedMap } from "./distributed-map.ts";
+import type { ExecutionRecord, ExecutionStore, FailureReason, HistoryEvent } from "./executions.ts";
+import { invokeLocalFunction } from "./lambda-invoker.ts";
+
+type Json = Record<string, unknown>;
+type TaskHandler = (input: unknown) => Promise<unknown>;
+
+export interface ExecutorOptions {
+  model: AppModel;
+  projectRoot: string;
+  batch: LocalBatchRunner;
+  s3: S3Client;
+  store: ExecutionStore;
+  region: string;
+}
+
+/** A Batch job that ended FAILED, as the Task reports it to Retry/Catch: States.TaskFailed. */
+class BatchJobFailedError extends Error {
+  constructor(readonly job: BatchJob) {
+    super(JSON.stringify(describeJob(job)));
+    this.name = "States.TaskFailed";
+  }
+}
+
+/**
+ * Runs state machine executions from the app's synthesized definitions: Lambda Tasks call the
+ * handlers in this process, Batch Tasks go to the local runner, Distributed Maps to
+ * distributed-map.ts; every event is recorded in the execution's history.
+ */
+export class Executor {
+  private readonly running = new Map<string, { done: Promise<ExecutionRecord>; abort: () => void }>();
+
+  constructor(private readonly options: ExecutorOptions) {}
+
+  /** Starts an execution and returns at once; `wait` resolves when it ends. */
+  start(machine: StateMachineModel, input: unknown, name: string = randomUUID()): ExecutionRecord {
+    const executionArn = `${machine.arn.replace(":stateMachine:", ":execution:")}:${name}`;
+    const record: ExecutionRecord = {
+      executionArn,
+      executionId: name,
+      name,
+      stateMachineArn: machine.arn,
+      flow: machine.name,
+      status: "RUNNING",
+      input,
+      startDate: new Date().toISOString(),
+      completedStates: [],
+      totalStates: Object.keys(machine.definition.States as Json).length,
+      history: [],
+    };
+    if (this.options.store.get(name)) throw new Error(`ExecutionAlreadyExists: ${name}`);
+    this.options.store.create(record);
+    const failedJobs = new Map<string, BatchJob>();
+    const onEvent = (event: Omit<HistoryEvent, "id" | "timestamp">) =>
+      this.options.store.update(name, (r) => {
+        r.history.push({ id: r.history.length + 1, timestamp: new Date().toISOString(), ...event });
+        if (event.type === "StateExited" && event.detail?.index === undefined && event.state) {
+          if (!r.completedStates.includes(event.state)) r.completedStates.push(event.state);
+        }
+      });
+    const { result, abort } = this.runDefinition(machine.definition, input, onEvent, failedJobs);
+    const done = result.then(
+      (output) => this.finish(name, { status: "SUCCEEDED", output }),
+      () => this.finish(name, { status: "FAILED", failure: this.failureReason(name, failedJobs) }),
+    );
+    this.running.set(name, { done, abort });
+    return record;
+  }
+
+  async wait(executionId: string): Promise<ExecutionRecord> {
+    const running = this.running.get(executionId);
+    if (running) return running.done;
+    const record = this.options.store.get(executionId);
+    if (!record) throw new Error(`ExecutionDoesNotExist: ${executionId}`);
+    return record;
+  }
+
+  /** Aborts every running execution (the runtime is stopping). */
+  async stopAll(): Promise<void> {
+    for (const { abort } of this.running.values()) abort();
+    await Promise.allSettled([...this.running.values()].map((r) => r.done));
+  }
+
+  /** Invokes a function of the app by name or ARN, as Lambda's Invoke does. */
+  invoke(functionName: string, payload: unknown): Promise<unknown> {
+    return invokeLocalFunction(this.options.projectRoot, this.findFunction(functionName), payload);
+  }
+
+  /** Error and cause as the interpreter reported them, the state that failed, and the job's story. */
+  private failureReason(executionId: string, failedJobs: Map<string, BatchJob>): FailureReason {
+    const history = this.options.store.get(executionId)?.history ?? [];
+    const latest = (type: string) => history.filter((e) => e.type === type).at(-1);
+    const failed = latest("ExecutionFailed")?.detail ?? {};
+    const state = latest("StateFailed")?.state;
+    const failure: FailureReason = {
+      state,
+      error: String(failed.Error ?? "States.Runtime"),
+      cause: causeText(failed.Cause),
+    };
+    const job = state ? failedJobs.get(state) : undefined;
+    if (job) {
+      const last = job.attempts.at(-1);
+      failure.job = {
+        jobId: job.jobId,
+        exitCode: last?.exitCode ?? null,
+        statusReason: job.statusReason,
+        logTail: job.logTail,
+      };
+    }
+    return failure;
+  }
+
+  private finish(executionId: string, change: Partial<ExecutionRecord>): ExecutionRecord {
+    let finished: ExecutionRecord | undefined;
+    this.options.store.update(executionId, (r) => {
+      Object.assign(r, change, { stopDate: new Date().toISOString() });
+      finished = r;
+    });
+    this.running.delete(executionId);
+    return finished!;
+  }
+
+  private runDefinition(
+    definition: Json,
+    input: unknown,
+    onEvent: (event: Omit<HistoryEvent, "id" | "timestamp">) => void,
+    failedJobs: Map<string, BatchJob>,
+  ) {
+    const handlers: Record<string, TaskHandler> = {};
+    this.collectHandlers(definition, handlers, onEvent, failedJobs);
+    const machine = new StateMachine(prepareDefinition(definition) as unknown as StateMachineDefinition, {
+      validationOptions: { checkArn: false, checkPaths: false },
+    });
+    const execution = machine.run(input as never, {
+      overrides: { taskResourceLocalHandlers: handlers as never },
+    });
+    const recording = (async () => {
+      for await (const event of execution.eventLogs) {
+        const { type, timestamp: _, ...detail } = event as unknown as Json & { type: string };
+        const state = (detail.state as { name?: string } | undefined)?.name;
+        onEvent({ type, state, detail });
+      }
+    })();
+    // The library wraps the failing state's error in an ExecutionError; callers want the original.
+    const result = execution.result
+      .catch((error: Error) => {
+        throw error.name === "ExecutionError" && error.cause instanceof Error ? error.cause : error;
+      })
+      .finally(() => recording);
+    return { result, abort: execution.abort };
+  }
+
+  /** One handler per Task state (the library keys them by state name), nested states included. */
+  private collectHandlers(
+    definition: Json,
+    handlers: Record<string, TaskHandler>,
+    onEvent: (event: Omit<HistoryEvent, "id" | "timestamp">) => void,
+    failedJobs: Map<string, BatchJob>,
+  ): void {
+    for (const [name, state] of Object.entries(definition.States as Record<string, Json>)) {
+      if (state.Type === "Task") handlers[name] = this.taskHandler(name, String(state.Resource), failedJobs);
+      if (state.Type === "Parallel") {
+        for (const branch of state.Branches as Json[])
+          this.collectHandlers(branch, handlers, onEvent, failedJobs);
+      }
+      if (state.Type !== "Map") continue;
+      const processor = (state.ItemProcessor ?? state.Iterator) as Json;
+      if ((processor.ProcessorConfig as Json | undefined)?.Mode === "DISTRIBUTED") {
+        handlers[name] = (parameters) =>
+          runDistributedMap(state, parameters as never, {
+            s3: this.options.s3,
+            defaultConcurrency: 40,
+            runChild: (child, item, index) => {
+              const recordChild = (event: Omit<HistoryEvent, "id" | "timestamp">) =>
+                onEvent({ ...event, detail: { ...event.detail, mapRun: name, index } });
+              return this.runDefinition(child, item, recordChild, failedJobs).result;
+            },
+          });
+      } else {
+        this.collectHandlers(processor, handlers, onEvent, failedJobs);
+      }
+    }
+  }
+
+  private taskHandler(stateName: string, resource: string, failedJobs: Map<string, BatchJob>): TaskHandler {
+    if (resource.startsWith("arn:aws:states:::lambda:invoke")) {
+      return async (input) => {
+        const { FunctionName, Payload } = input as { FunctionName: string; Payload?: unknown };
+        const output = await this.invoke(FunctionName, Payload ?? null);
+        return { StatusCode: 200, ExecutedVersion: "$LATEST", Payload: output };
+      };
+    }
+    if (resource.includes(":lambda:") && resource.includes(":function:")) {
+      return (input) => this.invoke(resource, input);
+    }
+    if (resource.startsWith("arn:aws:states:::batch:submitJob")) {
+      const wait = resource.endsWith(".sync");
+      return async (input) => {
+        const job = this.options.batch.run(
+          batchRequest(input as Json, this.findJobDefinition(input as Json)),
+        );
+        if (!wait) {
+          job.catch(() => undefined); // fire and forget, as submitJob without .sync
+          return { JobName: (input as Json).JobName };
+        }
+        const finished = await job;
+        if (finished.status === "SUCCEEDED") return describeJob(finished);
+        failedJobs.set(stateName, finished);
+        throw new BatchJobFailedError(finished);
+      };
+    }
+    if (resource === DISTRIBUTED_MAP_RESOURCE) return async () => undefined; // replaced in collectHandlers
+    return async () => {
+      throw Object.assign(
+        new Error(`the embedded runtime cannot run Task resource ${resource} (state ${stateName})`),
+        {
+          name: "States.Runtime",
+        },
+      );
+    };
+  }
+
+  private findFunction(nameOrArn: string): FunctionModel {
+    const fn = this.options.model.functions.find(
+      (f) => nameOrArn === f.name || nameOrArn === f.arn || nameOrArn.startsWith(`${f.arn}:`),
+    );
+    if (!fn)
+      throw Object.assign(new Error(`Function not found: ${nameOrArn}`), {
+        name: "ResourceNotFoundException",
+      });
+    return fn;
+  }
+
+  private findJobDefinition(input: Json): JobDefinitionModel {
+    const wanted = String(input.JobDefinition);
+    const definition = this.options.model.jobDefinitions.find(
+      (d) => wanted === d.arn || wanted === d.name || wanted.split(":")[0] === d.name,
+    );
+    if (!definition)
+      throw Object.assign(new Error(`job definition not found: ${wanted}`), {
+        name: "Batch.ClientException",
+      });
+    return definition;
+  }
+}
+
+function batchRequest(input: Json, definition: JobDefinitionModel) {
+  const overrides = (input.ContainerOverrides ?? {}) as { Environment?: { Name: string; Value: string }[] };
+  return {
+    definition,
+    jobName: String(input.JobName ?? definition.name),
+    environment: Object.fromEntries((overrides.Environment ?? []).map((e) => [e.Name, String(e.Value)])),
+    attempts: (input.RetryStrategy as { Attempts?: number } | undefined)?.Attempts,
+    timeoutSeconds: (input.Timeout as { AttemptDurationSeconds?: number } | undefined)
+      ?.AttemptDurationSeconds,
+  };
+}
+
+/** The job in the shape of Batch's DescribeJobs (what submitJob.sync returns), plus LogTail. */
+function describeJob(job: BatchJob): Json {
+  const last = job.attempts.at(-1);
+  return {
+    JobId: job.jobId,
+    JobName: job.jobName,
+    JobDefinition: job.jobDefinition,
+    Status: job.status,
+    StatusReason: job.statusReason,
+    Attempts: job.attempts.map((a) => ({
+      Container: { ExitCode: a.exitCode },
+      StartedAt: a.startedAt,
+      StoppedAt: a.stoppedAt,
+      StatusReason: a.statusReason,
+    })),
+    Container: { ExitCode: last?.exitCode ?? null },
+    LogTail: job.logTail,
+  };
+}
+
+function causeText(cause: unknown): string {
+  if (cause instanceof Error) return cause.message;
+  return typeof cause === "string" ? cause : JSON.stringify(cause ?? "");
+}
