@@ -20,6 +20,7 @@ export interface CogPlan {
   sample: SampleLayout;
   nodata: number | null;
   bandNames: (string | undefined)[];
+  bigTiff: boolean | "auto";
 }
 
 const CLASSIC_TIFF_LIMIT = 2 ** 32 - 1;
@@ -33,7 +34,7 @@ const COPY_BATCH_BYTES = 8 * 1024 * 1024;
  */
 export async function assembleCog(path: string, spill: FileHandle, plan: CogPlan): Promise<void> {
   const classic = layout(plan, false);
-  const bigTiff = classic.end > CLASSIC_TIFF_LIMIT;
+  const bigTiff = plan.bigTiff === "auto" ? classic.end > CLASSIC_TIFF_LIMIT : plan.bigTiff;
   const { ifdOffsets, tileOffsets, dataStart, end } = bigTiff ? layout(plan, true) : classic;
   const output = await open(path, "w");
   try {

@@ -14,6 +14,8 @@ export interface CogWriterOptions {
   /** zlib level 1 (fast) to 9 (small); default 6 as GDAL's ZLEVEL. */
   deflateLevel?: number;
   bandCount?: number;
+  /** BigTIFF (64-bit offsets): "auto" (default) uses it only when the file would pass 4 GiB. */
+  bigTiff?: boolean | "auto";
 }
 
 export interface CogWriter {
@@ -154,6 +156,7 @@ export function openCogWriter(path: string, grid: Grid, options: CogWriterOption
           sample,
           nodata,
           bandNames: options.bandNames ?? [],
+          bigTiff: options.bigTiff ?? "auto",
         });
         await cleanUp(false);
       } catch (error) {
@@ -173,7 +176,7 @@ export function openCogWriter(path: string, grid: Grid, options: CogWriterOption
 export async function writeCog(
   path: string,
   raster: Grid & { bands: SampleArray[]; bandNames?: (string | undefined)[]; nodata?: number | null },
-  options: { tileSize?: 256 | 512; deflateLevel?: number } = {},
+  options: Pick<CogWriterOptions, "tileSize" | "deflateLevel" | "bigTiff"> = {},
 ): Promise<void> {
   const first = raster.bands[0];
   if (first === undefined) throw new Error(`writeCog ${path}: no bands`);
