@@ -93,7 +93,9 @@ test("multi-band, geographic CRS and a rotated transform survive the round trip"
   assert.deepEqual(back.transform, geographic.transform);
   assert.deepEqual(back.crs, { epsg: 4326, geographic: true });
   assert.deepEqual(back.bandNames, ["slope", "cplan & <x>", undefined]);
-  bands.forEach((band, b) => assert.deepEqual(back.bands[b], band));
+  bands.forEach((band, b) => {
+    assert.deepEqual(back.bands[b], band);
+  });
 });
 
 test("streaming rows in uneven chunks writes the same file as writing the whole raster", async () => {
