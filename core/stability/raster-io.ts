@@ -1,0 +1,89 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { InputError } from "../errors.ts";
+import {
+  assertSameGrid,
+  bandAsFloat32,
+  type Grid,
+  type PreviewOptions,
+  readRaster,
+  writeCog,
+  writePreviewPng,
+} from "../raster/index.ts";
+
+export interface Band {
+  grid: Grid;
+  values: Float32Array;
+  file: string;
+}
+
+/** First band of a raster as Float32 (nodata → NaN), checked against `reference` when given. */
+export async function readBand(path: string, reference?: Band): Promise<Band> {
+  const raster = await readRaster(path, { bands: [0] });
+  const grid: Grid = {
+    width: raster.width,
+    height: raster.height,
+    transform: raster.transform,
+    crs: raster.crs,
+  };
+  if (reference) assertSameGrid(grid, reference.grid, path, reference.file);
+  return { grid, values: bandAsFloat32(raster), file: path };
+}
+
+/** Writes one Float32 band as `<name>.tif` (COG, NaN nodata) and `<name>.png` (preview with legend). */
+export async function writeBandOutputs(
+  outDir: string,
+  name: string,
+  grid: Grid,
+  values: Float32Array,
+  preview: PreviewOptions,
+): Promise<void> {
+  const plainGrid: Grid = {
+    width: grid.width,
+    height: grid.height,
+    transform: grid.transform,
+    crs: grid.crs,
+  };
+  await writeCog(join(outDir, `${name}.tif`), {
+    ...plainGrid,
+    bands: [values],
+    bandNames: [name],
+    nodata: Number.NaN,
+  });
+  await writePreviewPng(join(outDir, `${name}.png`), values, plainGrid, preview);
+}
+
+export function writeSummary(outDir: string, summary: unknown): void {
+  writeFileSync(join(outDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
+}
+
+/** InputError for a cell value, naming the file and the cell's column and row. */
+export function cellError(file: string, index: number, width: number, problem: string): InputError {
+  return new InputError(`cell (col ${index % width}, row ${Math.floor(index / width)}): ${problem}`, {
+    file,
+  });
+}
+
+const EARTH_RADIUS_M = 6371008.8;
+
+/**
+ * Area (m²) of one cell in each row: |pixel width × pixel height| on a projected grid (metres),
+ * the spherical-Earth cell area on a geographic grid (degrees). Rotation terms are ignored.
+ */
+export function cellAreasByRow(grid: Grid): Float64Array {
+  const [, pixelWidth, , originY, , pixelHeight] = grid.transform;
+  const areas = new Float64Array(grid.height);
+  for (let row = 0; row < grid.height; row++) {
+    if (!grid.crs.geographic) {
+      areas[row] = Math.abs(pixelWidth * pixelHeight);
+      continue;
+    }
+    const top = ((originY + row * pixelHeight) * Math.PI) / 180;
+    const bottom = ((originY + (row + 1) * pixelHeight) * Math.PI) / 180;
+    areas[row] =
+      EARTH_RADIUS_M ** 2 *
+      Math.abs((pixelWidth * Math.PI) / 180) *
+      Math.abs(Math.sin(top) - Math.sin(bottom));
+  }
+  return areas;
+}

@@ -1,0 +1,94 @@
+import { z } from "zod";
+import { REGRESSION_MODELS } from "./regressions.ts";
+
+/** A soil parameter: one value for every cell, or the path of a raster on the slope grid. */
+const constantOrRaster = z.union([z.number(), z.string().min(1)]);
+
+/** Options of the stability step (the CLI verb, the Lambda handler and the state machine share them). */
+export const stabilityOptionsSchema = z.object({
+  /** Slope raster in degrees (e.g. terrain's slope.tif). */
+  slope: z.string().min(1),
+  /** Effective cohesion c' (kPa). */
+  cohesion: constantOrRaster,
+  /** Effective friction angle phi' (degrees). */
+  frictionAngle: constantOrRaster,
+  /** Soil unit weight gamma (kN/m3). */
+  unitWeight: constantOrRaster,
+  /** Slope-normal thickness of the sliding slab t (m). */
+  thickness: constantOrRaster,
+  /** Saturated fraction of the slab m (0..1). */
+  saturation: constantOrRaster,
+  /** Unit weight of water (kN/m3). */
+  waterUnitWeight: constantOrRaster.default(9.81),
+  /** Folder the outputs are written to (the CLI passes a temporary folder, renamed at the end). */
+  outDir: z.string().min(1),
+});
+
+export type StabilityOptions = z.input<typeof stabilityOptionsSchema>;
+
+export const STABILITY_OUTPUTS = [
+  "fs.tif",
+  "fs.png",
+  "ac.tif",
+  "ac.png",
+  "unstable.tif",
+  "unstable.png",
+  "summary.json",
+] as const;
+
+export const POLARITIES = ["normal", "inverse", "mean", "max"] as const;
+export type Polarity = (typeof POLARITIES)[number];
+
+/** Options of the newmark-map step: either one record (exact rigid block) or a regression model. */
+export const newmarkMapOptionsSchema = z
+  .object({
+    /** Critical acceleration raster (g), e.g. the stability step's ac.tif. */
+    ac: z.string().min(1),
+    outDir: z.string().min(1),
+    /** Record mode: acceleration record file (see readAccelerationRecord for the formats). */
+    record: z.string().min(1).optional(),
+    /** Record time step (s) when the file does not state it. */
+    dt: z.number().positive().optional(),
+    /** Record units: g, m/s2 or cm/s2 (default: as the file states, else g). */
+    units: z.string().min(1).optional(),
+    /** Factor applied to the record (after conversion to g). */
+    scale: z.number().default(1),
+    /** Which polarity gives D_N: as recorded, inverted, their mean or their maximum. */
+    polarity: z.enum(POLARITIES).default("mean"),
+    /** Regression mode: PGA raster (g). */
+    pga: z.string().min(1).optional(),
+    /** PGV raster (cm/s), for saygili-rathje2008. */
+    pgv: z.string().min(1).optional(),
+    /** Arias intensity raster (m/s), for jibson2007-arias. */
+    arias: z.string().min(1).optional(),
+    model: z.enum(REGRESSION_MODELS as [string, ...string[]]).optional(),
+    /** Moment magnitude, for jibson2007-m and bray-travasarou2007. */
+    magnitude: z.number().min(3).max(10).optional(),
+    /** Displacement threshold (cm) for the area reported in the summary. */
+    thresholdCm: z.number().positive().default(5),
+  })
+  .superRefine((options, context) => {
+    const issue = (message: string) => context.addIssue({ code: "custom", message });
+    if ((options.record === undefined) === (options.pga === undefined)) {
+      issue("give either a record (exact rigid block) or a PGA raster with a model, not both or neither");
+      return;
+    }
+    if (options.pga === undefined) return;
+    if (options.model === undefined)
+      issue(`a model is required with a PGA raster (${REGRESSION_MODELS.join(", ")})`);
+    if (options.model === "saygili-rathje2008" && options.pgv === undefined)
+      issue("saygili-rathje2008 needs a PGV raster");
+    if (options.model === "jibson2007-arias" && options.arias === undefined)
+      issue("jibson2007-arias needs an Arias raster");
+    if (
+      (options.model === "jibson2007-m" || options.model === "bray-travasarou2007") &&
+      options.magnitude === undefined
+    ) {
+      issue(`${options.model} needs the magnitude`);
+    }
+  });
+
+export type NewmarkMapOptions = z.input<typeof newmarkMapOptionsSchema>;
+export type ParsedNewmarkMapOptions = z.output<typeof newmarkMapOptionsSchema>;
+
+export const NEWMARK_MAP_OUTPUTS = ["dn_cm.tif", "dn_cm.png", "pf.tif", "pf.png", "summary.json"] as const;
