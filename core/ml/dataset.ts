@@ -11,6 +11,8 @@ export interface Dataset {
   label: Uint8Array;
   x: Float64Array;
   y: Float64Array;
+  /** 1-based line of each row in the file, for error messages. */
+  lineNumbers: number[];
   /** sha256 of the inventory file, recorded in model artifacts. */
   checksum: string;
 }
@@ -40,7 +42,7 @@ export function readInventory(file: string, names: InventoryColumns, options: { 
     }
   }
   const checksum = createHash("sha256").update(table.text).digest("hex");
-  return { file, featureNames: [...names.features], columns, label, x, y, checksum };
+  return { file, featureNames: [...names.features], columns, label, x, y, lineNumbers: table.lineNumbers, checksum };
 }
 
 function columnIndex(table: CsvTable, file: string, name: string, role: string): number {
@@ -80,6 +82,6 @@ function parseLabel(table: CsvTable, file: string, name: string): Uint8Array {
   return label;
 }
 
-function listLines(lines: number[]): string {
+export function listLines(lines: number[]): string {
   return lines.length > 10 ? `${lines.slice(0, 10).join(", ")}, ...` : lines.join(", ");
 }

@@ -1,4 +1,5 @@
 import { binFeatures } from "./binning.ts";
+import { packForest, predictPacked } from "./packed.ts";
 import { deriveSeed, Random } from "./random.ts";
 import { type GrowInput, growTree, type Tree } from "./tree.ts";
 
@@ -110,26 +111,17 @@ function leafOfRow(tree: Tree, columns: ArrayLike<number>[], row: number): numbe
 /** Mean class-1 probability of the forest's trees for each row (as scikit-learn predict_proba). */
 export function predictForest(forest: Forest, columns: ArrayLike<number>[], rowCount: number): Float64Array {
   const out = new Float64Array(rowCount);
-  const block = 4096;
-  // Tree-major within blocks of rows: one tree's nodes stay in cache while many rows pass through.
-  for (let b0 = 0; b0 < rowCount; b0 += block) {
-    const b1 = Math.min(rowCount, b0 + block);
-    for (const tree of forest.trees) {
-      const { feature, threshold, left, right, probability } = tree;
-      for (let i = b0; i < b1; i++) {
-        let node = 0;
-        let f = feature[0];
-        while (f >= 0) {
-          node = columns[f][i] <= threshold[node] ? left[node] : right[node];
-          f = feature[node];
-        }
-        out[i] += probability[node];
-      }
-    }
-    const scale = 1 / forest.trees.length;
-    for (let i = b0; i < b1; i++) out[i] *= scale;
-  }
+  predictPacked(packForest(forest), toRowMajor(columns, rowCount), rowCount, out);
   return out;
+}
+
+export function toRowMajor(columns: ArrayLike<number>[], rowCount: number, buffer?: SharedArrayBuffer): Float64Array {
+  const p = columns.length;
+  const rows = buffer ? new Float64Array(buffer, 0, rowCount * p) : new Float64Array(rowCount * p);
+  columns.forEach((column, f) => {
+    for (let i = 0; i < rowCount; i++) rows[i * p + f] = column[i];
+  });
+  return rows;
 }
 
 export function combineOutOfBag(results: GrowResult[], n: number): OutOfBag {

@@ -1,6 +1,7 @@
 import type { Forest } from "./forest.ts";
 import { predictForest } from "./forest.ts";
 import { fitLogistic, type LogisticModel, predictLogistic } from "./glm.ts";
+import { auroc } from "./metrics.ts";
 import { trainForest } from "./train.ts";
 
 export type LearnerKind = "rf" | "glm";
@@ -33,8 +34,10 @@ export async function fitLearner(
   options: FitOptions = {},
 ): Promise<FittedModel> {
   if (kind === "glm") return { kind, glm: fitLogistic(columns, label) };
-  const { forest } = await trainForest(columns, label, { ...hyper, seed }, options);
-  return { kind, forest };
+  const { forest, outOfBag } = await trainForest(columns, label, { ...hyper, seed }, options);
+  const bagged = Int32Array.from(outOfBag.probability.keys()).filter((i) => Number.isFinite(outOfBag.probability[i]));
+  const oobAuroc = auroc(takeLabels(label, bagged), Float64Array.from(bagged, (i) => outOfBag.probability[i]));
+  return { kind, forest, oobAuroc };
 }
 
 export function predictProbability(model: FittedModel, columns: ArrayLike<number>[], rowCount: number): Float64Array {

@@ -1,0 +1,89 @@
+import { readFileSync } from "node:fs";
+import { InputError } from "../errors.ts";
+import type { ForestHyper, FittedModel, LearnerKind } from "./learner.ts";
+import type { Tree } from "./tree.ts";
+
+export const MODEL_FORMAT = "quakeslide-susceptibility-model";
+export const MODEL_VERSION = 1;
+
+export interface SerializedTree {
+  feature: number[];
+  threshold: number[];
+  left: number[];
+  right: number[];
+  probability: number[];
+  cover: number[];
+}
+
+/** The saved model: everything needed to reuse it and to tell what it was trained on. */
+export interface ModelArtifact {
+  format: typeof MODEL_FORMAT;
+  version: typeof MODEL_VERSION;
+  learner: LearnerKind;
+  features: string[];
+  hyper: ForestHyper & { mtry: number };
+  seed: number;
+  training: {
+    inventory: string;
+    sha256: string;
+    rows: number;
+    landslides: number;
+    label: string;
+    x: string;
+    y: string;
+    covariates?: string;
+    epsg?: number;
+  };
+  cv?: { partition: "spatial"; folds: number; repeats: number; aurocMean: number; aurocSd: number };
+  outOfBag?: { auroc: number };
+  glm?: { coefficients: number[] };
+  forest?: { trees: SerializedTree[] };
+}
+
+export function serializeFitted(model: FittedModel): Pick<ModelArtifact, "glm" | "forest"> {
+  if (model.kind === "glm") return { glm: { coefficients: model.glm.coefficients } };
+  return {
+    forest: {
+      trees: model.forest.trees.map((tree) => ({
+        feature: Array.from(tree.feature),
+        threshold: Array.from(tree.threshold),
+        left: Array.from(tree.left),
+        right: Array.from(tree.right),
+        probability: Array.from(tree.probability),
+        cover: Array.from(tree.cover),
+      })),
+    },
+  };
+}
+
+export function fittedFromArtifact(artifact: ModelArtifact): FittedModel {
+  if (artifact.learner === "glm") {
+    return { kind: "glm", glm: { coefficients: artifact.glm?.coefficients ?? [], iterations: 0, converged: true } };
+  }
+  const trees: Tree[] = (artifact.forest?.trees ?? []).map((t) => ({
+    feature: Int32Array.from(t.feature),
+    threshold: Float64Array.from(t.threshold),
+    left: Int32Array.from(t.left),
+    right: Int32Array.from(t.right),
+    probability: Float64Array.from(t.probability),
+    cover: Float64Array.from(t.cover),
+  }));
+  return { kind: "rf", forest: { featureCount: artifact.features.length, trees } };
+}
+
+/** Reads and checks a model file written by `susceptibility train`. */
+export function readModel(file: string): ModelArtifact {
+  let artifact: ModelArtifact;
+  try {
+    artifact = JSON.parse(readFileSync(file, "utf8")) as ModelArtifact;
+  } catch (error) {
+    throw new InputError(`cannot read the model: ${(error as Error).message}`, { file, cause: error });
+  }
+  if (artifact?.format !== MODEL_FORMAT) throw new InputError(`not a susceptibility model (format is not "${MODEL_FORMAT}")`, { file });
+  if (artifact.version !== MODEL_VERSION) {
+    throw new InputError(`model format version ${artifact.version} is not supported (this build reads version ${MODEL_VERSION})`, { file });
+  }
+  const body = artifact.learner === "rf" ? artifact.forest?.trees.length : artifact.glm?.coefficients.length;
+  if (!Array.isArray(artifact.features) || !body) throw new InputError("the model has no features or no fitted parameters", { file });
+  return artifact;
+}
