@@ -5,6 +5,8 @@
  * contraction with the weighted transposed derivative matrix. The top edge gets no term,
  * which is the traction-free surface. Scratch arrays are passed in: nothing is allocated here.
  */
+import { addElasticForces5 } from "./kernel5.ts";
+
 export interface ElementArrays {
   ngll: number;
   nzElem: number;
@@ -48,6 +50,10 @@ export function addElasticForces(
   fz: Float64Array,
   s: KernelScratch,
 ): void {
+  if (m.ngll === 5) {
+    addElasticForces5(m, c0, c1, ux, uz, fx, fz, s);
+    return;
+  }
   const n = m.ngll;
   const nn = n * n;
   const { npz, derivative: d, weightedDerivative: wd, weights: w } = m;

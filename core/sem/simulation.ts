@@ -7,9 +7,10 @@ import { buildSourceTerms } from "./sources.ts";
 import { runAllSteps } from "./threads.ts";
 
 /**
- * Largest stable Courant number vp·dt / (smallest GLL spacing) of the explicit scheme, measured on
- * this solver (see test/unit/sem/stability.test.ts): SPECFEM2D's guideline "below about 0.5"
- * is inside it; above it the run is refused.
+ * Largest Courant number vp·dt / (smallest GLL spacing) accepted. Measured on this solver with
+ * square elements, NGLL 4 to 8: stable at 0.6, divergent at 0.65 (test/unit/sem/stability.test.ts).
+ * SPECFEM2D's guideline "below about 0.5" is inside it. Elongated elements are only safer,
+ * since the smallest spacing then overstates the stiffness of the other direction.
  */
 export const COURANT_LIMIT = 0.6;
 /** Fewer GLL points than this per shortest S wavelength (at 2.5 × f0) triggers a warning. */
@@ -68,7 +69,12 @@ function receiverList(scenario: Scenario, mesh: Mesh): ReceiverSpec[] {
 }
 
 /** Builds mesh, time step, source and receivers for a scenario whose topography is a profile (or flat). */
-export function prepareSimulation(scenario: Scenario, surface: { x: ArrayLike<number>; z: ArrayLike<number> } | null, file = "scenario"): PreparedSimulation {
+export function prepareSimulation(
+  scenario: Scenario,
+  surface: { x: ArrayLike<number>; z: ArrayLike<number> } | null,
+  file = "scenario",
+  { checkStability = true } = {},
+): PreparedSimulation {
   const layers = meshLayers(scenario);
   const elementWidth = Math.min(scenario.mesh.element_size_m, ...layers.map((layer) => layer.elementHeight));
   const { xmin, xmax, zmin } = scenario.domain;
@@ -84,7 +90,7 @@ export function prepareSimulation(scenario: Scenario, surface: { x: ArrayLike<nu
   }
   const dtLimit = COURANT_LIMIT * spacingOverVp;
   const dt = scenario.time.dt_s ?? scenario.time.cfl * spacingOverVp;
-  if (dt > dtLimit) {
+  if (checkStability && dt > dtLimit * (1 + 1e-9)) {
     throw new InputError(`time.dt_s = ${dt} s is above the stability limit ${dtLimit.toPrecision(4)} s of this mesh (Courant number ${(dt / spacingOverVp).toFixed(3)} > ${COURANT_LIMIT}); use a smaller dt_s or omit it`, { file });
   }
   const nsteps = Math.round(scenario.time.duration_s / dt);
