@@ -75,8 +75,11 @@ export class BandAccumulator {
 
   /** The value below which `fraction` of the previewed |values| lie: a robust colour-ramp limit. */
   previewAbsQuantile(fraction: number): number {
-    const magnitudes = Array.from(this.preview.filter((v) => Number.isFinite(v)), Math.abs).sort((a, b) => a - b);
-    if (magnitudes.length === 0) return 1;
-    return magnitudes[Math.min(magnitudes.length - 1, Math.floor(fraction * magnitudes.length))] || 1;
+    const magnitudes = new Float32Array(this.preview.length);
+    let count = 0;
+    for (const v of this.preview) if (Number.isFinite(v)) magnitudes[count++] = Math.abs(v);
+    if (count === 0) return 1;
+    magnitudes.subarray(0, count).sort();
+    return magnitudes[Math.min(count - 1, Math.floor(fraction * count))] || 1;
   }
 }

@@ -1,34 +1,26 @@
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { InputError } from "../errors.ts";
-import { type CogWriter, openCogWriter, type RasterInfo, readRasterInfo, writePreviewPng } from "../raster/index.ts";
-import type { Grid } from "../raster/types.ts";
-import { BandAccumulator } from "./accumulate.ts";
+import { type RasterInfo, readRasterInfo } from "../raster/index.ts";
+import { defaultThreads, startWorker } from "../util/workers.ts";
 import { rowCellSizes } from "./cellsize.ts";
-import { type TerrainBands, computeStrip } from "./kernel.ts";
+import { type OutputKey, type TerrainPart, type TerrainPartResult, runTerrainPart } from "./part.ts";
 import { type TerrainOptions, type TerrainSummary, terrainOptionsSchema } from "./schema.ts";
-import { readDemStrips } from "./strips.ts";
 
 export type ProgressCallback = (fraction: number, message?: string) => void;
 
-interface OutputSpec {
-  key: keyof TerrainSummary["outputs"];
-  band: keyof TerrainBands;
-  units: string;
-  ramp: "viridis" | "magma" | "diverging";
-  title: string;
-}
+const OUTPUT_ORDER: OutputKey[] = ["slope", "curvature_plan", "aspect", "curvature_profile"];
 
-const OUTPUTS: OutputSpec[] = [
-  { key: "slope", band: "slope", units: "degrees", ramp: "magma", title: "Slope" },
-  { key: "aspect", band: "aspect", units: "degrees from north", ramp: "viridis", title: "Aspect" },
-  { key: "curvature_plan", band: "curvaturePlan", units: "1/m", ramp: "diverging", title: "Plan curvature" },
-  { key: "curvature_profile", band: "curvatureProfile", units: "1/m", ramp: "diverging", title: "Profile curvature" },
-];
+/**
+ * Unless told how many threads to use, one thread per this many cells: a worker costs ~0.2 s to
+ * start (TypeScript loader), more than the time it saves on a small DEM.
+ */
+const CELLS_PER_EXTRA_THREAD = 1_000_000;
 
 /**
  * The terrain step: slope, aspect and plan/profile curvature of a DEM as COGs + PNG previews in
- * `outDir`. The DEM is read and written in strips of rows, so memory does not grow with its size.
+ * `outDir`. The DEM is streamed in strips of rows, so memory does not grow with its size. With
+ * several threads, each worker streams the DEM and writes its share of the four outputs: the
+ * encoding of the COGs, not the 3x3 arithmetic, is most of the work.
  */
 export async function runTerrain(options: TerrainOptions, hooks: { onProgress?: ProgressCallback } = {}): Promise<TerrainSummary> {
   const started = performance.now();
@@ -43,51 +35,27 @@ export async function runTerrain(options: TerrainOptions, hooks: { onProgress?: 
   if (info.width < 3 || info.height < 3) {
     throw new InputError(`the DEM is ${info.width} x ${info.height} cells; terrain needs at least 3 x 3`, { file: dem });
   }
-  const { cellWidth, cellHeight } = rowCellSizes(info, dem);
-  const grid: Grid = { width: info.width, height: info.height, transform: info.transform, crs: info.crs };
-
+  rowCellSizes(info, dem); // rejects rotated grids before any work starts
   mkdirSync(outDir, { recursive: true });
-  const writers: CogWriter[] = OUTPUTS.map((o) => openCogWriter(join(outDir, `${o.key}.tif`), grid, { bandNames: [o.key] }));
-  const accumulators = OUTPUTS.map(() => new BandAccumulator(info.width, info.height));
-  let validDemCells = 0;
-  let flatCells = 0;
-  try {
-    for await (const strip of readDemStrips(dem, info, bandIndex)) {
-      for (const z of strip.newRows) if (!Number.isNaN(z)) validDemCells++;
-      const cells = (strip.rowEnd - strip.rowStart) * info.width;
-      const bands: TerrainBands = {
-        slope: new Float32Array(cells),
-        aspect: new Float32Array(cells),
-        curvaturePlan: new Float32Array(cells),
-        curvatureProfile: new Float32Array(cells),
-      };
-      computeStrip(
-        { ...strip, width: info.width, demHeight: info.height, cellWidth, cellHeight, method, computeEdges },
-        bands,
-      );
-      for (const s of bands.slope) if (s === 0) flatCells++;
-      for (let k = 0; k < OUTPUTS.length; k++) {
-        const values = bands[OUTPUTS[k].band];
-        accumulators[k].add(strip.rowStart, values);
-        await writers[k].writeRows(strip.rowStart, values);
-      }
-      hooks.onProgress?.(strip.rowEnd / info.height, `rows ${strip.rowEnd}/${info.height}`);
-    }
-    if (validDemCells === 0) throw new InputError("every cell of the DEM is nodata: nothing to compute", { file: dem });
-    for (const writer of writers) await writer.close();
-  } catch (error) {
-    await Promise.all(writers.map((w) => w.abort()));
-    throw error;
-  }
 
-  const outputs = {} as TerrainSummary["outputs"];
-  for (let k = 0; k < OUTPUTS.length; k++) {
-    const spec = OUTPUTS[k];
-    const accumulator = accumulators[k];
-    const preview = join(outDir, `${spec.key}.png`);
-    await writePreviewPng(preview, accumulator.preview, accumulator.previewGrid(grid), previewRange(spec, accumulator));
-    outputs[spec.key] = { path: join(outDir, `${spec.key}.tif`), preview, units: spec.units, ...accumulator.summary() };
-  }
+  const cells = info.width * info.height;
+  const wanted = parsed.data.threads ?? Math.min(defaultThreads(), Math.ceil(cells / CELLS_PER_EXTRA_THREAD));
+  const threads = Math.max(1, Math.min(wanted, OUTPUT_ORDER.length));
+  const parts: TerrainPart[] = Array.from({ length: threads }, (_, t) => ({
+    dem,
+    bandIndex,
+    outDir,
+    method,
+    computeEdges,
+    outputs: OUTPUT_ORDER.filter((_, k) => k % threads === t),
+  }));
+  const report = (fraction: number) => hooks.onProgress?.(fraction, `${Math.round(fraction * 100)}% of ${info.height} rows`);
+  const results =
+    threads === 1
+      ? [await runTerrainPart(parts[0], report)]
+      : await Promise.all(parts.map((part, t) => runPartInWorker(part, t === 0 ? report : undefined)));
+
+  const outputs = Object.assign({}, ...results.map((r) => r.outputs)) as TerrainSummary["outputs"];
   return {
     dem,
     method,
@@ -95,19 +63,32 @@ export async function runTerrain(options: TerrainOptions, hooks: { onProgress?: 
     width: info.width,
     height: info.height,
     geographic: info.crs.geographic,
-    flatCells,
-    outputs,
+    flatCells: results[0].flatCells,
+    outputs: {
+      slope: outputs.slope,
+      aspect: outputs.aspect,
+      curvature_plan: outputs.curvature_plan,
+      curvature_profile: outputs.curvature_profile,
+    },
     seconds: (performance.now() - started) / 1000,
   };
 }
 
-function previewRange(spec: OutputSpec, accumulator: BandAccumulator) {
-  const base = { ramp: spec.ramp, title: spec.title, units: spec.units };
-  if (spec.key === "aspect") return { ...base, min: 0, max: 360 };
-  if (spec.key === "slope") return { ...base, min: 0, max: Math.max(1, accumulator.max) };
-  // Curvatures are heavy-tailed: centre the ramp on 0 and clip at the 98th percentile of |value|.
-  const limit = accumulator.previewAbsQuantile(0.98);
-  return { ...base, min: -limit, max: limit };
+function runPartInWorker(part: TerrainPart, onProgress?: (fraction: number) => void): Promise<TerrainPartResult> {
+  return new Promise((resolve, reject) => {
+    const worker = startWorker(new URL("./worker.ts", import.meta.url), part);
+    worker.on("message", (message) => {
+      if (message.progress !== undefined) {
+        onProgress?.(message.progress);
+        return;
+      }
+      void worker.terminate();
+      if (message.result) resolve(message.result);
+      else if (message.error.inputError) reject(new InputError(message.error.inputError.message, { file: message.error.inputError.file }));
+      else reject(Object.assign(new Error(message.error.message), { stack: message.error.stack }));
+    });
+    worker.once("error", reject);
+  });
 }
 
 /** 0-based band index from a 1-based number or a band name (default: the first band). */

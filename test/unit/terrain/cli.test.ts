@@ -112,3 +112,21 @@ test("bad options exit 2 naming the option", async () => {
   const missing = await runCli(["--out", join(scratch, "x")]);
   assert.match(missing.stderr, /missing required option --dem/);
 });
+
+test("two worker threads write the same files as one thread", async () => {
+  const one = join(scratch, "one-thread");
+  const two = join(scratch, "two-threads");
+  assert.equal((await runCli(["--dem", DEM, "--out", one, "--threads", "1", "--json"])).code, 0);
+  assert.equal((await runCli(["--dem", DEM, "--out", two, "--threads", "2", "--json"])).code, 0);
+  for (const name of TERRAIN_OUTPUT_NAMES) {
+    assert.ok(readFileSync(join(one, name)).equals(readFileSync(join(two, name))), `${name} differs`);
+  }
+});
+
+test("an all-nodata DEM is reported from worker threads too, as an input error", async () => {
+  const out = join(scratch, "nodata-threads");
+  const { code, stderr } = await runCli(["--dem", fixture("all_nodata.tif"), "--out", out, "--threads", "2"]);
+  assert.equal(code, 2);
+  assert.match(stderr, /all_nodata\.tif: every cell of the DEM is nodata/);
+  assert.equal(existsSync(out), false);
+});
