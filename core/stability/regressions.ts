@@ -51,10 +51,6 @@ export function saygiliRathje2008(acG: number, pgaG: number, pgvCmS: number): nu
   return Math.exp(polynomial - 0.64 * Math.log(pgaG) + 1.55 * Math.log(pgvCmS));
 }
 
-export function saygiliRathje2008Sigma(acG: number, pgaG: number): number {
-  return 0.405 + 0.524 * (acG / pgaG);
-}
-
 /**
  * Bray & Travasarou (2007) median displacement (cm) given yield coefficient k_y = a_c (g), spectral
  * acceleration Sa(1.5 T_s) (g; PGA for a rigid slope, T_s = 0) and magnitude M:
