@@ -65,15 +65,14 @@ function softplus(x: number): number {
   return x > 30 ? x : Math.log1p(Math.exp(x));
 }
 
-/** Cholesky solve of A x = b for a symmetric positive (semi-)definite A, with a tiny ridge for collinear columns. */
+/** Cholesky solve of A x = b for a symmetric positive (semi-)definite A, with a tiny relative ridge for collinear columns. */
 function solveSymmetric(a: Float64Array, b: Float64Array, p: number): Float64Array {
   const l = new Float64Array(p * p);
-  let maxDiagonal = 0;
-  for (let i = 0; i < p; i++) maxDiagonal = Math.max(maxDiagonal, a[i * p + i]);
-  const ridge = 1e-12 * maxDiagonal;
   for (let i = 0; i < p; i++) {
     for (let j = 0; j <= i; j++) {
-      let sum = a[i * p + j] + (i === j ? ridge : 0);
+      // Ridge relative to each diagonal element, so that columns of very different scale (elevation
+      // in metres next to curvature in rad/m) are not biased.
+      let sum = a[i * p + j] * (i === j ? 1 + 1e-12 : 1);
       for (let k = 0; k < j; k++) sum -= l[i * p + k] * l[j * p + k];
       l[i * p + j] = i === j ? Math.sqrt(Math.max(sum, 1e-300)) : sum / l[j * p + j];
     }
