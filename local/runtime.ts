@@ -32,6 +32,8 @@ export interface RuntimeEndpoints {
   api: string;
   region: string;
   pid: number;
+  /** Bucket names by construct id (DataBucket, ResultsBucket). */
+  buckets: Record<string, string>;
 }
 
 /**
@@ -79,7 +81,13 @@ export class EmbeddedRuntime {
     const store = new ExecutionStore(stateDir);
     const executor = new Executor({ model, projectRoot, batch, s3: client, store, region: LOCAL_REGION });
     const api = await startApiServer(model, executor, store, options.apiPort);
-    const endpoints = { s3: s3.endpoint, api: api.endpoint, region: LOCAL_REGION, pid: process.pid };
+    const endpoints: RuntimeEndpoints = {
+      s3: s3.endpoint,
+      api: api.endpoint,
+      region: LOCAL_REGION,
+      pid: process.pid,
+      buckets: Object.fromEntries(model.buckets.map((b) => [b.id, b.name])),
+    };
     writeFileSync(join(stateDir, "runtime.json"), JSON.stringify(endpoints, null, 1));
     const runtime = new EmbeddedRuntime(model, endpoints, executor, store, {
       s3,

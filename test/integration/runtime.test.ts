@@ -177,14 +177,22 @@ test("Lambda Invoke over HTTP returns the payload, or the function error", async
   }
 });
 
-test("stop() frees both ports", async () => {
+test("stop() kills running Batch jobs (no orphan processes) and frees both ports", async () => {
+  let jobPid: number | undefined;
   const other = await EmbeddedRuntime.start({
     projectRoot,
     templates: synthesizeTemplates(createFixtureApp()),
     stateDir: join(stateDir, "second"),
+    onJobAttemptStarted: (_job, pid) => {
+      jobPid = pid;
+    },
   });
+  const machine = other.model.stateMachines.find((m) => m.name === "fixture-pipeline")!;
+  other.executor.start(machine, { key: "long", sleepMs: 60_000 });
+  while (jobPid === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
   const ports = [other.endpoints.s3, other.endpoints.api].map((url) => Number(new URL(url).port));
   await other.stop();
+  assert.throws(() => process.kill(jobPid!, 0), { code: "ESRCH" }, "the job's process is gone");
   for (const port of ports) {
     await new Promise<void>((resolve, reject) => {
       const probe = createServer().once("error", reject);

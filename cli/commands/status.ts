@@ -1,0 +1,57 @@
+import { InputError } from "../../core/errors.ts";
+import { clientOptions, TARGET_HELP, TARGET_OPTIONS } from "../client/target-options.ts";
+import { type Command, parseOptions, requireOption } from "../command.ts";
+
+const help = `Usage: quakeslide status RUN [options]
+
+Prints the status of a run (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED), its start and stop
+times, and for a failed run the failure reason: the state that failed, the error and cause, and
+for a Batch job its exit code (embedded runtime; on AWS see the job's CloudWatch log).
+RUN is the id \`quakeslide start\` printed (the execution ARN).
+
+Options:
+${TARGET_HELP}
+
+Example:
+  quakeslide status arn:aws:states:us-east-1:000000000000:execution:quakeslide-hazard-pipeline:3f0c...`;
+
+export const statusCommand: Command = {
+  name: "status",
+  summary: "status of a run, with the failure reason when it failed",
+  help,
+  async run(args) {
+    const { values, positionals } = parseOptions(args, TARGET_OPTIONS, true);
+    const runId = requireOption(positionals[0], "RUN (first argument)");
+    if (positionals.length > 1) throw new InputError(`one RUN expected, got ${positionals.join(" ")}`);
+    // Loaded here, not at the top: the AWS SDK costs every other verb's start-up otherwise.
+    const { Quakeslide } = await import("../client/index.ts");
+    const client = new Quakeslide(clientOptions(values));
+    try {
+      const run = await client.getRun(runId);
+      const failure = run.status === "FAILED" ? (await client.embeddedRecord(runId))?.failure : undefined;
+      if (values.json) {
+        console.log(JSON.stringify({ ...run, failure }));
+        return 0;
+      }
+      console.log(`${run.status}  ${run.flow}  ${run.id}`);
+      console.log(
+        `started ${run.startDate?.toISOString() ?? "?"}${run.stopDate ? `, stopped ${run.stopDate.toISOString()}` : ""}`,
+      );
+      if (failure) {
+        console.log(`failed in state ${failure.state ?? "?"}: ${failure.error}: ${failure.cause}`);
+        if (failure.job) {
+          console.log(
+            `Batch job ${failure.job.jobId}: exit code ${failure.job.exitCode}, ${failure.job.statusReason ?? ""}`,
+          );
+          console.log(`last output of the job:\n${failure.job.logTail}`);
+        }
+      } else if (run.error) {
+        console.log(`failed: ${run.error}: ${run.cause}`);
+      }
+      if (run.status === "SUCCEEDED") console.log(`output: ${JSON.stringify(run.output)}`);
+      return 0;
+    } finally {
+      client.destroy();
+    }
+  },
+};
