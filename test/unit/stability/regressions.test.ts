@@ -1,9 +1,14 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
+import { intensityMeasures } from "../../../core/stability/intensity.ts";
+import { newmarkBothPolarities } from "../../../core/stability/newmark.ts";
+import { readAccelerationRecord } from "../../../core/stability/records.ts";
 import {
   brayTravasarou2007,
   brayTravasarou2007ProbabilityOfSliding,
   jibson2007,
+  jibson2007Arias,
   jibson2007Magnitude,
   probabilityOfFailure,
   saygiliRathje2008,
@@ -80,4 +85,41 @@ test("standard normal CDF against tabulated values", () => {
   ]) {
     assert.ok(Math.abs(standardNormalCdf(x) - phi) < 2e-7, `Φ(${x})`);
   }
+});
+
+test("every model is within 3σ of the exact rigid-block D_N of SLAMMER records (units and magnitude check)", () => {
+  // The worked values above check coefficients; this checks that the inputs' units (g, cm/s, m/s)
+  // and our intensity measures feed the models as the papers meant: on four SLAMMER records, the
+  // prediction for a_c = 0.05, 0.1, 0.2 g stays within three published standard deviations of the
+  // geometric mean of our two-polarity rigid-block displacement (where that exceeds 1 cm).
+  const fixtures = new URL("../../fixtures/stability/slammer/", import.meta.url);
+  const rows = readFileSync(new URL("SLAMMER_eq_db_4.tsv", fixtures), "utf8").trim().split("\n").slice(1);
+  const LN10 = Math.log(10);
+  let compared = 0;
+  for (const row of rows) {
+    const [, name, dt, magnitudeText] = row.split("\t");
+    const magnitude = Number(magnitudeText);
+    const { accelerationG, dtS } = readAccelerationRecord(new URL(name, fixtures).pathname, {
+      dtS: Number(dt),
+    });
+    const { pgaG, pgvCmS, ariasMS } = intensityMeasures(accelerationG, dtS);
+    for (const acG of [0.05, 0.1, 0.2]) {
+      const { normalCm, inverseCm } = newmarkBothPolarities(accelerationG, dtS, acG);
+      const exact = Math.sqrt(normalCm * inverseCm);
+      if (!(exact > 1)) continue;
+      const predictions: [string, number, number][] = [
+        ["jibson2007", jibson2007(acG, pgaG), 0.51],
+        ["jibson2007-m", jibson2007Magnitude(acG, pgaG, magnitude), 0.454],
+        ["jibson2007-arias", jibson2007Arias(acG, pgaG, ariasMS), 0.616],
+        ["saygili-rathje2008", saygiliRathje2008(acG, pgaG, pgvCmS), (0.405 + (0.524 * acG) / pgaG) / LN10],
+        ["bray-travasarou2007", brayTravasarou2007(acG, pgaG, magnitude, 0), 0.66 / LN10],
+      ];
+      for (const [model, predicted, sigmaLog10] of predictions) {
+        const misfit = Math.abs(Math.log10(predicted / exact));
+        assert.ok(misfit <= 3 * sigmaLog10, `${model} ${name} a_c ${acG}: ${predicted} vs ${exact}`);
+        compared++;
+      }
+    }
+  }
+  assert.ok(compared >= 40, `only ${compared} comparisons`);
 });
