@@ -2,7 +2,9 @@
 export type { Crs, GeoTransform, Grid, Raster, SampleArray } from "./types.ts";
 export {
   bandAsFloat32,
+  openRaster,
   readRaster,
+  type RasterReader,
   readRasterInfo,
   type RasterInfo,
   type ReadOptions,

@@ -65,49 +65,71 @@ export async function readRasterInfo(path: string): Promise<RasterInfo> {
 
 /** Reads all (or some) bands of a GeoTIFF, optionally only a window; only the blocks the window touches are decoded. */
 export async function readRaster(path: string, options: ReadOptions = {}): Promise<Raster> {
-  const { tiff, image, info } = await openTiff(path);
+  const reader = await openRaster(path);
   try {
-    const bandIndices = resolveBands(path, info, options.bands);
-    const window = options.window ?? { x0: 0, y0: 0, width: info.width, height: info.height };
-    checkWindow(path, info, window);
-    let data: SampleArray[];
-    try {
-      const result = await image.readRasters({
-        window: [window.x0, window.y0, window.x0 + window.width, window.y0 + window.height],
-        samples: bandIndices,
-        interleave: false,
-      });
-      data = Array.from(result as unknown as ArrayLike<SampleArray>);
-    } catch (error) {
-      throw new InputError(
-        `cannot decode the pixels (${(error as Error).message}); the file may be truncated or corrupt`,
-        {
-          file: path,
-          cause: error,
-        },
-      );
-    }
-    const [ox, px, rx, oy, ry, py] = info.transform;
-    const transform: GeoTransform = [
-      ox + window.x0 * px + window.y0 * rx,
-      px,
-      rx,
-      oy + window.x0 * ry + window.y0 * py,
-      ry,
-      py,
-    ];
-    return {
-      width: window.width,
-      height: window.height,
-      transform,
-      crs: info.crs,
-      bands: data,
-      bandNames: bandIndices.map((i) => info.bandNames[i]),
-      nodata: info.nodata,
-    };
+    return await reader.read(options);
   } finally {
-    tiff.close();
+    reader.close();
   }
+}
+
+/** An open GeoTIFF for reading many windows (e.g. strip by strip) without re-parsing its header. */
+export interface RasterReader {
+  info: RasterInfo;
+  read(options?: ReadOptions): Promise<Raster>;
+  close(): void;
+}
+
+export async function openRaster(path: string): Promise<RasterReader> {
+  const { tiff, image, info } = await openTiff(path);
+  return {
+    info,
+    read: (options = {}) => readWindow(path, image, info, options),
+    close: () => {
+      tiff.close();
+    },
+  };
+}
+
+async function readWindow(
+  path: string,
+  image: GeoTIFFImage,
+  info: RasterInfo,
+  options: ReadOptions,
+): Promise<Raster> {
+  const bandIndices = resolveBands(path, info, options.bands);
+  const window = options.window ?? { x0: 0, y0: 0, width: info.width, height: info.height };
+  checkWindow(path, info, window);
+  let data: SampleArray[];
+  try {
+    const result = await image.readRasters({
+      window: [window.x0, window.y0, window.x0 + window.width, window.y0 + window.height],
+      samples: bandIndices,
+      interleave: false,
+    });
+    data = Array.from(result as unknown as ArrayLike<SampleArray>);
+  } catch (error) {
+    const reason = `cannot decode the pixels (${(error as Error).message}); the file may be truncated or corrupt`;
+    throw new InputError(reason, { file: path, cause: error });
+  }
+  const [ox, px, rx, oy, ry, py] = info.transform;
+  const transform: GeoTransform = [
+    ox + window.x0 * px + window.y0 * rx,
+    px,
+    rx,
+    oy + window.x0 * ry + window.y0 * py,
+    ry,
+    py,
+  ];
+  return {
+    width: window.width,
+    height: window.height,
+    transform,
+    crs: info.crs,
+    bands: data,
+    bandNames: bandIndices.map((i) => info.bandNames[i]),
+    nodata: info.nodata,
+  };
 }
 
 /** One band as Float32 with the file's nodata value (and any non-finite value) turned into NaN. */

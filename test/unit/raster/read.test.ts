@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { InputError } from "../../../core/errors.ts";
-import { bandAsFloat32, readRaster, readRasterInfo } from "../../../core/raster/index.ts";
+import { bandAsFloat32, openRaster, readRaster, readRasterInfo } from "../../../core/raster/index.ts";
 import { fixture, gdalViews } from "./helpers.ts";
 
 // Geotransforms: GDAL and we do the same double arithmetic on the same tag values, so they agree
@@ -92,6 +92,23 @@ for (const name of [
     });
   });
 }
+
+test("an open reader reads strip after strip; the strips put together equal the whole raster", async () => {
+  const name = "int16_tiled_lzw_pred2_nodata.tif";
+  const gdal = gdalViews[name];
+  const reader = await openRaster(fixture(name));
+  try {
+    const cells: number[] = [];
+    for (let y0 = 0; y0 < reader.info.height; y0 += 5) {
+      const height = Math.min(5, reader.info.height - y0);
+      const strip = await reader.read({ window: { x0: 0, y0, width: reader.info.width, height } });
+      cells.push(...strip.bands[0]);
+    }
+    assert.deepEqual(cells, gdal.bands[0]);
+  } finally {
+    reader.close();
+  }
+});
 
 test("selects bands by name", async () => {
   const raster = await readRaster(fixture("multiband_pixel_descriptions.tif"), { bands: ["elev"] });
