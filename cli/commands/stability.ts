@@ -35,11 +35,11 @@ Options:
 Edge cases: flat cells (a = 0) have FS = infinity (written as 100 in fs.tif, null in scalar JSON) and
 a_c = c'/(gamma t) + tan phi' (1 - m gamma_w/gamma), the limit of (FS - 1) sin a. A nodata cell in any
 input is nodata in every output. A value outside its physical range stops the run with the file
-and cell named (exit 2); nothing is clamped.
+and cell named (exit 2); input values are never clamped.
 
 Examples:
   quakeslide stability --slope-deg 30 --cohesion 15 --friction-angle 32 --unit-weight 18 \\
-      --thickness 2.5 --saturation 0.3 --json          # {"fs": 1.572015..., "ac_g": 0.286007..., ...}
+      --thickness 2.5 --saturation 0.3 --json          # {"fs":1.57201...,"ac_g":0.28601...,"unstable":false}
   quakeslide stability --slope out/terrain/slope.tif --cohesion c.tif --friction-angle 32 \\
       --unit-weight 18 --thickness 2.5 --saturation 0.3 --out out/stability`;
 
