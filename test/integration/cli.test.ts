@@ -1,0 +1,177 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { main } from "../../cli/main.ts";
+import { Quakeslide } from "../../cli/client/index.ts";
+import { EmbeddedRuntime } from "../../local/runtime.ts";
+import { synthesizeTemplates } from "../../local/templates.ts";
+import { createFixtureApp } from "./fixtures/app.ts";
+
+const projectRoot = join(import.meta.dirname, "fixtures");
+const repositoryRoot = join(import.meta.dirname, "..", "..");
+let workDir: string;
+let stateDir: string;
+let runtime: EmbeddedRuntime;
+
+before(async () => {
+  workDir = mkdtempSync(join(tmpdir(), "quakeslide-cli-"));
+  stateDir = join(workDir, "state");
+  runtime = await EmbeddedRuntime.start({
+    projectRoot,
+    templates: synthesizeTemplates(createFixtureApp()),
+    stateDir,
+  });
+});
+
+after(async () => {
+  await runtime.stop();
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+/** Runs the CLI in this process and captures what it prints. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const { log, error } = console;
+  console.log = (...parts: unknown[]) => out.push(parts.join(" "));
+  console.error = (...parts: unknown[]) => err.push(parts.join(" "));
+  try {
+    const code = await main(args);
+    return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+}
+
+test("client: upload, startRun, waitForRun with progress, listOutputs, download, invoke", async () => {
+  const client = new Quakeslide({ target: "embedded", stateDir });
+  try {
+    const source = join(workDir, "scenario.json");
+    writeFileSync(source, JSON.stringify({ magnitude: 7.8 }));
+    assert.match(await client.upload(source, "scenarios/s1.json"), /^s3:\/\/.+\/scenarios\/s1\.json$/);
+    const run = await client.startRun("fixture-pipeline", { key: "client" });
+    const fractions: (number | undefined)[] = [];
+    const finished = await client.waitForRun(run.id, { pollMs: 50, onProgress: (f) => fractions.push(f) });
+    assert.equal(finished.status, "SUCCEEDED");
+    assert.equal(fractions.at(-1), 1);
+    const outputs = await client.listOutputs("results/");
+    assert.ok(outputs.some((o) => o.key === "results/client.json"));
+    const local = join(workDir, "downloaded", "client.json");
+    await client.download("results/client.json", local);
+    assert.equal(JSON.parse(readFileSync(local, "utf8")).key, "client");
+    const echo = runtime.model.functions.find((f) => f.folder === "echo")!.name;
+    assert.deepEqual(await client.invoke(echo, { b: 2 }), { b: 2, echoedBy: "echo" });
+    const thrower = runtime.model.functions.find((f) => f.folder === "thrower")!.name;
+    await assert.rejects(client.invoke(thrower, {}), { name: "SoilParameterError" });
+  } finally {
+    client.destroy();
+  }
+});
+
+test("quakeslide start --wait, status and logs show a failed run's reason", async () => {
+  const input = join(workDir, "broken.json");
+  writeFileSync(input, JSON.stringify({ key: "cli-broken", exitCode: 4 }));
+  const started = await cli(
+    "start",
+    "fixture-pipeline",
+    "--input",
+    input,
+    "--state-dir",
+    stateDir,
+    "--wait",
+    "--json",
+  );
+  assert.equal(started.code, 1, "a failed run exits 1");
+  const run = JSON.parse(started.stdout) as { id: string; status: string };
+  assert.equal(run.status, "FAILED");
+  const status = await cli("status", run.id, "--state-dir", stateDir);
+  assert.equal(status.code, 0);
+  assert.match(status.stdout, /failed in state Write: States\.TaskFailed/);
+  assert.match(status.stdout, /exit code 4/);
+  assert.match(status.stdout, /giving up with exit code 4/);
+  const logs = await cli("logs", run.id, "--state-dir", stateDir);
+  assert.equal(logs.code, 0);
+  assert.match(logs.stdout, /StateRetried\s+Write/);
+  assert.match(logs.stdout, /ExecutionFailed/);
+});
+
+test("bad input exits 2 with one line naming the problem", async () => {
+  const missing = await cli(
+    "start",
+    "fixture-pipeline",
+    "--input",
+    join(workDir, "nope.json"),
+    "--state-dir",
+    stateDir,
+  );
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /nope\.json: input file does not exist/);
+  const invalid = join(workDir, "invalid.json");
+  writeFileSync(invalid, "{ not json");
+  const bad = await cli("start", "fixture-pipeline", "--input", invalid, "--state-dir", stateDir);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /invalid\.json: not valid JSON/);
+  const unknownFlow = await cli("start", "no-such-flow", "--state-dir", stateDir);
+  assert.equal(unknownFlow.code, 2);
+  assert.match(unknownFlow.stderr, /no flow "no-such-flow" \(the embedded target has: .*fixture-pipeline/);
+  const unknownRun = await cli(
+    "status",
+    "arn:aws:states:us-east-1:000000000000:execution:x:none",
+    "--state-dir",
+    stateDir,
+  );
+  assert.equal(unknownRun.code, 2);
+  const noRuntime = await cli("status", "x", "--state-dir", join(workDir, "empty"));
+  assert.equal(noRuntime.code, 2);
+  assert.match(noRuntime.stderr, /no embedded runtime is running/);
+  const badTarget = await cli("status", "x", "--target", "gcp");
+  assert.equal(badTarget.code, 2);
+  assert.match(badTarget.stderr, /target must be one of embedded, localstack, aws/);
+  for (const stderr of [missing, bad, unknownFlow, unknownRun, noRuntime, badTarget].map((r) => r.stderr)) {
+    assert.equal(stderr.trim().split("\n").length, 1, `one line: ${stderr}`);
+  }
+});
+
+test("quakeslide up prints its endpoints, serves, and stops cleanly on SIGINT", async () => {
+  const upState = join(workDir, "up-state");
+  const child = spawn(
+    process.execPath,
+    [
+      join(repositoryRoot, "bin", "quakeslide.mjs"),
+      "up",
+      "--project",
+      projectRoot,
+      "--state-dir",
+      upState,
+      "--json",
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stdout = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  while (!stdout.includes("\n")) {
+    if (child.exitCode !== null) assert.fail(`up exited early with ${child.exitCode}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const endpoints = JSON.parse(stdout) as { s3: string; api: string };
+  const response = await fetch(`${endpoints.api}/`, {
+    method: "POST",
+    headers: {
+      "X-Amz-Target": "AWSStepFunctions.ListStateMachines",
+      "Content-Type": "application/x-amz-json-1.0",
+    },
+    body: "{}",
+  });
+  const listed = (await response.json()) as { stateMachines: { name: string }[] };
+  assert.ok(listed.stateMachines.some((m) => m.name === "fixture-campaign"));
+  child.kill("SIGINT");
+  assert.equal(await exited, 0);
+  assert.ok(!existsSync(join(upState, "runtime.json")), "runtime.json removed on stop");
+});
