@@ -28,6 +28,12 @@ export interface StageConfig {
    * AWS_ENDPOINT_URL so the SDK talks to the emulator. Empty on AWS.
    */
   endpointUrl: string;
+  /** Retraining on a new inventory: covariate raster (key in the data bucket, under covariates/). */
+  retrainCovariatesKey: string;
+  /** Retraining: inventory column with the 1/0 landslide label. */
+  retrainLabel: string;
+  /** Retraining: inventories larger than this (bytes) train on the Batch GPU queue, not in Lambda. */
+  retrainBatchThresholdBytes: number;
 }
 
 const DEFAULTS: StageConfig = {
@@ -40,6 +46,9 @@ const DEFAULTS: StageConfig = {
   intermediateExpirationDays: 14,
   retainData: true,
   endpointUrl: "",
+  retrainCovariatesKey: "covariates/susceptibility.tif",
+  retrainLabel: "landslide",
+  retrainBatchThresholdBytes: 5_000_000,
 };
 
 /**
@@ -66,6 +75,7 @@ function coerce(config: StageConfig): StageConfig {
     "campaignMaxConcurrency",
     "campaignToleratedFailurePercentage",
     "intermediateExpirationDays",
+    "retrainBatchThresholdBytes",
   ] as const;
   const result = { ...config };
   for (const key of numberKeys) {
@@ -77,5 +87,7 @@ function coerce(config: StageConfig): StageConfig {
   result.retainData = String(result.retainData) !== "false";
   result.imageTag = String(result.imageTag);
   result.endpointUrl = String(result.endpointUrl);
+  result.retrainCovariatesKey = String(result.retrainCovariatesKey);
+  result.retrainLabel = String(result.retrainLabel);
   return result;
 }

@@ -1,25 +1,39 @@
 import { Duration, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import type * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import type { ContainerJob } from "./compute-stack.ts";
 import type { StageConfig } from "./config.ts";
+import { createCampaign } from "./pipeline/campaign.ts";
+import { createHazardPipeline } from "./pipeline/hazard-pipeline.ts";
+import { createInventoryRule } from "./pipeline/inventory-rule.ts";
+import { LIGHT_STEPS, type LightStepName } from "./pipeline/light-steps.ts";
+import { createRetrain } from "./pipeline/retrain.ts";
+import { constructIdOf } from "./pipeline/state-machine.ts";
+import { StepLambda } from "./pipeline/step-lambda.ts";
 
 export interface PipelineStackProps extends StackProps {
   config: StageConfig;
   jobs: Record<"sem" | "train", ContainerJob>;
+  /** Recorded in every run manifest (and part of the run key). */
+  codeVersion: string;
 }
 
 /**
  * The light steps as Lambda functions, the `hazard-pipeline`, `campaign` and `retrain` state
- * machines, and the S3 event rules that start them. Each later addition (event-triggered update,
- * fast ground motion, hazard combination, campaign aggregation) is one more construct here.
+ * machines, and the S3 event rule that starts `retrain`. Each later addition (event-triggered
+ * update, fast ground motion, hazard combination, campaign aggregation) is one more construct here:
+ * a LIGHT_STEPS entry + handler for a new Lambda, a create* function for a new machine or rule.
  */
 export class PipelineStack extends Stack {
+  readonly steps: Record<LightStepName, StepLambda>;
+  readonly stateMachines: Record<"hazard-pipeline" | "campaign" | "retrain", sfn.StateMachine>;
   /** Events that could not start their state machine land here (kept 14 days) for replay. */
   readonly eventDeadLetterQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
+    const { config } = props;
     this.eventDeadLetterQueue = new sqs.Queue(this, "EventDeadLetterQueue", {
       enforceSSL: true,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -30,5 +44,29 @@ export class PipelineStack extends Stack {
       reason:
         "This queue is itself the dead-letter queue of the EventBridge rule targets (the rule cannot see that).",
     });
+
+    const names = Object.keys(LIGHT_STEPS) as LightStepName[];
+    this.steps = Object.fromEntries(
+      names.map((name) => [
+        name,
+        new StepLambda(this, `${constructIdOf(name)}Step`, {
+          name,
+          ...LIGHT_STEPS[name],
+          config,
+          codeVersion: props.codeVersion,
+        }),
+      ]),
+    ) as Record<LightStepName, StepLambda>;
+
+    const retrain = createRetrain(this, config, props.jobs.train, {
+      train: this.steps["susceptibility-train"],
+      predict: this.steps["susceptibility-predict"],
+    });
+    this.stateMachines = {
+      "hazard-pipeline": createHazardPipeline(this, config.stage, this.steps),
+      campaign: createCampaign(this, config, props.jobs.sem, this.steps["newmark-map"]),
+      retrain,
+    };
+    createInventoryRule(this, config, retrain, this.eventDeadLetterQueue);
   }
 }

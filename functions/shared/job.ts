@@ -17,8 +17,8 @@ export const jobInputSchema = stepEventSchema.extend({
  * QUAKESLIDE_JOB_URI (for inputs larger than Batch's 8 KiB of overrides). Returns the exit code:
  * 0 done, 2 bad input (Batch does not retry it), 1 anything else.
  */
-export async function runJobFromEnvironment<Options>(
-  spec: StepSpec<Options>,
+export async function runJobFromEnvironment<Schema extends z.ZodType>(
+  spec: StepSpec<Schema>,
   env: NodeJS.ProcessEnv = process.env,
   log: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
 ): Promise<number> {

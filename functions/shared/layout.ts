@@ -12,6 +12,7 @@ export const DATA_PREFIXES = {
   scenarios: "scenarios/",
   campaigns: "campaigns/",
   events: "events/",
+  covariates: "covariates/",
 } as const;
 
 /** Results of one step: `runs/<step>/<input hash>/<file>`, the manifest written last. */

@@ -18,11 +18,16 @@ import {
 } from "./s3.ts";
 
 /** One core step as the handlers and containers see it: its name, its zod schema, its function. */
-export interface StepSpec<Options> {
+export interface StepSpec<Schema extends z.ZodType> {
   /** Also the results prefix `runs/<step>/` that this step alone may write. */
   step: string;
-  schema: z.ZodType<Options>;
-  run: (options: Options) => Promise<unknown>;
+  schema: Schema;
+  run: (options: z.output<Schema>) => Promise<unknown>;
+  /**
+   * Options the runtime sets whatever the event says, e.g. `{ threads: 1 }` in a Lambda, whose
+   * single-file bundle does not carry the worker-thread modules.
+   */
+  fixed?: Record<string, unknown>;
 }
 
 export interface RunStepOptions {
@@ -45,8 +50,8 @@ interface ResolvedInput {
  * run key → (reuse a complete earlier run) → download → validate with the step's schema → run →
  * upload outputs → write the manifest last (the commit point) → return a small result.
  */
-export async function runStep<Options>(
-  spec: StepSpec<Options>,
+export async function runStep<Schema extends z.ZodType>(
+  spec: StepSpec<Schema>,
   event: unknown,
   options: RunStepOptions = {},
 ): Promise<StepResult> {
@@ -71,7 +76,12 @@ export async function runStep<Options>(
   try {
     const localPaths = localInputPaths(workDir, parsed.data, inputs);
     const outDir = join(workDir, "out");
-    const stepOptions = spec.schema.safeParse({ ...parsed.data.params, ...localPaths, outDir });
+    const stepOptions = spec.schema.safeParse({
+      ...parsed.data.params,
+      ...spec.fixed,
+      ...localPaths,
+      outDir,
+    });
     if (!stepOptions.success)
       throw new InputError(`${spec.step} options: ${z.prettifyError(stepOptions.error)}`);
     await downloadInputs(client, inputs, localPaths);

@@ -15,9 +15,10 @@ import { S3_CLIENT_SETTINGS } from "../../../functions/shared/s3.ts";
 // The plumbing is tested with a tiny stand-in for a core step (the real steps have their own
 // tests); it records its calls so that reuse of a finished run can be observed.
 const calls: { text: string; factor: number }[] = [];
-const scaleSpec: StepSpec<{ dem: string; factor: number; outDir: string }> = {
+const scaleSchema = z.object({ dem: z.string(), factor: z.number().positive(), outDir: z.string() });
+const scaleSpec: StepSpec<typeof scaleSchema> = {
   step: "scale",
-  schema: z.object({ dem: z.string(), factor: z.number().positive(), outDir: z.string() }),
+  schema: scaleSchema,
   async run({ dem, factor, outDir }) {
     const text = readFileSync(dem, "utf8");
     calls.push({ text, factor });

@@ -1,0 +1,11 @@
+// Batch job `train`: the susceptibility-train step on a large inventory, every core of the
+// instance (worker threads). Job input: QUAKESLIDE_JOB (JSON) or QUAKESLIDE_JOB_URI (s3://).
+import { susceptibilityTrainOptionsSchema } from "../../core/ml/schema.ts";
+import { runSusceptibilityTrain } from "../../core/ml/step.ts";
+import { runJobFromEnvironment } from "../../functions/shared/job.ts";
+
+process.exitCode = await runJobFromEnvironment({
+  step: "susceptibility-train",
+  schema: susceptibilityTrainOptionsSchema,
+  run: (options) => runSusceptibilityTrain(options),
+});
