@@ -4,6 +4,7 @@ import { krigeCommand } from "./krige.ts";
 import { logsCommand } from "./logs.ts";
 import { newmarkCommand } from "./newmark.ts";
 import { newmarkMapCommand } from "./newmark-map.ts";
+import { semCommand } from "./sem.ts";
 import { stabilityCommand } from "./stability.ts";
 import { startCommand } from "./start.ts";
 import { statusCommand } from "./status.ts";
@@ -14,4 +15,4 @@ import { upCommand } from "./up.ts";
 /** Every verb, in the order `quakeslide --help` lists them. Add one line per new command file. */
 export const commands: Command[] = [
   demoCommand,
-  terrainCommand, krigeCommand, stabilityCommand, newmarkCommand, newmarkMapCommand, susceptibilityCommand, upCommand, startCommand, statusCommand, logsCommand];
+  terrainCommand, krigeCommand, stabilityCommand, newmarkCommand, newmarkMapCommand, semCommand, susceptibilityCommand, upCommand, startCommand, statusCommand, logsCommand];

@@ -1,0 +1,79 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { writeSurfacePgaPng } from "./profile-plot.ts";
+import { readScenario } from "./scenario.ts";
+import { type SemOptions, semOptionsSchema } from "./schema.ts";
+import { receiverPeaks, writeSeismogramsCsv } from "./seismograms.ts";
+import { prepareSimulation, simulate } from "./simulation.ts";
+import { resolveSurface } from "./topography.ts";
+
+/** Every file runSem may write (the CLI's atomic-output guard). */
+export const SEM_OUTPUT_NAMES = ["seismograms.csv", "peaks.json", "surface_pga.png"] as const;
+
+export interface SemSummary {
+  name: string;
+  elements: number;
+  ngll: number;
+  nsteps: number;
+  dt_s: number;
+  dt_limit_s: number;
+  courant: number;
+  points_per_s_wavelength: number;
+  threads: number;
+  wall_s: number;
+  element_steps_per_s: number;
+  receivers: number;
+  outputs: string[];
+  warnings: string[];
+}
+
+/**
+ * The `sem` step: reads the scenario (and its DEM), meshes, runs the 2D P-SV spectral-element
+ * simulation, and writes seismograms.csv, peaks.json and (with surface_receivers) surface_pga.png
+ * into outDir. Returns a small JSON summary.
+ */
+export async function runSem(options: SemOptions, hooks: { onProgress?: (fraction: number, message?: string) => void } = {}): Promise<SemSummary> {
+  const { model, outDir, threads, ac } = semOptionsSchema.parse(options);
+  const scenario = readScenario(model);
+  const surface = await resolveSurface(scenario, model);
+  const prepared = prepareSimulation(scenario, surface, model);
+  for (const warning of prepared.warnings) hooks.onProgress?.(0, `warning: ${warning}`);
+  const started = performance.now();
+  await simulate(prepared, { threads, onProgress: hooks.onProgress });
+  const wall = (performance.now() - started) / 1000;
+
+  const outputs = ["seismograms.csv", "peaks.json"];
+  writeSeismogramsCsv(join(outDir, "seismograms.csv"), prepared, scenario.output.quantities);
+  const peaks = receiverPeaks(prepared, ac);
+  const peaksDocument = { scenario: scenario.name, dt_s: prepared.dt, nsteps: prepared.nsteps, units: { pga: "m/s2 and g", pgv: "m/s", pgd: "m", arias: "m/s", d5_95: "s", newmark: "cm" }, receivers: peaks };
+  writeFileSync(join(outDir, "peaks.json"), `${JSON.stringify(peaksDocument, null, 1)}\n`);
+  const profile = peaks.filter((_, r) => prepared.receivers[r].surfaceProfile);
+  if (profile.length > 1) {
+    const { mesh } = prepared;
+    const surfaceZ = Float64Array.from(mesh.columnX, (_, c) => mesh.cornerZ[c * (mesh.nzElem + 1) + mesh.nzElem]);
+    await writeSurfacePgaPng(
+      join(outDir, "surface_pga.png"),
+      { x: profile.map((p) => p.x_m), pgaX: profile.map((p) => p.x.pga_g), pgaZ: profile.map((p) => p.z.pga_g) },
+      { x: mesh.columnX, z: surfaceZ },
+      scenario.source,
+      scenario.name,
+    );
+    outputs.push("surface_pga.png");
+  }
+  return {
+    name: scenario.name,
+    elements: prepared.mesh.nspec,
+    ngll: prepared.mesh.ngll,
+    nsteps: prepared.nsteps,
+    dt_s: prepared.dt,
+    dt_limit_s: prepared.dtLimit,
+    courant: prepared.courant,
+    points_per_s_wavelength: prepared.pointsPerWavelength,
+    threads,
+    wall_s: wall,
+    element_steps_per_s: (prepared.mesh.nspec * prepared.nsteps) / wall,
+    receivers: prepared.receivers.length,
+    outputs,
+    warnings: prepared.warnings,
+  };
+}
