@@ -1,7 +1,7 @@
 import type { Grid } from "../raster/types.ts";
 
 /** Longest side of the PNG previews, in pixels. */
-const PREVIEW_MAX_SIDE = 1024;
+const PREVIEW_MAX_SIDE = 512;
 
 /**
  * Running statistics and a decimated copy (for the PNG preview) of one output band, fed strip by
@@ -73,11 +73,16 @@ export class BandAccumulator {
     };
   }
 
-  /** The value below which `fraction` of the previewed |values| lie: a robust colour-ramp limit. */
+  /** About the value below which `fraction` of the previewed |values| lie: a robust colour-ramp limit. */
   previewAbsQuantile(fraction: number): number {
-    const magnitudes = new Float32Array(this.preview.length);
+    // A sample of at most ~65k preview cells is plenty for a colour-ramp limit.
+    const stride = Math.max(1, Math.ceil(this.preview.length / 65_536));
+    const magnitudes = new Float32Array(Math.ceil(this.preview.length / stride));
     let count = 0;
-    for (const v of this.preview) if (Number.isFinite(v)) magnitudes[count++] = Math.abs(v);
+    for (let i = 0; i < this.preview.length; i += stride) {
+      const v = this.preview[i];
+      if (Number.isFinite(v)) magnitudes[count++] = Math.abs(v);
+    }
     if (count === 0) return 1;
     magnitudes.subarray(0, count).sort();
     return magnitudes[Math.min(count - 1, Math.floor(fraction * count))] || 1;
