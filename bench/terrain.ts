@@ -62,8 +62,8 @@ function compareWithGdaldem(scratch: string, runs: number): void {
 async function writeBigDem(path: string, size: number): Promise<void> {
   const grid = { width: size, height: size, transform: [400000, 30, 0, 4000000, 0, -30], crs: { epsg: 32611, geographic: false } };
   const writer = openCogWriter(path, grid as Parameters<typeof openCogWriter>[1], { bandNames: ["elevation"], deflateLevel: 1 });
-  const rows = 256;
-  for (let y0 = 0; y0 < size; y0 += rows) {
+  for (let y0 = 0; y0 < size; y0 += 256) {
+    const rows = Math.min(256, size - y0);
     const block = new Float32Array(rows * size);
     for (let r = 0; r < rows; r++) {
       const y = y0 + r;
