@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import type { Worker } from "node:worker_threads";
 import { InputError } from "../errors.ts";
 import { type RasterInfo, readRasterInfo } from "../raster/index.ts";
 import { defaultThreads, startWorker } from "../util/workers.ts";
@@ -50,10 +51,7 @@ export async function runTerrain(options: TerrainOptions, hooks: { onProgress?: 
     outputs: OUTPUT_ORDER.filter((_, k) => k % threads === t),
   }));
   const report = (fraction: number) => hooks.onProgress?.(fraction, `${Math.round(fraction * 100)}% of ${info.height} rows`);
-  const results =
-    threads === 1
-      ? [await runTerrainPart(parts[0], report)]
-      : await Promise.all(parts.map((part, t) => runPartInWorker(part, t === 0 ? report : undefined)));
+  const results = threads === 1 ? [await runTerrainPart(parts[0], report)] : await runPartsInWorkers(parts, report);
 
   const outputs = Object.assign({}, ...results.map((r) => r.outputs)) as TerrainSummary["outputs"];
   return {
@@ -74,16 +72,21 @@ export async function runTerrain(options: TerrainOptions, hooks: { onProgress?: 
   };
 }
 
-function runPartInWorker(part: TerrainPart, onProgress?: (fraction: number) => void): Promise<TerrainPartResult> {
+/** One worker per part; the first failure stops the others (their outputs are then discarded). */
+async function runPartsInWorkers(parts: TerrainPart[], onProgress: (fraction: number) => void): Promise<TerrainPartResult[]> {
+  const workers = parts.map((part) => startWorker(new URL("./worker.ts", import.meta.url), part));
+  try {
+    return await Promise.all(workers.map((worker, t) => resultOf(worker, t === 0 ? onProgress : undefined)));
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+}
+
+function resultOf(worker: Worker, onProgress?: (fraction: number) => void): Promise<TerrainPartResult> {
   return new Promise((resolve, reject) => {
-    const worker = startWorker(new URL("./worker.ts", import.meta.url), part);
     worker.on("message", (message) => {
-      if (message.progress !== undefined) {
-        onProgress?.(message.progress);
-        return;
-      }
-      void worker.terminate();
-      if (message.result) resolve(message.result);
+      if (message.progress !== undefined) onProgress?.(message.progress);
+      else if (message.result) resolve(message.result);
       else if (message.error.inputError) reject(new InputError(message.error.inputError.message, { file: message.error.inputError.file }));
       else reject(Object.assign(new Error(message.error.message), { stack: message.error.stack }));
     });
