@@ -20,7 +20,8 @@ Options:
   --compute-edges     Also compute the outer ring of cells, extrapolating the DEM linearly
                       outwards as gdaldem -compute_edges does (default: that ring is nodata).
   --band N|NAME       DEM band, 1-based number or band name (default 1).
-  --threads N         Worker threads (default: every core).
+  --threads N         Worker threads, at most 4 (one per output); default one per
+                      4 million DEM cells, up to the number of cores.
   --json              Print only the JSON summary on stdout (no progress on stderr).
 
 Units: slope in degrees (0 = flat); aspect in degrees clockwise from north, nodata where the
