@@ -39,7 +39,7 @@ export function kernelScratch(ngll: number): KernelScratch {
   return { ux: new Float64Array(n), uz: new Float64Array(n), t1x: new Float64Array(n), t1z: new Float64Array(n), t2x: new Float64Array(n), t2z: new Float64Array(n) };
 }
 
-/** Elements of columns [c0, c1) (all rows), any NGLL. */
+/** Elements of columns [c0, c1) (all rows): the NGLL = 5 kernel when it applies, else the generic one. */
 export function addElasticForces(
   m: ElementArrays,
   c0: number,
@@ -50,10 +50,20 @@ export function addElasticForces(
   fz: Float64Array,
   s: KernelScratch,
 ): void {
-  if (m.ngll === 5) {
-    addElasticForces5(m, c0, c1, ux, uz, fx, fz, s);
-    return;
-  }
+  if (m.ngll === 5) addElasticForces5(m, c0, c1, ux, uz, fx, fz, s);
+  else addElasticForcesAnyNgll(m, c0, c1, ux, uz, fx, fz, s);
+}
+
+export function addElasticForcesAnyNgll(
+  m: ElementArrays,
+  c0: number,
+  c1: number,
+  ux: Float64Array,
+  uz: Float64Array,
+  fx: Float64Array,
+  fz: Float64Array,
+  s: KernelScratch,
+): void {
   const n = m.ngll;
   const nn = n * n;
   const { npz, derivative: d, weightedDerivative: wd, weights: w } = m;

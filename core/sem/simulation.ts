@@ -1,4 +1,4 @@
-import { InputError } from "../errors.ts";
+import { InputError, isInputError } from "../errors.ts";
 import { interpolationStencil, locatePoint, meshSurfaceAt } from "./locate.ts";
 import { buildMesh, type Mesh, type MeshLayer, minGllDistance } from "./mesh.ts";
 import type { Scenario } from "./scenario.ts";
@@ -75,6 +75,16 @@ export function prepareSimulation(
   file = "scenario",
   { checkStability = true } = {},
 ): PreparedSimulation {
+  try {
+    return prepare(scenario, surface, file, checkStability);
+  } catch (error) {
+    // Mesh and location problems come from the scenario: name its file.
+    if (isInputError(error) && !error.file) throw new InputError(error.message, { file, cause: error });
+    throw error;
+  }
+}
+
+function prepare(scenario: Scenario, surface: { x: ArrayLike<number>; z: ArrayLike<number> } | null, file: string, checkStability: boolean): PreparedSimulation {
   const layers = meshLayers(scenario);
   const elementWidth = Math.min(scenario.mesh.element_size_m, ...layers.map((layer) => layer.elementHeight));
   const { xmin, xmax, zmin } = scenario.domain;
