@@ -130,3 +130,19 @@ test("an all-nodata DEM is reported from worker threads too, as an input error",
   assert.match(stderr, /all_nodata\.tif: every cell of the DEM is nodata/);
   assert.equal(existsSync(out), false);
 });
+
+test("--band picks a band of a multi-band file by name or number", async () => {
+  // ta.tif's band 4, "elev", is the DEM that dem.tif holds alone (data/README.md).
+  const fromDem = join(scratch, "band-dem");
+  const byName = join(scratch, "band-name");
+  const byNumber = join(scratch, "band-number");
+  assert.equal((await runCli(["--dem", DEM, "--out", fromDem, "--json"])).code, 0);
+  assert.equal((await runCli(["--dem", "data/ecuador/ta.tif", "--band", "elev", "--out", byName, "--json"])).code, 0);
+  assert.equal((await runCli(["--dem", "data/ecuador/ta.tif", "--band", "4", "--out", byNumber, "--json"])).code, 0);
+  const reference = readFileSync(join(fromDem, "slope.tif"));
+  assert.ok(readFileSync(join(byName, "slope.tif")).equals(reference));
+  assert.ok(readFileSync(join(byNumber, "slope.tif")).equals(reference));
+  const missing = await runCli(["--dem", DEM, "--band", "2", "--out", join(scratch, "band-2")]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /dem\.tif: band 2 does not exist \(the file has 1\)/);
+});
