@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { Duration, Size, Validations } from "aws-cdk-lib";
+import { type Duration, Size, Validations } from "aws-cdk-lib";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
