@@ -1,0 +1,158 @@
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { main } from "../../../cli/main.ts";
+import { krigeOutputNames } from "../../../core/geostat/step.ts";
+import { bandAsFloat32, readRaster, writeCog } from "../../../core/raster/index.ts";
+import { fixture, maxRelativeError, meuseLogZinc, readFixture } from "./helpers.ts";
+
+const scratch = mkdtempSync(join(tmpdir(), "quakeslide-krige-"));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+const FIXED = "sph(nugget=0.05,psill=0.59,range=897)";
+const meuse = meuseLogZinc();
+const reference = readFixture("krige_fixed_model.csv", ["x", "y", "ok20_pred", "ok20_var", "sk_pred", "sk_var"]);
+
+/** meuse with a logzinc column, so that kriging it is what gstat's log(zinc) ~ 1 does. */
+const logSamples = join(scratch, "meuse_log.csv");
+writeFileSync(logSamples, `x,y,logzinc\n${[...meuse.x].map((x, i) => `${x},${meuse.y[i]},${meuse.z[i]}`).join("\n")}\n`);
+
+async function runCli(args: string[]) {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const saved = { log: console.log, error: console.error };
+  console.log = (...parts: unknown[]) => stdout.push(parts.join(" "));
+  console.error = (...parts: unknown[]) => stderr.push(parts.join(" "));
+  try {
+    const code = await main(["krige", ...args]);
+    return { code, stdout: stdout.join("\n"), stderr: stderr.join("\n") };
+  } finally {
+    Object.assign(console, saved);
+  }
+}
+
+function readPredictions(path: string) {
+  const rows = readFileSync(path, "utf8").trim().split("\n").slice(1).map((l) => l.split(",").map(Number));
+  return { pred: rows.map((r) => r[2]), variance: rows.map((r) => r[3]) };
+}
+
+/** meuse.grid as a 40 m GeoTIFF template in EPSG:28992; cells outside meuse.grid are nodata. */
+async function meuseTemplate(): Promise<{ path: string; cellOf: (i: number) => number }> {
+  const path = join(scratch, "meuse_grid.tif");
+  const [x0, y0, width, height] = [178440, 333760, 78, 104];
+  const cellOf = (i: number) => Math.round((y0 - 20 - reference.y[i]) / 40) * width + Math.round((reference.x[i] - x0 - 20) / 40);
+  const band = new Float32Array(width * height).fill(Number.NaN);
+  for (let i = 0; i < reference.x.length; i++) band[cellOf(i)] = 1;
+  await writeCog(path, { width, height, transform: [x0, 40, 0, y0, 0, -40], crs: { epsg: 28992, geographic: false }, bands: [band] });
+  return { path, cellOf };
+}
+
+// Predictions are stored as float32 (relative rounding 6e-8), well inside the issue's 1e-6 target.
+const FLOAT32_TOLERANCE = 1e-6;
+
+test("krige on a GeoTIFF template: COGs equal gstat's local (nmax 20) ordinary kriging, nodata kept", async () => {
+  const { path, cellOf } = await meuseTemplate();
+  const out = join(scratch, "grid");
+  const args = ["--samples", logSamples, "--value", "logzinc", "--grid", path, "--variogram", FIXED, "--nmax", "20", "--out", out, "--json"];
+  const { code, stdout, stderr } = await runCli(args);
+  assert.equal(code, 0, stderr);
+  assert.deepEqual(readdirSync(out).sort(), krigeOutputNames(path).sort());
+  const summary = JSON.parse(stdout);
+  assert.equal(summary.targets.predicted, reference.x.length);
+  const prediction = bandAsFloat32(await readRaster(join(out, "prediction.tif")));
+  const variance = bandAsFloat32(await readRaster(join(out, "variance.tif")));
+  const cells = Array.from(reference.x, (_, i) => cellOf(i));
+  assert.ok(maxRelativeError(cells.map((c) => prediction[c]), reference.ok20_pred) < FLOAT32_TOLERANCE);
+  assert.ok(maxRelativeError(cells.map((c) => variance[c]), reference.ok20_var) < FLOAT32_TOLERANCE);
+  assert.equal(prediction.filter((v) => Number.isNaN(v)).length, prediction.length - reference.x.length);
+});
+
+test("--log with simple kriging back-transforms gstat's SK as exp(y + s²/2), variance p²(exp(s²) − 1)", async () => {
+  const out = join(scratch, "log");
+  const args = ["--samples", fixture("meuse.csv"), "--value", "zinc", "--log", "--grid", fixture("meuse_grid.csv")];
+  const { code, stdout } = await runCli([...args, "--method", "simple", "--mean", "5.9", "--variogram", FIXED, "--out", out, "--json"]);
+  assert.equal(code, 0);
+  const { pred, variance } = readPredictions(join(out, "predictions.csv"));
+  const expected = Array.from(reference.sk_pred, (y, i) => Math.exp(y + reference.sk_var[i] / 2));
+  assert.ok(maxRelativeError(pred, expected) < FLOAT32_TOLERANCE);
+  const expectedVariance = expected.map((p, i) => p * p * Math.expm1(reference.sk_var[i]));
+  assert.ok(maxRelativeError(variance, expectedVariance) < FLOAT32_TOLERANCE);
+  assert.match(JSON.parse(stdout).backTransform, /lognormal/);
+});
+
+test("leave-one-out statistics equal those of gstat's krige.cv", async () => {
+  const out = join(scratch, "cv");
+  const { code, stdout } = await runCli(["--samples", logSamples, "--value", "logzinc", "--grid", fixture("meuse_grid.csv"), "--variogram", FIXED, "--out", out, "--json"]);
+  assert.equal(code, 0);
+  const cv = JSON.parse(stdout).crossValidation;
+  const gstat = readFixture("loocv_fixed_model.csv", ["pred", "var", "observed"]);
+  const errors = gstat.pred.map((p, i) => p - gstat.observed[i]);
+  const meanError = errors.reduce((s, e) => s + e, 0) / errors.length;
+  const rmse = Math.sqrt(errors.reduce((s, e) => s + e * e, 0) / errors.length);
+  const msdr = errors.reduce((s, e, i) => s + (e * e) / gstat.var[i], 0) / errors.length;
+  // Same doubles up to summation order: 1e-9 relative (mean error is ~1e-5, so compare it absolutely).
+  assert.ok(Math.abs(cv.meanError - meanError) < 1e-12);
+  assert.ok(Math.abs(cv.rootMeanSquareError / rmse - 1) < 1e-9);
+  assert.ok(Math.abs(cv.meanSquaredDeviationRatio / msdr - 1) < 1e-9);
+});
+
+test("auto variogram, universal and regression kriging run end to end on points and write every output", async () => {
+  for (const method of ["universal", "regression"]) {
+    const out = join(scratch, `auto-${method}`);
+    const args = ["--samples", fixture("meuse.csv"), "--value", "zinc", "--log", "--grid", fixture("meuse_grid.csv")];
+    const { code, stdout } = await runCli([...args, "--method", method, "--covariate", "dist", "--nmax", "30", "--cv", "5", "--out", out, "--json"]);
+    assert.equal(code, 0);
+    const summary = JSON.parse(stdout);
+    assert.equal(summary.crossValidation.folds, 5);
+    assert.equal(summary.targets.predicted, reference.x.length);
+    assert.ok(summary.prediction.min > 0, "back-transformed zinc is positive");
+    assert.deepEqual(readdirSync(out).sort(), krigeOutputNames("x.csv").sort());
+  }
+});
+
+/** Expects exit 2, one error line matching `pattern`, and no output folder. */
+async function assertRefused(args: string[], pattern: RegExp, name: string) {
+  const out = join(scratch, `bad-${name}`);
+  const { code, stderr } = await runCli([...args, "--out", out]);
+  assert.equal(code, 2, `${name}: ${stderr}`);
+  assert.match(stderr, pattern);
+  assert.equal(stderr.split("\n").length, 1);
+  assert.equal(existsSync(out), false, `${name}: no partial output`);
+}
+
+function samplesFile(name: string, body: string): string {
+  const path = join(scratch, name);
+  writeFileSync(path, body);
+  return path;
+}
+
+test("bad input: clear one-line errors, exit 2, no output", async () => {
+  const grid = ["--grid", fixture("meuse_grid.csv")];
+  const duplicate = samplesFile("dup.csv", "x,y,v\n0,0,1\n10,0,2\n0,0,3\n20,5,4\n7,9,2\n");
+  await assertRefused(["--samples", duplicate, "--value", "v", ...grid], /lines 2 and 4 are at the same location \(0, 0\).*--duplicates average/, "duplicate");
+  const text = samplesFile("text.csv", "x,y,v\n0,0,1\n10,0,abc\n");
+  await assertRefused(["--samples", text, "--value", "v", ...grid], /text\.csv: line 3, column "v": "abc" is not a number/, "text");
+  const flat = samplesFile("flat.csv", "x,y,v\n0,0,2\n10,0,2\n0,10,2\n20,5,2\n");
+  await assertRefused(["--samples", flat, "--value", "v", ...grid], /all 4 values of column "v" are equal/, "constant");
+  const few = samplesFile("few.csv", "x,y,v\n0,0,2\n10,0,3\n");
+  await assertRefused(["--samples", few, "--value", "v", ...grid], /2 sample\(s\).*needs at least 3/, "few");
+  await assertRefused(["--samples", fixture("meuse.csv"), "--value", "nope", ...grid], /no column "nope"/, "column");
+  await assertRefused(["--samples", fixture("meuse.csv"), "--value", "zinc", ...grid, "--variogram", "sph(psill=1)"], /needs psill= and range=/, "variogram");
+  await assertRefused(["--samples", fixture("meuse.csv"), "--value", "zinc", ...grid, "--method", "magic"], /--method: Invalid option/, "method");
+  const close = samplesFile("close.csv", "x,y,v\n0,0,1\n0.00001,0,2\n50,0,3\n0,60,4\n");
+  const singular = ["--samples", close, "--value", "v", ...grid, "--variogram", "gau(nugget=0,psill=1,range=100)", "--cv", "none"];
+  await assertRefused(singular, /singular kriging system/, "singular");
+});
+
+test("--duplicates average merges samples at one location; a CRS mismatch with the template is refused", async () => {
+  const duplicate = samplesFile("dup2.csv", "x,y,v\n0,0,1\n10,0,2\n0,0,3\n20,5,4\n7,9,2\n");
+  const points = samplesFile("points.csv", "x,y\n5,5\n");
+  const out = join(scratch, "averaged");
+  const { code, stdout } = await runCli(["--samples", duplicate, "--value", "v", "--grid", points, "--variogram", "exp(nugget=0.1,psill=1,range=10)", "--duplicates", "average", "--out", out, "--json"]);
+  assert.equal(code, 0);
+  assert.equal(JSON.parse(stdout).samples, 4);
+  const { path } = await meuseTemplate();
+  const lonLat = samplesFile("lonlat.csv", "x,y,v\n5.73,50.97,1\n5.74,50.96,2\n5.75,50.98,3\n5.72,50.99,5\n");
+  await assertRefused(["--samples", lonLat, "--value", "v", "--grid", path], /no sample lies near the grid.*EPSG:28992/, "crs");
+});
