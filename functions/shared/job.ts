@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { InputError } from "../../core/errors.ts";
 import { parseS3Uri, s3UriSchema, stepEventSchema } from "./event.ts";
-import { type StepSpec, runStep } from "./run-step.ts";
+import { describeIssues, type StepSpec, runStep } from "./run-step.ts";
 import { createS3Client, putJson, readObjectText } from "./s3.ts";
 
 /**
@@ -26,7 +26,7 @@ export async function runJobFromEnvironment<Schema extends z.ZodType>(
   try {
     const text = await readJobText(env, client);
     const parsed = jobInputSchema.safeParse(JSON.parse(text));
-    if (!parsed.success) throw new InputError(`job input: ${z.prettifyError(parsed.error)}`);
+    if (!parsed.success) throw new InputError(`job input: ${describeIssues(parsed.error)}`);
     const { resultUri, ...event } = parsed.data;
     const result = await runStep(spec, event, { client });
     if (resultUri) {

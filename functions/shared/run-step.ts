@@ -56,7 +56,7 @@ export async function runStep<Schema extends z.ZodType>(
   options: RunStepOptions = {},
 ): Promise<StepResult> {
   const parsed = stepEventSchema.safeParse(event);
-  if (!parsed.success) throw new InputError(`${spec.step} event: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) throw new InputError(`${spec.step} event: ${describeIssues(parsed.error)}`);
   const client = options.client ?? createS3Client();
   const bucket = options.resultsBucket ?? requiredEnv("RESULTS_BUCKET");
   const codeVersion = options.codeVersion ?? process.env.QUAKESLIDE_CODE_VERSION ?? "dev";
@@ -133,6 +133,11 @@ interface RunManifest {
   params: Record<string, unknown>;
   outputs: Record<string, { uri: string; sha256: string }>;
   result: StepResult;
+}
+
+/** Zod issues on one line (the CLI and Step Functions show one line): `path: message; ...`. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join(".") || "(event)"}: ${issue.message}`).join("; ");
 }
 
 function requiredEnv(name: string): string {
