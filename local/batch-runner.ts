@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { JobDefinitionModel } from "./app-model.ts";
+import { withoutEndpoints } from "./lambda-invoker.ts";
 
 export interface BatchJobRequest {
   definition: JobDefinitionModel;
@@ -126,9 +127,9 @@ export class LocalBatchRunner {
   private runAttempt(job: BatchJob, entrypoint: string, request: BatchJobRequest): Promise<BatchAttempt> {
     const env = {
       ...process.env,
+      ...withoutEndpoints(request.definition.environment),
+      ...withoutEndpoints(request.environment ?? {}),
       ...this.options.environment,
-      ...request.definition.environment,
-      ...request.environment,
       AWS_BATCH_JOB_ID: job.jobId,
       AWS_BATCH_JOB_ATTEMPT: String(job.attempts.length + 1),
     };

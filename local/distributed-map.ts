@@ -18,6 +18,8 @@ export interface DistributedMapContext {
   runChild: (definition: Json, input: unknown, index: number) => Promise<unknown>;
   /** Upper bound on simultaneous children when the Map sets no MaxConcurrency (0 = no limit). */
   defaultConcurrency: number;
+  /** The parent execution's context object ($$), which ItemSelector may read. */
+  executionContext: object;
 }
 
 class ToleratedFailureThresholdError extends Error {
@@ -43,7 +45,9 @@ export async function runDistributedMap(
     : (parameters.Items ?? []);
   if (!Array.isArray(items)) throw new Error("States.Runtime: the Distributed Map's items are not an array");
   const selected = await Promise.all(
-    items.map((item, index) => selectItem(map.ItemSelector, parameters.Input, item, index)),
+    items.map((item, index) =>
+      selectItem(map.ItemSelector, parameters.Input, item, index, context.executionContext),
+    ),
   );
   items = batchItems(map.ItemBatcher as Json | undefined, selected);
 
@@ -135,6 +139,7 @@ async function selectItem(
   input: unknown,
   value: unknown,
   index: number,
+  executionContext: object,
 ): Promise<unknown> {
   if (!selector) return value;
   // ItemSelector may use $ (the Map's input) and $$.Map.Item.*: let the interpreter evaluate it.
@@ -145,7 +150,8 @@ async function selectItem(
   const machine = new StateMachine(definition as StateMachineDefinition, {
     validationOptions: { noValidate: true },
   });
-  return machine.run(input as never, { context: { Map: { Item: { Index: index, Value: value } } } }).result;
+  const context = { ...executionContext, Map: { Item: { Index: index, Value: value } } };
+  return machine.run(input as never, { context: context as never }).result;
 }
 
 function batchItems(batcher: Json | undefined, items: unknown[]): unknown[] {

@@ -21,13 +21,8 @@ export function s3EventBridgeEvent(record: S3NotificationRecord, region: string)
     detail: {
       version: "0",
       bucket: { name: bucket.name },
-      // S3 URL-encodes keys in notifications; EventBridge events carry them decoded like this.
-      object: {
-        key: decodeURIComponent(object.key.replace(/\+/g, " ")),
-        size: object.size,
-        etag: object.eTag,
-        sequencer: object.sequencer,
-      },
+      // s3rver reports the key as written (not URL-encoded), as EventBridge events carry it.
+      object: { key: object.key, size: object.size, etag: object.eTag, sequencer: object.sequencer },
       "request-id": randomUUID(),
       requester: LOCAL_ACCOUNT,
       reason: record.eventName === "ObjectCreated:Copy" ? "CopyObject" : "PutObject",
@@ -71,16 +66,34 @@ export function targetInput(target: RuleModel["targets"][number], event: Json): 
   return event;
 }
 
+/**
+ * EventBridge input transformation: each `<name>` in the template becomes the value at its path;
+ * inside a JSON string literal as the bare (escaped) text, elsewhere as the JSON value.
+ */
 function transformInput(transformer: InputTransformer, event: Json): unknown {
-  let text = transformer.InputTemplate;
-  for (const [name, path] of Object.entries(transformer.InputPathsMap ?? {})) {
-    const value = readPath(event, path);
-    // Inside quotes a placeholder is replaced by the bare text; elsewhere by the JSON value.
-    text = text.replaceAll(
-      `"<${name}>"`,
-      JSON.stringify(typeof value === "string" ? value : JSON.stringify(value)),
-    );
-    text = text.replaceAll(`<${name}>`, JSON.stringify(value ?? null));
+  const values = new Map(
+    Object.entries(transformer.InputPathsMap ?? {}).map(([name, path]) => [name, readPath(event, path)]),
+  );
+  let text = "";
+  let inString = false;
+  const template = transformer.InputTemplate;
+  for (let i = 0; i < template.length; i++) {
+    const char = template[i];
+    if (char === "\\" && inString) {
+      text += char + template[++i];
+      continue;
+    }
+    if (char === '"') inString = !inString;
+    const placeholder = char === "<" ? template.slice(i + 1).match(/^([A-Za-z0-9_.-]+)>/) : null;
+    if (placeholder && values.has(placeholder[1])) {
+      const value = values.get(placeholder[1]);
+      text += inString
+        ? JSON.stringify(typeof value === "string" ? value : JSON.stringify(value)).slice(1, -1)
+        : JSON.stringify(value ?? null);
+      i += placeholder[0].length;
+      continue;
+    }
+    text += char;
   }
   return JSON.parse(text);
 }

@@ -68,7 +68,8 @@ export class Executor {
           if (!r.completedStates.includes(event.state)) r.completedStates.push(event.state);
         }
       });
-    const { result, abort } = this.runDefinition(machine.definition, input, onEvent, failedJobs);
+    const context = executionContext(machine, record);
+    const { result, abort } = this.runDefinition(machine.definition, input, onEvent, failedJobs, context);
     const done = result.then(
       (output) => this.finish(name, { status: "SUCCEEDED", output }),
       () => this.finish(name, { status: "FAILED", failure: this.failureReason(name, failedJobs) }),
@@ -135,9 +136,10 @@ export class Executor {
     input: unknown,
     onEvent: (event: Omit<HistoryEvent, "id" | "timestamp">) => void,
     failedJobs: Map<string, BatchJob>,
+    context: ExecutionContext,
   ) {
     const handlers: Record<string, TaskHandler> = {};
-    this.collectHandlers(definition, handlers, onEvent, failedJobs);
+    this.collectHandlers(definition, handlers, onEvent, failedJobs, context);
     const machine = new StateMachine(prepareDefinition(definition) as unknown as StateMachineDefinition, {
       validationOptions: { checkArn: false, checkPaths: false },
     });
@@ -166,12 +168,13 @@ export class Executor {
     handlers: Record<string, TaskHandler>,
     onEvent: (event: Omit<HistoryEvent, "id" | "timestamp">) => void,
     failedJobs: Map<string, BatchJob>,
+    context: ExecutionContext,
   ): void {
     for (const [name, state] of Object.entries(definition.States as Record<string, Json>)) {
       if (state.Type === "Task") handlers[name] = this.taskHandler(name, String(state.Resource), failedJobs);
       if (state.Type === "Parallel") {
         for (const branch of state.Branches as Json[])
-          this.collectHandlers(branch, handlers, onEvent, failedJobs);
+          this.collectHandlers(branch, handlers, onEvent, failedJobs, context);
       }
       if (state.Type !== "Map") continue;
       const processor = (state.ItemProcessor ?? state.Iterator) as Json;
@@ -180,14 +183,26 @@ export class Executor {
           runDistributedMap(state, parameters as never, {
             s3: this.options.s3,
             defaultConcurrency: 40,
+            executionContext: context,
             runChild: (child, item, index) => {
               const recordChild = (event: Omit<HistoryEvent, "id" | "timestamp">) =>
                 onEvent({ ...event, detail: { ...event.detail, mapRun: name, index } });
-              return this.runDefinition(child, item, recordChild, failedJobs).result;
+              // Each item runs as a child execution on AWS, with its own name and input.
+              const childName = `${context.Execution.Name}-${name}-${index}`.slice(0, 80);
+              const childContext = {
+                ...context,
+                Execution: {
+                  ...context.Execution,
+                  Id: `${context.Execution.Id}-${name}-${index}`,
+                  Name: childName,
+                  Input: item,
+                },
+              };
+              return this.runDefinition(child, item, recordChild, failedJobs, childContext).result;
             },
           });
       } else {
-        this.collectHandlers(processor, handlers, onEvent, failedJobs);
+        this.collectHandlers(processor, handlers, onEvent, failedJobs, context);
       }
     }
   }
@@ -252,6 +267,25 @@ export class Executor {
       });
     return definition;
   }
+}
+
+/** The context object (`$$`) of an execution, as Step Functions fills it. */
+export interface ExecutionContext {
+  Execution: { Id: string; Name: string; Input: unknown; StartTime: string; RoleArn: string };
+  StateMachine: { Id: string; Name: string };
+}
+
+function executionContext(machine: StateMachineModel, record: ExecutionRecord): ExecutionContext {
+  return {
+    Execution: {
+      Id: record.executionArn,
+      Name: record.name,
+      Input: record.input,
+      StartTime: record.startDate,
+      RoleArn: `arn:aws:iam::000000000000:role/${machine.name}`,
+    },
+    StateMachine: { Id: machine.arn, Name: machine.name },
+  };
 }
 
 function batchRequest(input: Json, definition: JobDefinitionModel) {

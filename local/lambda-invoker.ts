@@ -36,7 +36,7 @@ export async function invokeLocalFunction(
   if (typeof module.handler !== "function") {
     throw new LambdaFunctionError("Runtime.HandlerNotFound", `${file} does not export "handler"`, []);
   }
-  Object.assign(process.env, fn.environment);
+  Object.assign(process.env, withoutEndpoints(fn.environment));
   const deadline = Date.now() + fn.timeoutSeconds * 1000;
   const context = {
     functionName: fn.name,
@@ -52,4 +52,11 @@ export async function invokeLocalFunction(
     const e = error instanceof Error ? error : new Error(String(error));
     throw new LambdaFunctionError(e.name, e.message, (e.stack ?? "").split("\n").slice(1, 6));
   }
+}
+
+/** The runtime, not the app's emulator settings, decides where the SDK sends requests. */
+export function withoutEndpoints(environment: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(environment).filter(([name]) => !name.startsWith("AWS_ENDPOINT_URL")),
+  );
 }

@@ -155,8 +155,11 @@ async function loadTemplates(projectRoot: string): Promise<StackTemplates> {
   if (existsSync(join(assembly, "manifest.json"))) return readAssemblyTemplates(assembly);
   const appFile = join(projectRoot, "infra", "app.ts");
   if (!existsSync(appFile)) throw new Error(`no cdk.out/ and no ${appFile}: nothing to run`);
+  type Synthesizable = Parameters<typeof synthesizeTemplates>[0];
   const { createApp } = (await import(pathToFileURL(appFile).href)) as {
-    createApp: () => Parameters<typeof synthesizeTemplates>[0];
+    createApp: (options: { context: Record<string, unknown> }) => Synthesizable | { app: Synthesizable };
   };
-  return synthesizeTemplates(createApp());
+  // The `local` stage is the one the app builds for emulators.
+  const created = createApp({ context: { "quakeslide:stage": "local" } });
+  return synthesizeTemplates("app" in created ? created.app : created);
 }

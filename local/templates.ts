@@ -55,8 +55,9 @@ export class ResourceIdentities {
     const resource = this.resource(stack, logicalId);
     const properties = resource.Properties ?? {};
     const nameProperty = NAME_PROPERTIES[resource.Type];
-    const explicit = nameProperty ? properties[nameProperty] : undefined;
-    if (typeof explicit === "string") return explicit;
+    // Names are often built from pseudo parameters (`<stage>-data-${AWS::AccountId}-...`).
+    const explicit = nameProperty ? resolveIntrinsics(properties[nameProperty], stack, this) : undefined;
+    if (typeof explicit === "string" && explicit !== "") return explicit;
     // CDK appends an 8-hex hash to logical ids; drop it so names read like the construct id.
     const base = logicalId.replace(/[0-9A-F]{8}$/, "");
     if (resource.Type === "AWS::S3::Bucket") {
@@ -181,7 +182,7 @@ function resolveRef(name: string, stack: string, ids: ResourceIdentities): strin
 }
 
 function resolveGetAtt(logicalId: string, attribute: string, stack: string, ids: ResourceIdentities): string {
-  if (attribute === "Arn") return ids.arn(stack, logicalId);
+  if (attribute === "Arn" || attribute.endsWith("Arn")) return ids.arn(stack, logicalId);
   if (attribute === "Name" || attribute.endsWith("Name")) return ids.physicalName(stack, logicalId);
   return `${ids.physicalName(stack, logicalId)}.${attribute}`;
 }
