@@ -31,7 +31,8 @@ export interface OutOfBag {
 export interface GrowJob {
   columns: Float64Array[];
   codes: Uint8Array[];
-  thresholds: Float64Array[];
+  binMin: Float64Array[];
+  binMax: Float64Array[];
   label: Uint8Array;
   params: ForestParams;
   treeIds: number[];
@@ -49,8 +50,8 @@ export function resolvedMtry(params: ForestParams, featureCount: number): number
 }
 
 export function prepareJob(columns: Float64Array[], label: Uint8Array, params: ForestParams): Omit<GrowJob, "treeIds"> {
-  const { codes, thresholds } = binFeatures(columns);
-  return { columns, codes, thresholds, label, params };
+  const { codes, binMin, binMax } = binFeatures(columns);
+  return { columns, codes, binMin, binMax, label, params };
 }
 
 /** Grows the trees of `job.treeIds`; tree t always uses the seed derived from (seed, t), so the forest does not depend on how trees are spread over threads. */
@@ -69,7 +70,7 @@ export function growTrees(job: GrowJob, onTree?: () => void): GrowResult {
   for (const t of job.treeIds) {
     const rng = new Random(deriveSeed(job.params.seed, t));
     drawSample(weight, job.params, rng);
-    const input: GrowInput = { codes: job.codes, thresholds: job.thresholds, label: job.label, weight };
+    const input: GrowInput = { codes: job.codes, binMin: job.binMin, binMax: job.binMax, label: job.label, weight };
     const tree = growTree(input, growth, rng);
     trees.push(tree);
     for (let i = 0; i < n; i++) {

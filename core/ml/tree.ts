@@ -27,7 +27,8 @@ export interface TreeGrowthParams {
 
 export interface GrowInput {
   codes: Uint8Array[];
-  thresholds: Float64Array[];
+  binMin: Float64Array[];
+  binMax: Float64Array[];
   label: Uint8Array;
   /** Bootstrap count (or 0/1 subsample indicator) of every row. */
   weight: Uint16Array;
@@ -45,7 +46,9 @@ class Scratch {
 
 interface Split {
   feature: number;
+  /** Rows with bin <= `bin` go left; `nextBin` is the first non-empty bin of the right child. */
   bin: number;
+  nextBin: number;
   left0: number;
   left1: number;
 }
@@ -86,7 +89,10 @@ export function growTree(input: GrowInput, params: TreeGrowthParams, rng: Random
     const leftId = nodeCount++;
     const rightId = nodeCount++;
     tree.feature[node] = split.feature;
-    tree.threshold[node] = input.thresholds[split.feature][split.bin];
+    // Midway between the largest value going left and the smallest going right, as exact
+    // split search (scikit-learn) does: a threshold hugging one side would bias predictions
+    // for values between the two, which spatial CV exposes.
+    tree.threshold[node] = midpoint(input.binMax[split.feature][split.bin], input.binMin[split.feature][split.nextBin]);
     tree.left[node] = leftId;
     tree.right[node] = rightId;
     stack.push([rightId, middle, end, n0 - split.left0, n1 - split.left1, depth + 1]);
@@ -137,20 +143,26 @@ function findSplit(
     informative++;
     let left0 = 0;
     let left1 = 0;
-    for (let bin = minBin; bin < maxBin; bin++) {
-      left0 += hist0[bin];
-      left1 += hist1[bin];
+    let previous = -1;
+    for (let bin = minBin; bin <= maxBin; bin++) {
+      const count0 = hist0[bin];
+      const count1 = hist1[bin];
+      if (count0 === 0 && count1 === 0) continue;
       const leftN = left0 + left1;
       const rightN = total - leftN;
-      if (leftN < params.minNodeSize || rightN < params.minNodeSize || leftN === 0) continue;
-      const right0 = n0 - left0;
-      const right1 = n1 - left1;
-      // Minimising weighted Gini impurity == maximising sum over children of (sum_k n_k^2) / n.
-      const score = (left0 * left0 + left1 * left1) / leftN + (right0 * right0 + right1 * right1) / rightN;
-      if (score > bestScore + 1e-12 * total) {
-        bestScore = score;
-        best = { feature, bin, left0, left1 };
+      if (previous >= 0 && leftN >= params.minNodeSize && rightN >= params.minNodeSize) {
+        const right0 = n0 - left0;
+        const right1 = n1 - left1;
+        // Minimising weighted Gini impurity == maximising sum over children of (sum_k n_k^2) / n.
+        const score = (left0 * left0 + left1 * left1) / leftN + (right0 * right0 + right1 * right1) / rightN;
+        if (score > bestScore + 1e-12 * total) {
+          bestScore = score;
+          best = { feature, bin: previous, nextBin: bin, left0, left1 };
+        }
       }
+      left0 += count0;
+      left1 += count1;
+      previous = bin;
     }
     hist0.fill(0, minBin, maxBin + 1);
     hist1.fill(0, minBin, maxBin + 1);
@@ -172,6 +184,12 @@ function partition(index: Int32Array, start: number, end: number, codes: Uint8Ar
     }
   }
   return i;
+}
+
+/** Midpoint that stays strictly below `b` even when a and b are adjacent doubles. */
+function midpoint(a: number, b: number): number {
+  const m = a + (b - a) / 2;
+  return m >= b ? a : m;
 }
 
 function shrink(tree: Tree, n: number): Tree {
