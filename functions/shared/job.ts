@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { InputError } from "../../core/errors.ts";
 import { parseS3Uri, s3UriSchema, stepEventSchema } from "./event.ts";
 import { describeIssues, type StepSpec, runStep } from "./run-step.ts";

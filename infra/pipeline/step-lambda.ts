@@ -10,6 +10,18 @@ import { bucketName } from "../names.ts";
 
 const repositoryRoot = fileURLToPath(new URL("../../", import.meta.url));
 
+/**
+ * How the handlers are bundled (also used by the bundle test, which runs esbuild the same way):
+ * ESM for Node 22, the AWS SDK left to the Lambda runtime, and `require` provided for the
+ * CommonJS dependencies (geotiff's) inside the ESM bundle.
+ */
+export const LAMBDA_BUNDLE = {
+  target: "node22",
+  external: ["@aws-sdk/*"],
+  banner:
+    "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+} as const;
+
 /** Size of one light step's Lambda: rasters are staged in /tmp, so storage follows memory. */
 export interface StepLambdaSize {
   memoryMiB: number;
