@@ -2,6 +2,9 @@
  * A static 2-D k-d tree for nearest-neighbour queries (local kriging with nmax / a search radius).
  * Built once over the sample coordinates; a query fills caller-owned arrays and allocates nothing.
  */
+/** Subtrees this small are scanned linearly: cheaper than descending further. */
+const LEAF_SIZE = 8;
+
 export class KdTree {
   private readonly order: Int32Array;
   private readonly x: Float64Array;
@@ -23,7 +26,7 @@ export class KdTree {
 
   /** Median split by quickselect: order[lo..hi) is arranged so the middle element splits the axis. */
   private build(lo: number, hi: number, depth: number): void {
-    if (hi - lo <= 1) return;
+    if (hi - lo <= LEAF_SIZE) return;
     const mid = (lo + hi) >> 1;
     const coordinate = depth % 2 === 0 ? this.x : this.y;
     this.select(lo, hi - 1, mid, coordinate);
@@ -74,6 +77,10 @@ export class KdTree {
 
   private search(lo: number, hi: number, depth: number, qx: number, qy: number, k: number, limit: number, skip: number): void {
     while (hi > lo) {
+      if (hi - lo <= LEAF_SIZE) {
+        this.scanLeaf(lo, hi, qx, qy, k, limit, skip);
+        return;
+      }
       const mid = (lo + hi) >> 1;
       const index = this.order[mid];
       const dx = qx - this.x[index];
@@ -92,6 +99,17 @@ export class KdTree {
       if (delta < 0) lo = mid + 1;
       else hi = mid;
       depth++;
+    }
+  }
+
+  private scanLeaf(lo: number, hi: number, qx: number, qy: number, k: number, limit: number, skip: number): void {
+    for (let m = lo; m < hi; m++) {
+      const index = this.order[m];
+      if (index === skip) continue;
+      const dx = qx - this.x[index];
+      const dy = qy - this.y[index];
+      const d2 = dx * dx + dy * dy;
+      if (d2 <= limit) this.offer(index, d2, k);
     }
   }
 

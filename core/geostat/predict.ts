@@ -48,13 +48,16 @@ export function predictRange(
   end: number,
   prediction: Float32Array | Float64Array,
   variance: Float32Array | Float64Array,
+  onProgress?: (fraction: number) => void,
 ): void {
   const kriger = new Kriger(job.problem);
+  const progressEvery = Math.max(1, Math.ceil((end - start) / 20));
   const f0 = new Float64Array(job.problem.trend.length);
   const out: KrigingResult = { prediction: 0, variance: 0, lagrangeTerm: 0 };
   const { targets, mask, targetCovariates, offset } = job;
   const [cx, cy] = job.coordinateCentre;
   for (let i = start; i < end; i++) {
+    if (onProgress && (i - start) % progressEvery === 0) onProgress((i - start) / (end - start));
     let tx: number;
     let ty: number;
     if (targets.kind === "grid") {
@@ -113,11 +116,7 @@ export async function predictAll(
   const variance = new Float32Array(new SharedArrayBuffer(count * 4));
   const threads = Math.max(1, Math.min(options.threads ?? defaultThreads(), Math.ceil(count / 10_000)));
   if (count < PARALLEL_THRESHOLD || threads === 1) {
-    const chunk = Math.max(1, Math.ceil(count / 20));
-    for (let start = 0; start < count; start += chunk) {
-      predictRange(job, start, Math.min(count, start + chunk), prediction, variance);
-      options.onProgress?.(Math.min(1, (start + chunk) / count), "kriging");
-    }
+    predictRange(job, 0, count, prediction, variance, (f) => options.onProgress?.(f, "kriging"));
     return { prediction, variance };
   }
   let finished = 0;
