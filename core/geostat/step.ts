@@ -183,10 +183,13 @@ async function writeRasterOrPoints(options: KrigeOptions, loaded: LoadedTargets,
   const out = (name: string) => join(options.outDir, name);
   if (loaded.grid) {
     const units = options.log ? `${options.value} (back-transformed)` : options.value;
-    await writeCog(out("prediction.tif"), { ...loaded.grid, bands: [Float32Array.from(prediction)], bandNames: ["prediction"] });
-    await writeCog(out("variance.tif"), { ...loaded.grid, bands: [Float32Array.from(variance)], bandNames: ["kriging_variance"] });
-    await writePreviewPng(out("prediction.png"), prediction, loaded.grid, { title: `kriged ${options.value}`, units, ramp: "viridis" });
-    await writePreviewPng(out("variance.png"), variance, loaded.grid, { title: `kriging variance of ${options.value}`, units: `(${units})^2`, ramp: "magma" });
+    // Independent files: let their compression overlap.
+    await Promise.all([
+      writeCog(out("prediction.tif"), { ...loaded.grid, bands: [Float32Array.from(prediction)], bandNames: ["prediction"] }),
+      writeCog(out("variance.tif"), { ...loaded.grid, bands: [Float32Array.from(variance)], bandNames: ["kriging_variance"] }),
+      writePreviewPng(out("prediction.png"), prediction, loaded.grid, { title: `kriged ${options.value}`, units, ramp: "viridis" }),
+      writePreviewPng(out("variance.png"), variance, loaded.grid, { title: `kriging variance of ${options.value}`, units: `(${units})^2`, ramp: "magma" }),
+    ]);
     return;
   }
   const targets = loaded.targets as { x: Float64Array; y: Float64Array };
