@@ -13,7 +13,7 @@ import { predictForestParallel } from "../core/ml/parallel-predict.ts";
 import { Random } from "../core/ml/random.ts";
 import { trainForest } from "../core/ml/train.ts";
 
-const SKLEARN = String.raw`
+const SKLEARN = `
 import json, sys, time
 import numpy as np
 from sklearn.ensemble import RandomForestClassifier
@@ -49,7 +49,8 @@ function synthetic(n: number, rng: Random): { columns: Float64Array[]; label: Ui
 
 function writeCsv(path: string, data: { columns: Float64Array[]; label: Uint8Array }): void {
   const lines = [["label", ...data.columns.map((_, f) => `x${f}`)].join(",")];
-  for (let i = 0; i < data.label.length; i++) lines.push([data.label[i], ...data.columns.map((c) => c[i])].join(","));
+  for (let i = 0; i < data.label.length; i++)
+    lines.push([data.label[i], ...data.columns.map((c) => c[i])].join(","));
   writeFileSync(path, `${lines.join("\n")}\n`);
 }
 
@@ -80,26 +81,43 @@ export async function run(args: string[]): Promise<void> {
     for (let k = 0; k < raster.length; k++) raster[k] = rng.next();
     writeFileSync(join(work, "raster.f32"), Buffer.from(raster.buffer));
     const bands = Array.from({ length: 5 }, (_, b) => raster.subarray(b * cells, (b + 1) * cells));
-    console.log(`synthetic ${rows} x 10 (train) + ${rows} (test), ${trees} trees; raster ${side} x ${side} x 5`);
+    console.log(
+      `synthetic ${rows} x 10 (train) + ${rows} (test), ${trees} trees; raster ${side} x ${side} x 5`,
+    );
 
     let sklearn: Record<string, number> | undefined;
     try {
-      sklearn = JSON.parse(execFileSync("/usr/bin/python3", ["-c", SKLEARN, work, String(trees), String(side)], { encoding: "utf8", maxBuffer: 1 << 20 }));
+      sklearn = JSON.parse(
+        execFileSync("/usr/bin/python3", ["-c", SKLEARN, work, String(trees), String(side)], {
+          encoding: "utf8",
+          maxBuffer: 1 << 20,
+        }),
+      );
     } catch (error) {
       console.log(`scikit-learn not measured: ${(error as Error).message.split("\n")[0]}`);
     }
     const params = { numTrees: trees, minNodeSize: 1, sampleFraction: 1, replace: true, seed: 1 };
     for (const threads of [1, 2]) {
-      const [{ forest }, time] = await seconds(() => trainForest(train.columns, train.label, params, { threads }));
+      const [{ forest }, time] = await seconds(() =>
+        trainForest(train.columns, train.label, params, { threads }),
+      );
       const testAuroc = auroc(test.label, predictForest(forest, test.columns, rows));
-      const ref = sklearn ? `; scikit-learn n_jobs=${threads} ${sklearn[`train${threads}`].toFixed(2)} s, AUROC ${sklearn[`auroc${threads}`].toFixed(4)}; time ratio ours/sklearn ${(time / sklearn[`train${threads}`]).toFixed(2)}` : "";
-      console.log(`train, ${threads} thread(s): ${time.toFixed(2)} s, test AUROC ${testAuroc.toFixed(4)}${ref}`);
+      const ref = sklearn
+        ? `; scikit-learn n_jobs=${threads} ${sklearn[`train${threads}`].toFixed(2)} s, AUROC ${sklearn[`auroc${threads}`].toFixed(4)}; time ratio ours/sklearn ${(time / sklearn[`train${threads}`]).toFixed(2)}`
+        : "";
+      console.log(
+        `train, ${threads} thread(s): ${time.toFixed(2)} s, test AUROC ${testAuroc.toFixed(4)}${ref}`,
+      );
     }
     const { forest } = await trainForest(train.columns.slice(0, 5), train.label, params, {});
     for (const threads of [1, 2]) {
       const [, time] = await seconds(() => predictForestParallel(forest, bands, cells, threads));
-      const ref = sklearn ? `; scikit-learn n_jobs=${threads} ${sklearn[`predict${threads}`].toFixed(2)} s; time ratio ours/sklearn ${(time / sklearn[`predict${threads}`]).toFixed(2)}` : "";
-      console.log(`predict ${(cells / 1e6).toFixed(2)} Mpx x 5 bands, ${threads} thread(s): ${time.toFixed(2)} s${ref}`);
+      const ref = sklearn
+        ? `; scikit-learn n_jobs=${threads} ${sklearn[`predict${threads}`].toFixed(2)} s; time ratio ours/sklearn ${(time / sklearn[`predict${threads}`]).toFixed(2)}`
+        : "";
+      console.log(
+        `predict ${(cells / 1e6).toFixed(2)} Mpx x 5 bands, ${threads} thread(s): ${time.toFixed(2)} s${ref}`,
+      );
     }
   } finally {
     rmSync(work, { recursive: true, force: true });

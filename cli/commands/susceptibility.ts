@@ -41,7 +41,10 @@ export const susceptibilityCommand: Command = {
       return 0;
     }
     const verb = sub === undefined ? undefined : subVerbs[sub];
-    if (!verb) throw new InputError(`${sub === undefined ? "missing sub-verb" : `unknown sub-verb "${sub}"`}: use one of ${Object.keys(subVerbs).join(", ")} (see quakeslide susceptibility --help)`);
+    if (!verb)
+      throw new InputError(
+        `${sub === undefined ? "missing sub-verb" : `unknown sub-verb "${sub}"`}: use one of ${Object.keys(subVerbs).join(", ")} (see quakeslide susceptibility --help)`,
+      );
     return verb.run(rest);
   },
 };

@@ -37,7 +37,8 @@ export function binFeatures(columns: ArrayLike<number>[]): BinnedFeatures {
 function cutPoints(column: ArrayLike<number>): Float64Array {
   const sorted = Float64Array.from(column).sort();
   const distinct: number[] = [];
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]);
+  for (let i = 0; i < sorted.length; i++)
+    if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]);
   const cuts: number[] = [];
   if (distinct.length <= MAX_BINS) {
     for (let i = 1; i < distinct.length; i++) cuts.push(midpoint(distinct[i - 1], distinct[i]));

@@ -27,7 +27,9 @@ export function readCsv(file: string): CsvTable {
     if (lines[l].trim() === "") continue;
     const fields = splitCsvLine(lines[l]);
     if (fields.length !== header.length) {
-      throw new InputError(`line ${l + 1}: ${fields.length} fields where the header has ${header.length}`, { file });
+      throw new InputError(`line ${l + 1}: ${fields.length} fields where the header has ${header.length}`, {
+        file,
+      });
     }
     rows.push(fields);
     lineNumbers.push(l + 1);

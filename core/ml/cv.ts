@@ -1,6 +1,13 @@
 import { InputError } from "../errors.ts";
 import type { Dataset } from "./dataset.ts";
-import { type ForestHyper, fitLearner, type LearnerKind, predictProbability, takeLabels, takeRows } from "./learner.ts";
+import {
+  type ForestHyper,
+  fitLearner,
+  type LearnerKind,
+  predictProbability,
+  takeLabels,
+  takeRows,
+} from "./learner.ts";
 import { auroc, meanAndSd } from "./metrics.ts";
 import { makeFolds, type PartitionKind } from "./partition.ts";
 import { deriveSeed } from "./random.ts";
@@ -33,12 +40,19 @@ export interface CvResult {
 }
 
 /** Fits on the training part of a fold, returns the test probabilities; the CV loop is shared with tuning. */
-export type FoldFitter = (trainRows: Int32Array, testRows: Int32Array, foldSeed: number) => Promise<Float64Array>;
+export type FoldFitter = (
+  trainRows: Int32Array,
+  testRows: Int32Array,
+  foldSeed: number,
+) => Promise<Float64Array>;
 
 export function checkFoldCount(dataset: Dataset, folds: number): void {
-  if (!Number.isInteger(folds) || folds < 2) throw new InputError(`--folds must be an integer >= 2, got ${folds}`);
+  if (!Number.isInteger(folds) || folds < 2)
+    throw new InputError(`--folds must be an integer >= 2, got ${folds}`);
   if (dataset.label.length < folds) {
-    throw new InputError(`${dataset.label.length} points are fewer than the ${folds} folds asked for`, { file: dataset.file });
+    throw new InputError(`${dataset.label.length} points are fewer than the ${folds} folds asked for`, {
+      file: dataset.file,
+    });
   }
 }
 
@@ -49,7 +63,14 @@ export async function crossValidate(
   onProgress?: (fraction: number, message?: string) => void,
 ): Promise<CvResult> {
   const fitter: FoldFitter = async (trainRows, testRows, foldSeed) => {
-    const model = await fitLearner(protocol.learner, takeRows(dataset.columns, trainRows), takeLabels(dataset.label, trainRows), protocol.hyper, foldSeed, { threads: 1 });
+    const model = await fitLearner(
+      protocol.learner,
+      takeRows(dataset.columns, trainRows),
+      takeLabels(dataset.label, trainRows),
+      protocol.hyper,
+      foldSeed,
+      { threads: 1 },
+    );
     return predictProbability(model, takeRows(dataset.columns, testRows), testRows.length);
   };
   return runFolds(dataset, protocol, fitter, onProgress);

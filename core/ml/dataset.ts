@@ -28,7 +28,11 @@ const TRUE_WORDS = new Set(["1", "true", "t", "yes"]);
 const FALSE_WORDS = new Set(["0", "false", "f", "no"]);
 
 /** Reads an inventory CSV; every problem (unknown column, bad value, one class) is an InputError naming the file and rows. */
-export function readInventory(file: string, names: InventoryColumns, options: { requireBothClasses?: boolean } = {}): Dataset {
+export function readInventory(
+  file: string,
+  names: InventoryColumns,
+  options: { requireBothClasses?: boolean } = {},
+): Dataset {
   const table = readCsv(file);
   if (table.rows.length === 0) throw new InputError("the inventory has a header but no rows", { file });
   const label = parseLabel(table, file, names.label);
@@ -38,16 +42,31 @@ export function readInventory(file: string, names: InventoryColumns, options: { 
   if (options.requireBothClasses !== false) {
     const positives = label.reduce((a, b) => a + b, 0);
     if (positives === 0 || positives === label.length) {
-      throw new InputError(`column "${names.label}" holds a single class (${positives} landslides of ${label.length} rows); both are needed`, { file });
+      throw new InputError(
+        `column "${names.label}" holds a single class (${positives} landslides of ${label.length} rows); both are needed`,
+        { file },
+      );
     }
   }
   const checksum = createHash("sha256").update(table.text).digest("hex");
-  return { file, featureNames: [...names.features], columns, label, x, y, lineNumbers: table.lineNumbers, checksum };
+  return {
+    file,
+    featureNames: [...names.features],
+    columns,
+    label,
+    x,
+    y,
+    lineNumbers: table.lineNumbers,
+    checksum,
+  };
 }
 
 function columnIndex(table: CsvTable, file: string, name: string, role: string): number {
   const index = table.header.indexOf(name);
-  if (index < 0) throw new InputError(`unknown ${role} column "${name}"; the columns are: ${table.header.join(", ")}`, { file });
+  if (index < 0)
+    throw new InputError(`unknown ${role} column "${name}"; the columns are: ${table.header.join(", ")}`, {
+      file,
+    });
   return index;
 }
 
@@ -62,7 +81,10 @@ function numericColumn(table: CsvTable, file: string, name: string, role: string
     values[r] = value;
   }
   if (bad.length > 0) {
-    throw new InputError(`column "${name}": missing or non-numeric values on ${bad.length} line(s): ${listLines(bad)}`, { file });
+    throw new InputError(
+      `column "${name}": missing or non-numeric values on ${bad.length} line(s): ${listLines(bad)}`,
+      { file },
+    );
   }
   return values;
 }
@@ -77,7 +99,10 @@ function parseLabel(table: CsvTable, file: string, name: string): Uint8Array {
     else if (!FALSE_WORDS.has(word)) bad.push(table.lineNumbers[r]);
   }
   if (bad.length > 0) {
-    throw new InputError(`label column "${name}" must hold 1/0 or TRUE/FALSE; other values on ${bad.length} line(s): ${listLines(bad)}`, { file });
+    throw new InputError(
+      `label column "${name}" must hold 1/0 or TRUE/FALSE; other values on ${bad.length} line(s): ${listLines(bad)}`,
+      { file },
+    );
   }
   return label;
 }

@@ -49,7 +49,11 @@ export function resolvedMtry(params: ForestParams, featureCount: number): number
   return Math.min(Math.max(1, Math.round(mtry)), featureCount);
 }
 
-export function prepareJob(columns: Float64Array[], label: Uint8Array, params: ForestParams): Omit<GrowJob, "treeIds"> {
+export function prepareJob(
+  columns: Float64Array[],
+  label: Uint8Array,
+  params: ForestParams,
+): Omit<GrowJob, "treeIds"> {
   const { codes, binMin, binMax } = binFeatures(columns);
   return { columns, codes, binMin, binMax, label, params };
 }
@@ -70,7 +74,13 @@ export function growTrees(job: GrowJob, onTree?: () => void): GrowResult {
   for (const t of job.treeIds) {
     const rng = new Random(deriveSeed(job.params.seed, t));
     drawSample(weight, job.params, rng);
-    const input: GrowInput = { codes: job.codes, binMin: job.binMin, binMax: job.binMax, label: job.label, weight };
+    const input: GrowInput = {
+      codes: job.codes,
+      binMin: job.binMin,
+      binMax: job.binMax,
+      label: job.label,
+      weight,
+    };
     const tree = growTree(input, growth, rng);
     trees.push(tree);
     for (let i = 0; i < n; i++) {
@@ -116,7 +126,11 @@ export function predictForest(forest: Forest, columns: ArrayLike<number>[], rowC
   return out;
 }
 
-export function toRowMajor(columns: ArrayLike<number>[], rowCount: number, buffer?: SharedArrayBuffer): Float64Array {
+export function toRowMajor(
+  columns: ArrayLike<number>[],
+  rowCount: number,
+  buffer?: SharedArrayBuffer,
+): Float64Array {
   const p = columns.length;
   const rows = buffer ? new Float64Array(buffer, 0, rowCount * p) : new Float64Array(rowCount * p);
   columns.forEach((column, f) => {

@@ -50,7 +50,11 @@ export function fitLogistic(columns: ArrayLike<number>[], label: ArrayLike<numbe
   return { coefficients: Array.from(beta), iterations, converged };
 }
 
-export function predictLogistic(model: LogisticModel, columns: ArrayLike<number>[], rowCount: number): Float64Array {
+export function predictLogistic(
+  model: LogisticModel,
+  columns: ArrayLike<number>[],
+  rowCount: number,
+): Float64Array {
   const out = new Float64Array(rowCount);
   const c = model.coefficients;
   for (let i = 0; i < rowCount; i++) {

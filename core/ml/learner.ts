@@ -16,9 +16,16 @@ export interface ForestHyper {
   replace: boolean;
 }
 
-export const DEFAULT_FOREST: ForestHyper = { numTrees: 100, minNodeSize: 1, sampleFraction: 1, replace: true };
+export const DEFAULT_FOREST: ForestHyper = {
+  numTrees: 100,
+  minNodeSize: 1,
+  sampleFraction: 1,
+  replace: true,
+};
 
-export type FittedModel = { kind: "rf"; forest: Forest; oobAuroc?: number } | { kind: "glm"; glm: LogisticModel };
+export type FittedModel =
+  | { kind: "rf"; forest: Forest; oobAuroc?: number }
+  | { kind: "glm"; glm: LogisticModel };
 
 export interface FitOptions {
   threads?: number;
@@ -35,13 +42,24 @@ export async function fitLearner(
 ): Promise<FittedModel> {
   if (kind === "glm") return { kind, glm: fitLogistic(columns, label) };
   const { forest, outOfBag } = await trainForest(columns, label, { ...hyper, seed }, options);
-  const bagged = Int32Array.from(outOfBag.probability.keys()).filter((i) => Number.isFinite(outOfBag.probability[i]));
-  const oobAuroc = auroc(takeLabels(label, bagged), Float64Array.from(bagged, (i) => outOfBag.probability[i]));
+  const bagged = Int32Array.from(outOfBag.probability.keys()).filter((i) =>
+    Number.isFinite(outOfBag.probability[i]),
+  );
+  const oobAuroc = auroc(
+    takeLabels(label, bagged),
+    Float64Array.from(bagged, (i) => outOfBag.probability[i]),
+  );
   return { kind, forest, oobAuroc };
 }
 
-export function predictProbability(model: FittedModel, columns: ArrayLike<number>[], rowCount: number): Float64Array {
-  return model.kind === "rf" ? predictForest(model.forest, columns, rowCount) : predictLogistic(model.glm, columns, rowCount);
+export function predictProbability(
+  model: FittedModel,
+  columns: ArrayLike<number>[],
+  rowCount: number,
+): Float64Array {
+  return model.kind === "rf"
+    ? predictForest(model.forest, columns, rowCount)
+    : predictLogistic(model.glm, columns, rowCount);
 }
 
 /** The rows `rows` of every column, as new arrays. */

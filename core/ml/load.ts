@@ -10,10 +10,14 @@ export interface LoadedInventory {
 }
 
 /** Reads the labelled points, sampling the features from a covariate raster when one is given. */
-export async function loadInventory(source: InventorySource, options: { requireBothClasses?: boolean } = {}): Promise<LoadedInventory> {
+export async function loadInventory(
+  source: InventorySource,
+  options: { requireBothClasses?: boolean } = {},
+): Promise<LoadedInventory> {
   const names = { label: source.label, x: source.x, y: source.y };
   if (!source.covariates) {
-    if (!source.features) throw new InputError("name the feature columns (--features a,b,c) or give --covariates");
+    if (!source.features)
+      throw new InputError("name the feature columns (--features a,b,c) or give --covariates");
     return { dataset: readInventory(source.inventory, { ...names, features: source.features }, options) };
   }
   const points = readInventory(source.inventory, { ...names, features: [] }, options);
@@ -22,7 +26,10 @@ export async function loadInventory(source: InventorySource, options: { requireB
   const features = source.features ?? bandNames;
   const columns = features.map((name) => {
     const band = bandNames.indexOf(name);
-    if (band < 0) throw new InputError(`no band named "${name}"; the bands are: ${bandNames.join(", ")}`, { file: source.covariates });
+    if (band < 0)
+      throw new InputError(`no band named "${name}"; the bands are: ${bandNames.join(", ")}`, {
+        file: source.covariates,
+      });
     return sampleBand(bandAsFloat32(raster, band), raster, points, name, source.covariates as string);
   });
   return { dataset: { ...points, featureNames: features, columns }, crs: raster.crs };
@@ -48,10 +55,16 @@ function sampleBand(
     if (Number.isNaN(values[i])) nodata.push(points.lineNumbers[i]);
   }
   if (outside.length > 0) {
-    throw new InputError(`${outside.length} point(s) of ${points.file} lie outside the covariate raster (lines ${listLines(outside)}); check that both use the same CRS`, { file });
+    throw new InputError(
+      `${outside.length} point(s) of ${points.file} lie outside the covariate raster (lines ${listLines(outside)}); check that both use the same CRS`,
+      { file },
+    );
   }
   if (nodata.length > 0) {
-    throw new InputError(`band "${name}" is nodata at ${nodata.length} point(s) of ${points.file} (lines ${listLines(nodata)})`, { file });
+    throw new InputError(
+      `band "${name}" is nodata at ${nodata.length} point(s) of ${points.file} (lines ${listLines(nodata)})`,
+      { file },
+    );
   }
   return values;
 }

@@ -36,7 +36,11 @@ export interface Confusion {
   accuracy: number;
 }
 
-export function confusionAt(label: ArrayLike<number>, score: ArrayLike<number>, threshold: number): Confusion {
+export function confusionAt(
+  label: ArrayLike<number>,
+  score: ArrayLike<number>,
+  threshold: number,
+): Confusion {
   let tp = 0;
   let fp = 0;
   let tn = 0;
@@ -67,7 +71,11 @@ export interface CalibrationBin {
 }
 
 /** Reliability table over equal-width probability bins, plus the Brier score. */
-export function calibration(label: ArrayLike<number>, score: ArrayLike<number>, bins = 10): { brier: number; bins: CalibrationBin[] } {
+export function calibration(
+  label: ArrayLike<number>,
+  score: ArrayLike<number>,
+  bins = 10,
+): { brier: number; bins: CalibrationBin[] } {
   const count = new Float64Array(bins);
   const sumScore = new Float64Array(bins);
   const sumLabel = new Float64Array(bins);
@@ -93,6 +101,7 @@ export function calibration(label: ArrayLike<number>, score: ArrayLike<number>, 
 
 export function meanAndSd(values: number[]): { mean: number; sd: number } {
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const variance = values.length > 1 ? values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1) : 0;
+  const variance =
+    values.length > 1 ? values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1) : 0;
   return { mean, sd: Math.sqrt(variance) };
 }

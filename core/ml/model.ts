@@ -58,7 +58,10 @@ export function serializeFitted(model: FittedModel): Pick<ModelArtifact, "glm" |
 
 export function fittedFromArtifact(artifact: ModelArtifact): FittedModel {
   if (artifact.learner === "glm") {
-    return { kind: "glm", glm: { coefficients: artifact.glm?.coefficients ?? [], iterations: 0, converged: true } };
+    return {
+      kind: "glm",
+      glm: { coefficients: artifact.glm?.coefficients ?? [], iterations: 0, converged: true },
+    };
   }
   const trees: Tree[] = (artifact.forest?.trees ?? []).map((t) => ({
     feature: Int32Array.from(t.feature),
@@ -79,11 +82,16 @@ export function readModel(file: string): ModelArtifact {
   } catch (error) {
     throw new InputError(`cannot read the model: ${(error as Error).message}`, { file, cause: error });
   }
-  if (artifact?.format !== MODEL_FORMAT) throw new InputError(`not a susceptibility model (format is not "${MODEL_FORMAT}")`, { file });
+  if (artifact?.format !== MODEL_FORMAT)
+    throw new InputError(`not a susceptibility model (format is not "${MODEL_FORMAT}")`, { file });
   if (artifact.version !== MODEL_VERSION) {
-    throw new InputError(`model format version ${artifact.version} is not supported (this build reads version ${MODEL_VERSION})`, { file });
+    throw new InputError(
+      `model format version ${artifact.version} is not supported (this build reads version ${MODEL_VERSION})`,
+      { file },
+    );
   }
   const body = artifact.learner === "rf" ? artifact.forest?.trees.length : artifact.glm?.coefficients.length;
-  if (!Array.isArray(artifact.features) || !body) throw new InputError("the model has no features or no fitted parameters", { file });
+  if (!Array.isArray(artifact.features) || !body)
+    throw new InputError("the model has no features or no fitted parameters", { file });
   return artifact;
 }

@@ -25,7 +25,8 @@ export function packForest(forest: Forest, shared = false): PackedForest {
     for (let node = 0; node < tree.feature.length; node++) {
       const g = offset + node;
       const leaf = tree.feature[node] < 0;
-      if (!leaf && tree.right[node] !== tree.left[node] + 1) throw new Error("packForest: right child must follow left child");
+      if (!leaf && tree.right[node] !== tree.left[node] + 1)
+        throw new Error("packForest: right child must follow left child");
       real[2 * g] = leaf ? tree.probability[node] : tree.threshold[node];
       int[4 * g + 2] = leaf ? -1 : tree.feature[node];
       int[4 * g + 3] = leaf ? -1 : offset + tree.left[node];
@@ -40,7 +41,12 @@ export function packForest(forest: Forest, shared = false): PackedForest {
  * row); rows with a NaN feature get NaN. Trees are walked tree-major over blocks of rows so that
  * each tree's upper levels stay in cache.
  */
-export function predictPacked(packed: PackedForest, rows: Float64Array, rowCount: number, out: Float64Array): void {
+export function predictPacked(
+  packed: PackedForest,
+  rows: Float64Array,
+  rowCount: number,
+  out: Float64Array,
+): void {
   const real = new Float64Array(packed.buffer);
   const int = new Int32Array(packed.buffer);
   const p = packed.featureCount;

@@ -32,7 +32,13 @@ export async function predictForestParallel(
       const start = w * chunk;
       const end = Math.min(rowCount, start + chunk);
       return new Promise<void>((resolve, reject) => {
-        const worker = startWorker(new URL("./predict-worker.ts", import.meta.url), { packed, rows, out, start, end });
+        const worker = startWorker(new URL("./predict-worker.ts", import.meta.url), {
+          packed,
+          rows,
+          out,
+          start,
+          end,
+        });
         worker.once("message", () => {
           resolve();
           void worker.terminate();

@@ -36,7 +36,13 @@ export function spatialFolds(x: ArrayLike<number>, y: ArrayLike<number>, k: numb
   return fold;
 }
 
-function kMeansPlusPlus(x: ArrayLike<number>, y: ArrayLike<number>, cx: Float64Array, cy: Float64Array, rng: Random): void {
+function kMeansPlusPlus(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  cx: Float64Array,
+  cy: Float64Array,
+  rng: Random,
+): void {
   const n = x.length;
   const distance = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
   let chosen = rng.int(n);
@@ -74,7 +80,13 @@ function nearestCentre(px: number, py: number, cx: Float64Array, cy: Float64Arra
   return best;
 }
 
-function updateCentres(x: ArrayLike<number>, y: ArrayLike<number>, fold: Int32Array, cx: Float64Array, cy: Float64Array): void {
+function updateCentres(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  fold: Int32Array,
+  cx: Float64Array,
+  cy: Float64Array,
+): void {
   const k = cx.length;
   const count = new Float64Array(k);
   cx.fill(0);
@@ -115,5 +127,7 @@ export function makeFolds(
   repetition: number,
 ): Int32Array {
   const rng = new Random(deriveSeed(seed, repetition));
-  return kind === "spatial" ? spatialFolds(coordinates.x, coordinates.y, k, rng) : randomFolds(coordinates.x.length, k, rng);
+  return kind === "spatial"
+    ? spatialFolds(coordinates.x, coordinates.y, k, rng)
+    : randomFolds(coordinates.x.length, k, rng);
 }

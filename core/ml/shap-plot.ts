@@ -70,7 +70,11 @@ function rankFraction(values: ArrayLike<number>, n: number): Float64Array {
 }
 
 function blueRed(t: number): Rgb {
-  return [Math.round(30 + 225 * t), Math.round(60 + 40 * (1 - Math.abs(2 * t - 1))), Math.round(255 - 225 * t)];
+  return [
+    Math.round(30 + 225 * t),
+    Math.round(60 + 40 * (1 - Math.abs(2 * t - 1))),
+    Math.round(255 - 225 * t),
+  ];
 }
 
 function fillRect(png: PNG, x0: number, y0: number, w: number, h: number, rgb: Rgb): void {
@@ -91,7 +95,8 @@ function drawText(png: PNG, text: string, x0: number, y0: number): void {
     const left = x0 + i * GLYPH_ADVANCE * TEXT_SCALE;
     for (let column = 0; column < GLYPH_WIDTH; column++) {
       for (let row = 0; row < GLYPH_HEIGHT; row++) {
-        if ((glyph[column] >> row) & 1) fillRect(png, left + column * TEXT_SCALE, y0 + row * TEXT_SCALE, TEXT_SCALE, TEXT_SCALE, [0, 0, 0]);
+        if ((glyph[column] >> row) & 1)
+          fillRect(png, left + column * TEXT_SCALE, y0 + row * TEXT_SCALE, TEXT_SCALE, TEXT_SCALE, [0, 0, 0]);
       }
     }
   }

@@ -105,11 +105,40 @@ function recurse(
     unwindPath(path, offset, uniqueDepth, k);
     uniqueDepth--;
   }
-  recurse(tree, x, phi, path, offset, hot, uniqueDepth + 1, (tree.cover[hot] / cover) * incomingZero, incomingOne, split);
-  recurse(tree, x, phi, path, offset, cold, uniqueDepth + 1, (tree.cover[cold] / cover) * incomingZero, 0, split);
+  recurse(
+    tree,
+    x,
+    phi,
+    path,
+    offset,
+    hot,
+    uniqueDepth + 1,
+    (tree.cover[hot] / cover) * incomingZero,
+    incomingOne,
+    split,
+  );
+  recurse(
+    tree,
+    x,
+    phi,
+    path,
+    offset,
+    cold,
+    uniqueDepth + 1,
+    (tree.cover[cold] / cover) * incomingZero,
+    0,
+    split,
+  );
 }
 
-function extendPath(path: PathBuffers, o: number, depth: number, zeroFraction: number, oneFraction: number, featureIndex: number): void {
+function extendPath(
+  path: PathBuffers,
+  o: number,
+  depth: number,
+  zeroFraction: number,
+  oneFraction: number,
+  featureIndex: number,
+): void {
   const w = path.weight;
   path.feature[o + depth] = featureIndex;
   path.zero[o + depth] = zeroFraction;

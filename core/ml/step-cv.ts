@@ -11,8 +11,20 @@ export type Progress = (fraction: number, message?: string) => void;
 
 export const CV_OUTPUTS = ["cv.json", "folds.csv"] as const;
 
-export function forestHyperFrom(forest: { trees: number; mtry?: number; minNodeSize: number; sampleFraction: number; replace: boolean }): ForestHyper {
-  return { numTrees: forest.trees, mtry: forest.mtry, minNodeSize: forest.minNodeSize, sampleFraction: forest.sampleFraction, replace: forest.replace };
+export function forestHyperFrom(forest: {
+  trees: number;
+  mtry?: number;
+  minNodeSize: number;
+  sampleFraction: number;
+  replace: boolean;
+}): ForestHyper {
+  return {
+    numTrees: forest.trees,
+    mtry: forest.mtry,
+    minNodeSize: forest.minNodeSize,
+    sampleFraction: forest.sampleFraction,
+    replace: forest.replace,
+  };
 }
 
 export interface CvSummary {
@@ -30,12 +42,25 @@ export interface CvSummary {
 }
 
 /** Repeated (optionally nested, tuned) cross-validation; writes cv.json and folds.csv when outDir is given. */
-export async function runSusceptibilityCv(options: SusceptibilityCvOptions, onProgress?: Progress): Promise<CvSummary> {
+export async function runSusceptibilityCv(
+  options: SusceptibilityCvOptions,
+  onProgress?: Progress,
+): Promise<CvSummary> {
   const o = parseOptionsWith(susceptibilityCvOptionsSchema, options);
-  if (o.tune && o.learner !== "rf") throw new InputError("--tune tunes the random forest; use it with --learner rf");
+  if (o.tune && o.learner !== "rf")
+    throw new InputError("--tune tunes the random forest; use it with --learner rf");
   const { dataset } = await loadInventory(o);
-  const protocol: CvProtocol = { learner: o.learner, hyper: forestHyperFrom(o.forest), partition: o.partition, folds: o.folds, repeats: o.repeats, seed: o.seed };
-  const result = o.tune ? await nestedCrossValidate(dataset, protocol, o.tune, onProgress) : await crossValidate(dataset, protocol, onProgress);
+  const protocol: CvProtocol = {
+    learner: o.learner,
+    hyper: forestHyperFrom(o.forest),
+    partition: o.partition,
+    folds: o.folds,
+    repeats: o.repeats,
+    seed: o.seed,
+  };
+  const result = o.tune
+    ? await nestedCrossValidate(dataset, protocol, o.tune, onProgress)
+    : await crossValidate(dataset, protocol, onProgress);
   const chosen = "chosen" in result ? (result.chosen as ForestHyper[]) : undefined;
   const summary: CvSummary = {
     learner: o.learner,

@@ -6,7 +6,11 @@ import { predictProbability } from "./learner.ts";
 import { loadInventory } from "./load.ts";
 import { auroc, type CalibrationBin, type Confusion, calibration, confusionAt } from "./metrics.ts";
 import { fittedFromArtifact, type ModelArtifact, readModel } from "./model.ts";
-import { parseOptionsWith, type SusceptibilityEvaluateOptions, susceptibilityEvaluateOptionsSchema } from "./schema.ts";
+import {
+  parseOptionsWith,
+  type SusceptibilityEvaluateOptions,
+  susceptibilityEvaluateOptionsSchema,
+} from "./schema.ts";
 
 export const EVALUATE_OUTPUTS = ["evaluation.json"] as const;
 
@@ -20,17 +24,27 @@ export interface EvaluateSummary {
 }
 
 /** Reads points for a saved model: its own label, coordinate and feature columns (or raster bands). */
-export async function loadForModel(artifact: ModelArtifact, inventory: string, covariates: string | undefined, requireBothClasses: boolean): Promise<Dataset> {
+export async function loadForModel(
+  artifact: ModelArtifact,
+  inventory: string,
+  covariates: string | undefined,
+  requireBothClasses: boolean,
+): Promise<Dataset> {
   const t = artifact.training;
   if (t.covariates && !covariates) {
-    throw new InputError(`the model's features were sampled from a raster (${t.covariates}); give --covariates`, { file: inventory });
+    throw new InputError(
+      `the model's features were sampled from a raster (${t.covariates}); give --covariates`,
+      { file: inventory },
+    );
   }
   const source = { inventory, label: t.label, x: t.x, y: t.y, features: artifact.features, covariates };
   return (await loadInventory(source, { requireBothClasses })).dataset;
 }
 
 /** Scores a saved model on (new) labelled points: AUROC, Brier score, reliability table, confusion at a threshold. */
-export async function runSusceptibilityEvaluate(options: SusceptibilityEvaluateOptions): Promise<EvaluateSummary> {
+export async function runSusceptibilityEvaluate(
+  options: SusceptibilityEvaluateOptions,
+): Promise<EvaluateSummary> {
   const o = parseOptionsWith(susceptibilityEvaluateOptionsSchema, options);
   const artifact = readModel(o.model);
   const dataset = await loadForModel(artifact, o.inventory, o.covariates, false);

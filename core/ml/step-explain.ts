@@ -4,7 +4,11 @@ import { InputError } from "../errors.ts";
 import { type FeatureImportance, permutationImportance } from "./importance.ts";
 import { predictProbability } from "./learner.ts";
 import { fittedFromArtifact, readModel } from "./model.ts";
-import { parseOptionsWith, type SusceptibilityExplainOptions, susceptibilityExplainOptionsSchema } from "./schema.ts";
+import {
+  parseOptionsWith,
+  type SusceptibilityExplainOptions,
+  susceptibilityExplainOptionsSchema,
+} from "./schema.ts";
 import { forestShap } from "./shap.ts";
 import { writeShapSummaryPng } from "./shap-plot.ts";
 import { loadForModel } from "./step-evaluate.ts";
@@ -21,25 +25,47 @@ export interface ExplainSummary {
 }
 
 /** Permutation importance (AUROC drop) and exact TreeSHAP values of a saved random forest on labelled points. */
-export async function runSusceptibilityExplain(options: SusceptibilityExplainOptions): Promise<ExplainSummary> {
+export async function runSusceptibilityExplain(
+  options: SusceptibilityExplainOptions,
+): Promise<ExplainSummary> {
   const o = parseOptionsWith(susceptibilityExplainOptionsSchema, options);
   const artifact = readModel(o.model);
-  if (artifact.learner !== "rf") throw new InputError("explain needs a random-forest model (--learner rf); the GLM's coefficients explain it", { file: o.model });
+  if (artifact.learner !== "rf")
+    throw new InputError(
+      "explain needs a random-forest model (--learner rf); the GLM's coefficients explain it",
+      { file: o.model },
+    );
   const model = fittedFromArtifact(artifact);
   if (model.kind !== "rf") throw new Error("unreachable");
   const data = await loadForModel(artifact, o.inventory, o.covariates, true);
   const n = data.label.length;
   const p = artifact.features.length;
-  const importance = permutationImportance(model, artifact.features, data.columns, data.label, o.repeats, o.seed);
+  const importance = permutationImportance(
+    model,
+    artifact.features,
+    data.columns,
+    data.label,
+    o.repeats,
+    o.seed,
+  );
   const shap = forestShap(model.forest, data.columns, n);
   const prediction = predictProbability(model, data.columns, n);
   let maxAdditivityError = 0;
-  const lines = [["line", "x", "y", "label", "prediction", ...artifact.features.map((f) => `shap_${f}`)].join(",")];
+  const lines = [
+    ["line", "x", "y", "label", "prediction", ...artifact.features.map((f) => `shap_${f}`)].join(","),
+  ];
   for (let i = 0; i < n; i++) {
     let total = shap.expectedValue;
     for (let f = 0; f < p; f++) total += shap.values[i * p + f];
     maxAdditivityError = Math.max(maxAdditivityError, Math.abs(total - prediction[i]));
-    const row = [data.lineNumbers[i], data.x[i], data.y[i], data.label[i], prediction[i], ...shap.values.subarray(i * p, (i + 1) * p)];
+    const row = [
+      data.lineNumbers[i],
+      data.x[i],
+      data.y[i],
+      data.label[i],
+      prediction[i],
+      ...shap.values.subarray(i * p, (i + 1) * p),
+    ];
     lines.push(row.join(","));
   }
   const features = importance.features.map((entry, f) => {
@@ -47,9 +73,24 @@ export async function runSusceptibilityExplain(options: SusceptibilityExplainOpt
     for (let i = 0; i < n; i++) sum += Math.abs(shap.values[i * p + f]);
     return { ...entry, meanAbsShap: sum / n };
   });
-  const summary: ExplainSummary = { points: n, baseAuroc: importance.baseAuroc, expectedValue: shap.expectedValue, features, maxAdditivityError };
-  writeFileSync(join(o.outDir, "importance.json"), `${JSON.stringify({ ...summary, permutationRepeats: o.repeats }, null, 2)}\n`);
+  const summary: ExplainSummary = {
+    points: n,
+    baseAuroc: importance.baseAuroc,
+    expectedValue: shap.expectedValue,
+    features,
+    maxAdditivityError,
+  };
+  writeFileSync(
+    join(o.outDir, "importance.json"),
+    `${JSON.stringify({ ...summary, permutationRepeats: o.repeats }, null, 2)}\n`,
+  );
   writeFileSync(join(o.outDir, "shap.csv"), `${lines.join("\n")}\n`);
-  await writeShapSummaryPng(join(o.outDir, "shap-summary.png"), artifact.features, shap.values, data.columns, n);
+  await writeShapSummaryPng(
+    join(o.outDir, "shap-summary.png"),
+    artifact.features,
+    shap.values,
+    data.columns,
+    n,
+  );
   return summary;
 }

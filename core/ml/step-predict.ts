@@ -4,7 +4,11 @@ import { bandAsFloat32, readRaster, writeCog, writePreviewPng } from "../raster/
 import { predictProbability } from "./learner.ts";
 import { fittedFromArtifact, readModel } from "./model.ts";
 import { predictForestParallel } from "./parallel-predict.ts";
-import { parseOptionsWith, type SusceptibilityPredictOptions, susceptibilityPredictOptionsSchema } from "./schema.ts";
+import {
+  parseOptionsWith,
+  type SusceptibilityPredictOptions,
+  susceptibilityPredictOptionsSchema,
+} from "./schema.ts";
 import type { Progress } from "./step-cv.ts";
 
 export const PREDICT_OUTPUTS = ["susceptibility.tif", "susceptibility.png"] as const;
@@ -22,26 +26,39 @@ export interface PredictSummary {
 }
 
 /** Susceptibility (probability of a landslide, 0..1) on the covariate raster's grid; a cell with any nodata covariate stays nodata. */
-export async function runSusceptibilityPredict(options: SusceptibilityPredictOptions, onProgress?: Progress): Promise<PredictSummary> {
+export async function runSusceptibilityPredict(
+  options: SusceptibilityPredictOptions,
+  onProgress?: Progress,
+): Promise<PredictSummary> {
   const o = parseOptionsWith(susceptibilityPredictOptionsSchema, options);
   const artifact = readModel(o.model);
   const raster = await readRaster(o.covariates);
   const trainedEpsg = artifact.training.epsg;
   if (trainedEpsg !== undefined && raster.crs.epsg !== trainedEpsg) {
-    throw new InputError(`CRS mismatch: the model was trained on EPSG:${trainedEpsg} covariates, this raster is ${raster.crs.epsg ? `EPSG:${raster.crs.epsg}` : "in an unknown CRS"}`, {
-      file: o.covariates,
-    });
+    throw new InputError(
+      `CRS mismatch: the model was trained on EPSG:${trainedEpsg} covariates, this raster is ${raster.crs.epsg ? `EPSG:${raster.crs.epsg}` : "in an unknown CRS"}`,
+      {
+        file: o.covariates,
+      },
+    );
   }
   const bandNames = raster.bandNames.map((name, b) => name ?? `band${b + 1}`);
   const bands = artifact.features.map((feature) => {
     const b = bandNames.indexOf(feature);
-    if (b < 0) throw new InputError(`the model needs a band named "${feature}"; the bands are: ${bandNames.join(", ")}`, { file: o.covariates });
+    if (b < 0)
+      throw new InputError(
+        `the model needs a band named "${feature}"; the bands are: ${bandNames.join(", ")}`,
+        { file: o.covariates },
+      );
     return bandAsFloat32(raster, b);
   });
   onProgress?.(0.1, "covariates read");
   const cells = raster.width * raster.height;
   const model = fittedFromArtifact(artifact);
-  const probability = model.kind === "rf" ? await predictForestParallel(model.forest, bands, cells, o.threads) : predictProbability(model, bands, cells);
+  const probability =
+    model.kind === "rf"
+      ? await predictForestParallel(model.forest, bands, cells, o.threads)
+      : predictProbability(model, bands, cells);
   onProgress?.(0.8, "predicted");
   const out = new Float32Array(cells);
   let predicted = 0;
@@ -60,7 +77,12 @@ export async function runSusceptibilityPredict(options: SusceptibilityPredictOpt
     if (value > max) max = value;
   }
   const grid = { width: raster.width, height: raster.height, transform: raster.transform, crs: raster.crs };
-  await writeCog(join(o.outDir, "susceptibility.tif"), { ...grid, bands: [out], bandNames: ["susceptibility"], nodata: Number.NaN });
+  await writeCog(join(o.outDir, "susceptibility.tif"), {
+    ...grid,
+    bands: [out],
+    bandNames: ["susceptibility"],
+    nodata: Number.NaN,
+  });
   await writePreviewPng(join(o.outDir, "susceptibility.png"), out, grid, {
     ramp: "magma",
     title: `Landslide susceptibility (${artifact.learner})`,

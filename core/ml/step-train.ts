@@ -5,7 +5,11 @@ import { fitLearner } from "./learner.ts";
 import { loadInventory } from "./load.ts";
 import { MODEL_FORMAT, MODEL_VERSION, type ModelArtifact, serializeFitted } from "./model.ts";
 import { resolvedMtry } from "./forest.ts";
-import { parseOptionsWith, type SusceptibilityTrainOptions, susceptibilityTrainOptionsSchema } from "./schema.ts";
+import {
+  parseOptionsWith,
+  type SusceptibilityTrainOptions,
+  susceptibilityTrainOptionsSchema,
+} from "./schema.ts";
 import { forestHyperFrom, type Progress } from "./step-cv.ts";
 
 export const TRAIN_OUTPUTS = ["model.json"] as const;
@@ -22,14 +26,26 @@ export interface TrainSummary {
 }
 
 /** Fits the learner on every point and writes model.json (with spatial-CV metrics unless cvRepeats is 0). */
-export async function runSusceptibilityTrain(options: SusceptibilityTrainOptions, onProgress?: Progress): Promise<TrainSummary> {
+export async function runSusceptibilityTrain(
+  options: SusceptibilityTrainOptions,
+  onProgress?: Progress,
+): Promise<TrainSummary> {
   const o = parseOptionsWith(susceptibilityTrainOptionsSchema, options);
   const { dataset, crs } = await loadInventory(o);
   const hyper = forestHyperFrom(o.forest);
   const cv =
     o.cvRepeats > 0
-      ? await crossValidate(dataset, { learner: o.learner, hyper, partition: "spatial", folds: o.cvFolds, repeats: o.cvRepeats, seed: o.seed }, (f, m) =>
-          onProgress?.(0.5 * f, `spatial CV: ${m}`),
+      ? await crossValidate(
+          dataset,
+          {
+            learner: o.learner,
+            hyper,
+            partition: "spatial",
+            folds: o.cvFolds,
+            repeats: o.cvRepeats,
+            seed: o.seed,
+          },
+          (f, m) => onProgress?.(0.5 * f, `spatial CV: ${m}`),
         )
       : undefined;
   const fitted = await fitLearner(o.learner, dataset.columns, dataset.label, hyper, o.seed, {
@@ -55,7 +71,17 @@ export async function runSusceptibilityTrain(options: SusceptibilityTrainOptions
       y: o.y,
       ...(o.covariates ? { covariates: basename(o.covariates), epsg: crs?.epsg } : {}),
     },
-    ...(cv ? { cv: { partition: "spatial" as const, folds: o.cvFolds, repeats: o.cvRepeats, aurocMean: cv.mean, aurocSd: cv.sd } } : {}),
+    ...(cv
+      ? {
+          cv: {
+            partition: "spatial" as const,
+            folds: o.cvFolds,
+            repeats: o.cvRepeats,
+            aurocMean: cv.mean,
+            aurocSd: cv.sd,
+          },
+        }
+      : {}),
     ...(oob !== undefined && Number.isFinite(oob) ? { outOfBag: { auroc: oob } } : {}),
     ...serializeFitted(fitted),
   };

@@ -41,7 +41,10 @@ export async function trainForest(
   }
   // Put trees back in tree-id order so the forest is identical for any thread count.
   const byId = new Map<number, Forest["trees"][number]>();
-  const shares = results.length === 1 ? [treeIds] : Array.from({ length: threads }, (_, w) => treeIds.filter((t) => t % threads === w));
+  const shares =
+    results.length === 1
+      ? [treeIds]
+      : Array.from({ length: threads }, (_, w) => treeIds.filter((t) => t % threads === w));
   results.forEach((r, w) => {
     r.trees.forEach((tree, k) => {
       byId.set(shares[w][k], tree);

@@ -92,7 +92,10 @@ export function growTree(input: GrowInput, params: TreeGrowthParams, rng: Random
     // Midway between the largest value going left and the smallest going right, as exact
     // split search (scikit-learn) does: a threshold hugging one side would bias predictions
     // for values between the two, which spatial CV exposes.
-    tree.threshold[node] = midpoint(input.binMax[split.feature][split.bin], input.binMin[split.feature][split.nextBin]);
+    tree.threshold[node] = midpoint(
+      input.binMax[split.feature][split.bin],
+      input.binMin[split.feature][split.nextBin],
+    );
     tree.left[node] = leftId;
     tree.right[node] = rightId;
     stack.push([rightId, middle, end, n0 - split.left0, n1 - split.left1, depth + 1]);

@@ -54,7 +54,12 @@ export async function nestedCrossValidate(
   return { ...result, chosen };
 }
 
-async function searchHyper(data: Dataset, protocol: CvProtocol, tuning: TuningOptions, seed: number): Promise<ForestHyper> {
+async function searchHyper(
+  data: Dataset,
+  protocol: CvProtocol,
+  tuning: TuningOptions,
+  seed: number,
+): Promise<ForestHyper> {
   const rng = new Random(seed);
   const innerFolds = Math.min(tuning.innerFolds, data.label.length);
   const fold = makeFolds("spatial", data, innerFolds, seed, 0);
@@ -67,8 +72,18 @@ async function searchHyper(data: Dataset, protocol: CvProtocol, tuning: TuningOp
     for (let k = 0; k < innerFolds; k++) {
       const { train, test } = splitRows(fold, k);
       if (train.length === 0 || test.length === 0) continue;
-      const model = await fitLearner("rf", takeRows(data.columns, train), takeLabels(data.label, train), hyper, seed + e, { threads: 1 });
-      const score = auroc(takeLabels(data.label, test), predictProbability(model, takeRows(data.columns, test), test.length));
+      const model = await fitLearner(
+        "rf",
+        takeRows(data.columns, train),
+        takeLabels(data.label, train),
+        hyper,
+        seed + e,
+        { threads: 1 },
+      );
+      const score = auroc(
+        takeLabels(data.label, test),
+        predictProbability(model, takeRows(data.columns, test), test.length),
+      );
       if (Number.isFinite(score)) {
         sum += score;
         count++;

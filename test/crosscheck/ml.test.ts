@@ -37,41 +37,84 @@ interface Case {
 
 const ecuador: Case = { inventory, label: "lslpts", features, repeats: 5, trees: 500 };
 
-async function compare(learner: "rf" | "glm", partition: "spatial" | "random", tolerance: number, data: Case = ecuador): Promise<void> {
+async function compare(
+  learner: "rf" | "glm",
+  partition: "spatial" | "random",
+  tolerance: number,
+  data: Case = ecuador,
+): Promise<void> {
   const outDir = mkdtempSync(join(work, `${learner}-${partition}-`));
   const { trees } = data;
-  const ours = await runSusceptibilityCv({ inventory: data.inventory, label: data.label, features: data.features, learner, partition, folds: 5, repeats: data.repeats, seed: 1, forest: { trees }, outDir });
-  const output = execFileSync("/usr/bin/python3", [script, data.inventory, join(outDir, "folds.csv"), data.label, data.features.join(","), learner, String(trees), "1"], { encoding: "utf8" });
+  const ours = await runSusceptibilityCv({
+    inventory: data.inventory,
+    label: data.label,
+    features: data.features,
+    learner,
+    partition,
+    folds: 5,
+    repeats: data.repeats,
+    seed: 1,
+    forest: { trees },
+    outDir,
+  });
+  const output = execFileSync(
+    "/usr/bin/python3",
+    [
+      script,
+      data.inventory,
+      join(outDir, "folds.csv"),
+      data.label,
+      data.features.join(","),
+      learner,
+      String(trees),
+      "1",
+    ],
+    { encoding: "utf8" },
+  );
   const theirs = JSON.parse(output) as Score[];
   assert.equal(theirs.length, ours.scoredFolds, "both scored the same folds");
   const difference = Math.abs(mean(ours.scores) - mean(theirs));
-  console.log(`${learner} ${partition}: quakeslide ${mean(ours.scores).toFixed(4)}, scikit-learn ${mean(theirs).toFixed(4)}, |diff| ${difference.toFixed(4)}`);
+  console.log(
+    `${learner} ${partition}: quakeslide ${mean(ours.scores).toFixed(4)}, scikit-learn ${mean(theirs).toFixed(4)}, |diff| ${difference.toFixed(4)}`,
+  );
   assert.ok(difference < tolerance, `${learner} ${partition}: fold-mean AUROC differs by ${difference}`);
 }
 
 // Random forests differ by their random streams (and 256-bin split search vs exact search): 0.02
 // is the issue's bound; with 500 trees x 25 folds the Monte-Carlo part is ~0.005.
-test("random forest, spatial folds: fold-mean AUROC within 0.02 of scikit-learn", () => compare("rf", "spatial", 0.02));
-test("random forest, random folds: fold-mean AUROC within 0.02 of scikit-learn", () => compare("rf", "random", 0.02));
+test("random forest, spatial folds: fold-mean AUROC within 0.02 of scikit-learn", () =>
+  compare("rf", "spatial", 0.02));
+test("random forest, random folds: fold-mean AUROC within 0.02 of scikit-learn", () =>
+  compare("rf", "random", 0.02));
 // The GLM is the same maximum-likelihood fit by two solvers: they agree to ~1e-6 in probability,
 // so the fold-mean AUROC must agree far better than 0.02 (ties aside, ranks are identical).
-test("GLM, spatial folds: same fold-mean AUROC as scikit-learn's unpenalised LogisticRegression", () => compare("glm", "spatial", 1e-3));
-test("GLM, random folds: same fold-mean AUROC as scikit-learn's unpenalised LogisticRegression", () => compare("glm", "random", 1e-3));
+test("GLM, spatial folds: same fold-mean AUROC as scikit-learn's unpenalised LogisticRegression", () =>
+  compare("glm", "spatial", 1e-3));
+test("GLM, random folds: same fold-mean AUROC as scikit-learn's unpenalised LogisticRegression", () =>
+  compare("glm", "random", 1e-3));
 
 // The larger Nepal inventory (2,332 points) when ../shared/data is present (a user's clone has no
 // such folder: skipped there). landslide_trigger leaks the label and is left out; lon/lat are
 // projected to UTM 45N (EPSG:32645) with GDAL's osr so that k-means clusters in metres.
 const nepalSource = join(root, "../shared/data/nepal/landslide_nepal.csv");
 const nepalFeatures = ["elev", "slope", "aspect", "cprof", "cplan", "log10_carea"];
-test("Nepal inventory: random forest spatial and random CV within 0.02 of scikit-learn", { skip: !existsSync(nepalSource) && "no ../shared/data/nepal" }, async () => {
+test("Nepal inventory: random forest spatial and random CV within 0.02 of scikit-learn", {
+  skip: !existsSync(nepalSource) && "no ../shared/data/nepal",
+}, async () => {
   const projected = join(work, "nepal_utm45.csv");
   execFileSync("/usr/bin/python3", ["-c", PROJECT_NEPAL, nepalSource, projected]);
-  const nepal: Case = { inventory: projected, label: "landslides", features: nepalFeatures, repeats: 2, trees: 200 };
+  const nepal: Case = {
+    inventory: projected,
+    label: "landslides",
+    features: nepalFeatures,
+    repeats: 2,
+    trees: 200,
+  };
   await compare("rf", "spatial", 0.02, nepal);
   await compare("rf", "random", 0.02, nepal);
 });
 
-const PROJECT_NEPAL = String.raw`
+const PROJECT_NEPAL = `
 import csv, sys
 from osgeo import osr
 source, target = osr.SpatialReference(), osr.SpatialReference()

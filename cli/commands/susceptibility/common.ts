@@ -68,7 +68,8 @@ export function inventoryFrom(values: Values) {
 
 export function learnerFrom(values: Values) {
   const learner = text(values, "learner") ?? "rf";
-  if (learner !== "rf" && learner !== "glm") throw new InputError(`--learner must be rf or glm, got "${learner}"`);
+  if (learner !== "rf" && learner !== "glm")
+    throw new InputError(`--learner must be rf or glm, got "${learner}"`);
   const sampleFraction = text(values, "sample-fraction");
   return {
     learner: learner as "rf" | "glm",
@@ -77,7 +78,8 @@ export function learnerFrom(values: Values) {
       trees: integer(values, "trees"),
       mtry: integer(values, "mtry"),
       minNodeSize: integer(values, "min-node-size"),
-      sampleFraction: sampleFraction === undefined ? undefined : numberOption(sampleFraction, "sample-fraction"),
+      sampleFraction:
+        sampleFraction === undefined ? undefined : numberOption(sampleFraction, "sample-fraction"),
       replace: values["without-replacement"] !== true,
     },
   };

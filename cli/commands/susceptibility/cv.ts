@@ -2,7 +2,17 @@ import { CV_OUTPUTS, runSusceptibilityCv } from "../../../core/ml/step.ts";
 import { InputError } from "../../../core/errors.ts";
 import { parseOptions } from "../../command.ts";
 import { writeOutputsAtomically } from "../../output.ts";
-import { FOREST_HELP, fixed, forestOptions, INVENTORY_HELP, integerOption, inventoryOptions, inventoryFrom, learnerFrom, textOption } from "./common.ts";
+import {
+  FOREST_HELP,
+  fixed,
+  forestOptions,
+  INVENTORY_HELP,
+  integerOption,
+  inventoryOptions,
+  inventoryFrom,
+  learnerFrom,
+  textOption,
+} from "./common.ts";
 
 export const cvHelp = `quakeslide susceptibility cv — cross-validated AUROC of a learner on a landslide inventory
 
@@ -46,14 +56,17 @@ export async function runCv(args: string[]): Promise<number> {
     json: { type: "boolean" },
   });
   const partition = textOption(values, "partition") ?? "spatial";
-  if (partition !== "spatial" && partition !== "random") throw new InputError(`--partition must be spatial or random, got "${partition}"`);
+  if (partition !== "spatial" && partition !== "random")
+    throw new InputError(`--partition must be spatial or random, got "${partition}"`);
   const options = {
     ...inventoryFrom(values),
     ...learnerFrom(values),
     partition: partition as "spatial" | "random",
     folds: integerOption(values, "folds"),
     repeats: integerOption(values, "repeats"),
-    tune: values.tune ? { evaluations: integerOption(values, "tune-evals"), innerFolds: integerOption(values, "inner-folds") } : undefined,
+    tune: values.tune
+      ? { evaluations: integerOption(values, "tune-evals"), innerFolds: integerOption(values, "inner-folds") }
+      : undefined,
   };
   const out = textOption(values, "out");
   const summary = out
@@ -63,8 +76,15 @@ export async function runCv(args: string[]): Promise<number> {
     console.log(JSON.stringify(summary));
     return 0;
   }
-  console.log(`${summary.learner}, ${summary.partition} ${summary.folds}-fold CV x ${summary.repeats}${summary.tuned ? " (nested, tuned)" : ""}, ${summary.points} points`);
-  for (const s of summary.scores) console.log(`  repetition ${s.repetition + 1} fold ${s.fold + 1}: ${s.testSize} test points, AUROC ${fixed(s.auroc)}`);
-  console.log(`AUROC mean ${fixed(summary.aurocMean)}, sd ${fixed(summary.aurocSd)} over ${summary.scoredFolds} folds`);
+  console.log(
+    `${summary.learner}, ${summary.partition} ${summary.folds}-fold CV x ${summary.repeats}${summary.tuned ? " (nested, tuned)" : ""}, ${summary.points} points`,
+  );
+  for (const s of summary.scores)
+    console.log(
+      `  repetition ${s.repetition + 1} fold ${s.fold + 1}: ${s.testSize} test points, AUROC ${fixed(s.auroc)}`,
+    );
+  console.log(
+    `AUROC mean ${fixed(summary.aurocMean)}, sd ${fixed(summary.aurocSd)} over ${summary.scoredFolds} folds`,
+  );
   return 0;
 }

@@ -41,19 +41,27 @@ export async function runEvaluate(args: string[]): Promise<number> {
   };
   const out = textOption(values, "out");
   const summary = out
-    ? await writeOutputsAtomically(out, EVALUATE_OUTPUTS, (outDir) => runSusceptibilityEvaluate({ ...options, outDir }))
+    ? await writeOutputsAtomically(out, EVALUATE_OUTPUTS, (outDir) =>
+        runSusceptibilityEvaluate({ ...options, outDir }),
+      )
     : await runSusceptibilityEvaluate(options);
   if (values.json) {
     console.log(JSON.stringify(summary));
     return 0;
   }
   const c = summary.confusion;
-  console.log(`${summary.points} points (${summary.landslides} landslides): AUROC ${fixed(summary.auroc)}, Brier ${fixed(summary.brier, 4)}`);
-  console.log(`at p >= ${c.threshold}: TP ${c.truePositive}, FP ${c.falsePositive}, TN ${c.trueNegative}, FN ${c.falseNegative}; sensitivity ${fixed(c.sensitivity)}, specificity ${fixed(c.specificity)}`);
+  console.log(
+    `${summary.points} points (${summary.landslides} landslides): AUROC ${fixed(summary.auroc)}, Brier ${fixed(summary.brier, 4)}`,
+  );
+  console.log(
+    `at p >= ${c.threshold}: TP ${c.truePositive}, FP ${c.falsePositive}, TN ${c.trueNegative}, FN ${c.falseNegative}; sensitivity ${fixed(c.sensitivity)}, specificity ${fixed(c.specificity)}`,
+  );
   console.log("bin          n   mean predicted  observed rate");
   for (const b of summary.calibration) {
     if (b.count === 0) continue;
-    console.log(`${b.lower.toFixed(1)}-${b.upper.toFixed(1)}  ${String(b.count).padStart(5)}   ${fixed(b.meanPredicted)}           ${fixed(b.observedRate)}`);
+    console.log(
+      `${b.lower.toFixed(1)}-${b.upper.toFixed(1)}  ${String(b.count).padStart(5)}   ${fixed(b.meanPredicted)}           ${fixed(b.observedRate)}`,
+    );
   }
   return 0;
 }

@@ -43,15 +43,21 @@ export async function runExplain(args: string[]): Promise<number> {
     repeats: integerOption(values, "repeats"),
     seed: integerOption(values, "seed"),
   };
-  const summary = await writeOutputsAtomically(out, EXPLAIN_OUTPUTS, (outDir) => runSusceptibilityExplain({ ...options, outDir }));
+  const summary = await writeOutputsAtomically(out, EXPLAIN_OUTPUTS, (outDir) =>
+    runSusceptibilityExplain({ ...options, outDir }),
+  );
   if (values.json) {
     console.log(JSON.stringify(summary));
     return 0;
   }
-  console.log(`${summary.points} points, AUROC ${fixed(summary.baseAuroc)}, expected value ${fixed(summary.expectedValue)}`);
+  console.log(
+    `${summary.points} points, AUROC ${fixed(summary.baseAuroc)}, expected value ${fixed(summary.expectedValue)}`,
+  );
   console.log("feature              AUROC drop (sd)      mean |SHAP|");
   for (const f of summary.features) {
-    console.log(`${f.feature.padEnd(20)} ${fixed(f.aurocDrop, 4)} (${fixed(f.sd, 4)})    ${fixed(f.meanAbsShap, 4)}`);
+    console.log(
+      `${f.feature.padEnd(20)} ${fixed(f.aurocDrop, 4)} (${fixed(f.sd, 4)})    ${fixed(f.meanAbsShap, 4)}`,
+    );
   }
   console.log(`written: ${out}/importance.json, ${out}/shap.csv, ${out}/shap-summary.png`);
   return 0;

@@ -36,13 +36,19 @@ export async function runPredict(args: string[]): Promise<number> {
     covariates: requireOption(textOption(values, "covariates"), "covariates"),
     threads: integerOption(values, "threads"),
   };
-  const summary = await writeOutputsAtomically(out, PREDICT_OUTPUTS, (outDir) => runSusceptibilityPredict({ ...options, outDir }));
+  const summary = await writeOutputsAtomically(out, PREDICT_OUTPUTS, (outDir) =>
+    runSusceptibilityPredict({ ...options, outDir }),
+  );
   if (values.json) {
     console.log(JSON.stringify(summary));
     return 0;
   }
-  console.log(`${summary.width} x ${summary.height} cells, ${summary.predictedCells} predicted, ${summary.nodataCells} nodata`);
-  console.log(`susceptibility min ${fixed(summary.min)}, mean ${fixed(summary.mean)}, max ${fixed(summary.max)}`);
+  console.log(
+    `${summary.width} x ${summary.height} cells, ${summary.predictedCells} predicted, ${summary.nodataCells} nodata`,
+  );
+  console.log(
+    `susceptibility min ${fixed(summary.min)}, mean ${fixed(summary.mean)}, max ${fixed(summary.max)}`,
+  );
   console.log(`written: ${out}/susceptibility.tif, ${out}/susceptibility.png`);
   return 0;
 }

@@ -1,7 +1,17 @@
 import { runSusceptibilityTrain, TRAIN_OUTPUTS } from "../../../core/ml/step.ts";
 import { parseOptions, requireOption } from "../../command.ts";
 import { writeOutputsAtomically } from "../../output.ts";
-import { FOREST_HELP, fixed, forestOptions, INVENTORY_HELP, integerOption, inventoryFrom, inventoryOptions, learnerFrom, textOption } from "./common.ts";
+import {
+  FOREST_HELP,
+  fixed,
+  forestOptions,
+  INVENTORY_HELP,
+  integerOption,
+  inventoryFrom,
+  inventoryOptions,
+  learnerFrom,
+  textOption,
+} from "./common.ts";
 
 export const trainHelp = `quakeslide susceptibility train — fit a susceptibility model on all points and save it
 
@@ -44,14 +54,21 @@ export async function runTrain(args: string[]): Promise<number> {
     cvFolds: integerOption(values, "cv-folds"),
     threads: integerOption(values, "threads"),
   };
-  const summary = await writeOutputsAtomically(out, TRAIN_OUTPUTS, (outDir) => runSusceptibilityTrain({ ...options, outDir }));
+  const summary = await writeOutputsAtomically(out, TRAIN_OUTPUTS, (outDir) =>
+    runSusceptibilityTrain({ ...options, outDir }),
+  );
   if (values.json) {
     console.log(JSON.stringify({ ...summary, model: `${out}/model.json` }));
     return 0;
   }
-  console.log(`${summary.learner} on ${summary.points} points (${summary.landslides} landslides), features ${summary.features.join(", ")}`);
+  console.log(
+    `${summary.learner} on ${summary.points} points (${summary.landslides} landslides), features ${summary.features.join(", ")}`,
+  );
   if (summary.outOfBagAuroc !== undefined) console.log(`out-of-bag AUROC ${fixed(summary.outOfBagAuroc)}`);
-  if (summary.spatialCvAurocMean !== undefined) console.log(`spatial CV AUROC ${fixed(summary.spatialCvAurocMean)} (sd ${fixed(summary.spatialCvAurocSd)})`);
+  if (summary.spatialCvAurocMean !== undefined)
+    console.log(
+      `spatial CV AUROC ${fixed(summary.spatialCvAurocMean)} (sd ${fixed(summary.spatialCvAurocSd)})`,
+    );
   console.log(`model written to ${out}/model.json`);
   return 0;
 }

@@ -30,7 +30,18 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 const ecuadorCsv = ["--inventory", ECUADOR_CSV, "--label", "lslpts"];
 
 test("cv --json prints per-fold AUROC and the mean", async () => {
-  const r = await cli("susceptibility", "cv", ...ecuadorCsv, "--features", "slope,cplan,cprof,elev,log10_carea", "--learner", "glm", "--repeats", "2", "--json");
+  const r = await cli(
+    "susceptibility",
+    "cv",
+    ...ecuadorCsv,
+    "--features",
+    "slope,cplan,cprof,elev,log10_carea",
+    "--learner",
+    "glm",
+    "--repeats",
+    "2",
+    "--json",
+  );
   assert.equal(r.code, 0, r.stderr);
   const summary = JSON.parse(r.stdout);
   assert.equal(summary.scores.length, 10);
@@ -40,7 +51,18 @@ test("cv --json prints per-fold AUROC and the mean", async () => {
 
 test("train -> predict -> explain -> evaluate on the bundled data", async () => {
   const model = join(work, "model");
-  const train = await cli("susceptibility", "train", ...ecuadorCsv, "--covariates", ECUADOR_TIF, "--trees", "30", "--out", model, "--json");
+  const train = await cli(
+    "susceptibility",
+    "train",
+    ...ecuadorCsv,
+    "--covariates",
+    ECUADOR_TIF,
+    "--trees",
+    "30",
+    "--out",
+    model,
+    "--json",
+  );
   assert.equal(train.code, 0, train.stderr);
   const artifact = JSON.parse(readFileSync(join(model, "model.json"), "utf8"));
   assert.equal(artifact.format, "quakeslide-susceptibility-model");
@@ -50,7 +72,17 @@ test("train -> predict -> explain -> evaluate on the bundled data", async () => 
   assert.ok(artifact.cv.aurocMean > 0.6);
 
   const map = join(work, "map");
-  const predict = await cli("susceptibility", "predict", "--model", join(model, "model.json"), "--covariates", ECUADOR_TIF, "--out", map, "--json");
+  const predict = await cli(
+    "susceptibility",
+    "predict",
+    "--model",
+    join(model, "model.json"),
+    "--covariates",
+    ECUADOR_TIF,
+    "--out",
+    map,
+    "--json",
+  );
   assert.equal(predict.code, 0, predict.stderr);
   const raster = await readRaster(join(map, "susceptibility.tif"));
   assert.equal(raster.width, 383);
@@ -61,12 +93,41 @@ test("train -> predict -> explain -> evaluate on the bundled data", async () => 
   assert.equal(nan, 619, "the 619 nodata cells of ta.tif stay nodata");
   assert.ok(existsSync(join(map, "susceptibility.png")));
 
-  const explain = await cli("susceptibility", "explain", "--model", join(model, "model.json"), "--inventory", ECUADOR_CSV, "--covariates", ECUADOR_TIF, "--repeats", "2", "--out", join(work, "explain"), "--json");
+  const explain = await cli(
+    "susceptibility",
+    "explain",
+    "--model",
+    join(model, "model.json"),
+    "--inventory",
+    ECUADOR_CSV,
+    "--covariates",
+    ECUADOR_TIF,
+    "--repeats",
+    "2",
+    "--out",
+    join(work, "explain"),
+    "--json",
+  );
   assert.equal(explain.code, 0, explain.stderr);
   assert.ok(JSON.parse(explain.stdout).maxAdditivityError < 1e-9);
-  assert.equal(readFileSync(join(work, "explain", "shap.csv"), "utf8").trim().split("\n").length, 351);
+  assert.equal(
+    readFileSync(join(work, "explain", "shap.csv"), "utf8")
+      .trim()
+      .split("\n").length,
+    351,
+  );
 
-  const evaluate = await cli("susceptibility", "evaluate", "--model", join(model, "model.json"), "--inventory", ECUADOR_CSV, "--covariates", ECUADOR_TIF, "--json");
+  const evaluate = await cli(
+    "susceptibility",
+    "evaluate",
+    "--model",
+    join(model, "model.json"),
+    "--inventory",
+    ECUADOR_CSV,
+    "--covariates",
+    ECUADOR_TIF,
+    "--json",
+  );
   assert.equal(evaluate.code, 0, evaluate.stderr);
   assert.equal(JSON.parse(evaluate.stdout).points, 350);
 });
@@ -82,21 +143,101 @@ async function expectInputError(pattern: RegExp, ...args: string[]): Promise<voi
 }
 
 test("bad input: clear one-line error, exit 2, no output", async () => {
-  await expectInputError(/unknown feature column "nope".*columns are: x, y, lslpts/, "susceptibility", "train", ...ecuadorCsv, "--features", "slope,nope");
-  await expectInputError(/column "a": missing or non-numeric values on 2 line\(s\): 3, 4/, "susceptibility", "train", "--inventory", join(FIXTURES, "bad_values.csv"), "--label", "label", "--features", "a,b");
-  await expectInputError(/single class/, "susceptibility", "train", "--inventory", join(FIXTURES, "single_class.csv"), "--label", "label", "--features", "a");
-  await expectInputError(/3 points are fewer than the 5 folds/, "susceptibility", "cv", "--inventory", join(FIXTURES, "three_points.csv"), "--label", "label", "--features", "a");
-  await expectInputError(/2 point\(s\).*outside the covariate raster \(lines 2, 3\)/, "susceptibility", "train", "--inventory", join(FIXTURES, "outside_raster.csv"), "--label", "lslpts", "--covariates", ECUADOR_TIF);
+  await expectInputError(
+    /unknown feature column "nope".*columns are: x, y, lslpts/,
+    "susceptibility",
+    "train",
+    ...ecuadorCsv,
+    "--features",
+    "slope,nope",
+  );
+  await expectInputError(
+    /column "a": missing or non-numeric values on 2 line\(s\): 3, 4/,
+    "susceptibility",
+    "train",
+    "--inventory",
+    join(FIXTURES, "bad_values.csv"),
+    "--label",
+    "label",
+    "--features",
+    "a,b",
+  );
+  await expectInputError(
+    /single class/,
+    "susceptibility",
+    "train",
+    "--inventory",
+    join(FIXTURES, "single_class.csv"),
+    "--label",
+    "label",
+    "--features",
+    "a",
+  );
+  await expectInputError(
+    /3 points are fewer than the 5 folds/,
+    "susceptibility",
+    "cv",
+    "--inventory",
+    join(FIXTURES, "three_points.csv"),
+    "--label",
+    "label",
+    "--features",
+    "a",
+  );
+  await expectInputError(
+    /2 point\(s\).*outside the covariate raster \(lines 2, 3\)/,
+    "susceptibility",
+    "train",
+    "--inventory",
+    join(FIXTURES, "outside_raster.csv"),
+    "--label",
+    "lslpts",
+    "--covariates",
+    ECUADOR_TIF,
+  );
   await expectInputError(/unknown sub-verb "fit"/, "susceptibility", "fit");
 });
 
 test("predict refuses covariates in another CRS than the model was trained on", async () => {
   const model = join(work, "crs-model");
-  assert.equal((await cli("susceptibility", "train", ...ecuadorCsv, "--covariates", ECUADOR_TIF, "--trees", "5", "--cv-repeats", "0", "--out", model)).code, 0);
+  assert.equal(
+    (
+      await cli(
+        "susceptibility",
+        "train",
+        ...ecuadorCsv,
+        "--covariates",
+        ECUADOR_TIF,
+        "--trees",
+        "5",
+        "--cv-repeats",
+        "0",
+        "--out",
+        model,
+      )
+    ).code,
+    0,
+  );
   const ta = await readRaster(ECUADOR_TIF);
   const moved = join(work, "ta_wrong_crs.tif");
   await writeCog(moved, { ...ta, crs: { epsg: 32617, geographic: false } });
-  await expectInputError(/CRS mismatch: .*EPSG:32717.*EPSG:32617/, "susceptibility", "predict", "--model", join(model, "model.json"), "--covariates", moved);
+  await expectInputError(
+    /CRS mismatch: .*EPSG:32717.*EPSG:32617/,
+    "susceptibility",
+    "predict",
+    "--model",
+    join(model, "model.json"),
+    "--covariates",
+    moved,
+  );
   writeFileSync(join(work, "not-a-model.json"), "{}");
-  await expectInputError(/not a susceptibility model/, "susceptibility", "predict", "--model", join(work, "not-a-model.json"), "--covariates", ECUADOR_TIF);
+  await expectInputError(
+    /not a susceptibility model/,
+    "susceptibility",
+    "predict",
+    "--model",
+    join(work, "not-a-model.json"),
+    "--covariates",
+    ECUADOR_TIF,
+  );
 });

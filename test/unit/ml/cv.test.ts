@@ -21,13 +21,28 @@ test("on the Ecuador inventory spatial CV gives a clearly lower AUROC than rando
 test("the GLM shows the same over-optimism of random CV", async () => {
   const data = ecuador();
   const random = await crossValidate(data, { ...protocol, repeats: 5, learner: "glm", partition: "random" });
-  const spatial = await crossValidate(data, { ...protocol, repeats: 5, learner: "glm", partition: "spatial" });
+  const spatial = await crossValidate(data, {
+    ...protocol,
+    repeats: 5,
+    learner: "glm",
+    partition: "spatial",
+  });
   assert.ok(spatial.mean < random.mean, `spatial ${spatial.mean} vs random ${random.mean}`);
 });
 
 test("nested CV tunes within the outer training set and records the chosen hyper-parameters", async () => {
   const data = ecuador();
-  const result = await nestedCrossValidate(data, { ...protocol, hyper: { ...DEFAULT_FOREST, numTrees: 20 }, repeats: 1, learner: "rf", partition: "spatial" }, { evaluations: 3, innerFolds: 3 });
+  const result = await nestedCrossValidate(
+    data,
+    {
+      ...protocol,
+      hyper: { ...DEFAULT_FOREST, numTrees: 20 },
+      repeats: 1,
+      learner: "rf",
+      partition: "spatial",
+    },
+    { evaluations: 3, innerFolds: 3 },
+  );
   assert.equal(result.scores.length, 5);
   assert.equal(result.chosen.length, 5);
   for (const h of result.chosen) {

@@ -39,12 +39,20 @@ test("worker threads grow exactly the trees the main thread grows", async () => 
   assert.deepEqual(threaded.forest.trees, single.forest.trees);
   const rows = 2000;
   const probe = data.columns.map((c) => c.subarray(0, rows));
-  assert.deepEqual(await predictForestParallel(threaded.forest, probe, rows, 2), predictForest(single.forest, probe, rows));
+  assert.deepEqual(
+    await predictForestParallel(threaded.forest, probe, rows, 2),
+    predictForest(single.forest, probe, rows),
+  );
 });
 
 test("min node size, sample fraction and sampling without replacement shape the trees", async () => {
   const data = synthetic(400, 3, 7);
-  const { forest } = await trainForest(data.columns, data.label, { ...params, minNodeSize: 7, sampleFraction: 0.5, replace: false }, { threads: 1 });
+  const { forest } = await trainForest(
+    data.columns,
+    data.label,
+    { ...params, minNodeSize: 7, sampleFraction: 0.5, replace: false },
+    { threads: 1 },
+  );
   for (const tree of forest.trees) {
     assert.equal(tree.cover[0], 200, "root holds exactly half the rows, each once");
     for (let node = 0; node < tree.feature.length; node++) {
@@ -56,7 +64,11 @@ test("min node size, sample fraction and sampling without replacement shape the 
 test("a row with a NaN feature is predicted as NaN", async () => {
   const data = synthetic(300, 3, 8);
   const { forest } = await trainForest(data.columns, data.label, params, { threads: 1 });
-  const probability = predictForest(forest, [Float64Array.of(0.2, 0.2), Float64Array.of(0.1, Number.NaN), Float64Array.of(0.3, 0.3)], 2);
+  const probability = predictForest(
+    forest,
+    [Float64Array.of(0.2, 0.2), Float64Array.of(0.1, Number.NaN), Float64Array.of(0.3, 0.3)],
+    2,
+  );
   assert.ok(Number.isFinite(probability[0]));
   assert.ok(Number.isNaN(probability[1]));
 });

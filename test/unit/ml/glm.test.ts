@@ -5,7 +5,9 @@ import { fitLogistic } from "../../../core/ml/glm.ts";
 import { ecuador, FIXTURES } from "./helpers.ts";
 
 test("IRLS logistic regression reproduces R's glm() coefficients on the Ecuador inventory", () => {
-  const reference = JSON.parse(readFileSync(`${FIXTURES}glm_ecuador_r.json`, "utf8")) as { coefficients: number[] };
+  const reference = JSON.parse(readFileSync(`${FIXTURES}glm_ecuador_r.json`, "utf8")) as {
+    coefficients: number[];
+  };
   const data = ecuador();
   const model = fitLogistic(data.columns, data.label);
   assert.ok(model.converged);

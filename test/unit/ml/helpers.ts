@@ -14,7 +14,11 @@ export function ecuador() {
  * A synthetic problem with a known, non-linear class boundary and 10 % label noise:
  * label = [x0 + x1 * x2 > 0], flipped for 10 % of rows. Features uniform in [-1, 1]; p >= 3.
  */
-export function synthetic(n: number, p: number, seed: number): { columns: Float64Array[]; label: Uint8Array } {
+export function synthetic(
+  n: number,
+  p: number,
+  seed: number,
+): { columns: Float64Array[]; label: Uint8Array } {
   const rng = new Random(seed);
   const columns = Array.from({ length: p }, () => new Float64Array(n));
   const label = new Uint8Array(n);

@@ -21,6 +21,9 @@ test("confusion matrix and calibration bins count what they should", () => {
   const { brier, bins } = calibration(label, score, 2);
   const expectedBrier = (0.05 ** 2 + 0.6 ** 2 + 0.6 ** 2 + 0.05 ** 2 + 0.45 ** 2) / 5;
   assert.ok(Math.abs(brier - expectedBrier) < 1e-15); // exact arithmetic up to double rounding
-  assert.deepEqual(bins.map((b) => b.count), [2, 3]);
+  assert.deepEqual(
+    bins.map((b) => b.count),
+    [2, 3],
+  );
   assert.equal(bins[1].observedRate, 2 / 3);
 });

@@ -23,14 +23,19 @@ test("spatial folds are k non-empty, compact clusters; random folds are balanced
   for (const fold of [spatial, random]) {
     const sizes = [0, 0, 0, 0, 0];
     for (const k of fold) sizes[k]++;
-    assert.ok(sizes.every((s) => s > 0), `every fold holds points: ${sizes}`);
+    assert.ok(
+      sizes.every((s) => s > 0),
+      `every fold holds points: ${sizes}`,
+    );
   }
   const randomSizes = [0, 0, 0, 0, 0];
   for (const k of random) randomSizes[k]++;
   assert.deepEqual(randomSizes, [70, 70, 70, 70, 70]);
   // k-means clusters of a ~2 km study area are far tighter than random fifths of it: the
   // within-fold distance halves at least (a random partition keeps the overall mean distance).
-  assert.ok(meanWithinFoldDistance(data.x, data.y, spatial) < 0.5 * meanWithinFoldDistance(data.x, data.y, random));
+  assert.ok(
+    meanWithinFoldDistance(data.x, data.y, spatial) < 0.5 * meanWithinFoldDistance(data.x, data.y, random),
+  );
 });
 
 test("folds depend only on the seed and the repetition", () => {

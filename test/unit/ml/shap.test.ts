@@ -8,7 +8,12 @@ import { ecuador, synthetic } from "./helpers.ts";
 
 test("TreeSHAP is additive: expected value + sum of SHAP = forest prediction (Ecuador forest)", async () => {
   const data = ecuador();
-  const { forest } = await trainForest(data.columns, data.label, { numTrees: 50, minNodeSize: 1, sampleFraction: 1, replace: true, seed: 1 }, { threads: 1 });
+  const { forest } = await trainForest(
+    data.columns,
+    data.label,
+    { numTrees: 50, minNodeSize: 1, sampleFraction: 1, replace: true, seed: 1 },
+    { threads: 1 },
+  );
   const n = data.label.length;
   const shap = forestShap(forest, data.columns, n);
   const prediction = predictForest(forest, data.columns, n);
@@ -26,8 +31,13 @@ function conditionalExpectation(tree: Tree, x: number[], known: Set<number>, nod
   if (f < 0) return tree.probability[node];
   const left = tree.left[node];
   const right = tree.right[node];
-  if (known.has(f)) return conditionalExpectation(tree, x, known, x[f] <= tree.threshold[node] ? left : right);
-  return (tree.cover[left] * conditionalExpectation(tree, x, known, left) + tree.cover[right] * conditionalExpectation(tree, x, known, right)) / tree.cover[node];
+  if (known.has(f))
+    return conditionalExpectation(tree, x, known, x[f] <= tree.threshold[node] ? left : right);
+  return (
+    (tree.cover[left] * conditionalExpectation(tree, x, known, left) +
+      tree.cover[right] * conditionalExpectation(tree, x, known, right)) /
+    tree.cover[node]
+  );
 }
 
 function factorial(k: number): number {
@@ -37,7 +47,12 @@ function factorial(k: number): number {
 test("TreeSHAP equals brute-force Shapley values over all feature subsets", async () => {
   const p = 4;
   const data = synthetic(200, p, 9);
-  const { forest } = await trainForest(data.columns, data.label, { numTrees: 3, minNodeSize: 5, sampleFraction: 1, replace: true, seed: 2 }, { threads: 1 });
+  const { forest } = await trainForest(
+    data.columns,
+    data.label,
+    { numTrees: 3, minNodeSize: 5, sampleFraction: 1, replace: true, seed: 2 },
+    { threads: 1 },
+  );
   const rows = 5;
   const shap = forestShap(forest, data.columns, rows);
   for (let r = 0; r < rows; r++) {
@@ -50,11 +65,16 @@ test("TreeSHAP equals brute-force Shapley values over all feature subsets", asyn
         const weight = (factorial(subset.size) * factorial(p - subset.size - 1)) / factorial(p);
         const withF = new Set(subset).add(f);
         for (const tree of forest.trees) {
-          phi += (weight * (conditionalExpectation(tree, x, withF) - conditionalExpectation(tree, x, subset))) / forest.trees.length;
+          phi +=
+            (weight * (conditionalExpectation(tree, x, withF) - conditionalExpectation(tree, x, subset))) /
+            forest.trees.length;
         }
       }
       // Same quantity by two exact routes: agreement to rounding (1e-12) proves the recursion.
-      assert.ok(Math.abs(phi - shap.values[r * p + f]) < 1e-12, `row ${r} feature ${f}: brute force ${phi} vs TreeSHAP ${shap.values[r * p + f]}`);
+      assert.ok(
+        Math.abs(phi - shap.values[r * p + f]) < 1e-12,
+        `row ${r} feature ${f}: brute force ${phi} vs TreeSHAP ${shap.values[r * p + f]}`,
+      );
     }
   }
 });
