@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { openCogWriter, readRasterInfo } from "../core/raster/index.ts";
+import { bandAsFloat32, openCogWriter, readRaster, readRasterInfo } from "../core/raster/index.ts";
 import { rowCellSizes } from "../core/terrain/cellsize.ts";
 import { computeStrip } from "../core/terrain/kernel.ts";
 import { readDemStrips } from "../core/terrain/strips.ts";
@@ -60,7 +60,28 @@ async function compareWithGdaldem(scratch: string, runs: number): Promise<void> 
         `gdaldem slope+aspect as COGs ${gdalCog.toFixed(2)} s -> ratio ${(ours / gdalCog).toFixed(2)}; ` +
         `our read + 3x3 arithmetic alone (in-process, no output) ${computeOnly.toFixed(2)} s -> ratio ${(computeOnly / gdal).toFixed(2)}`,
     );
+    // Geographic DEMs differ from gdaldem -s 111120 by design (true per-row cell sizes).
+    if (gdaldemArgs.length === 0) {
+      const diff = await maxSlopeDifference(join(scratch, "ours", "slope.tif"), join(scratch, "gdal-slope.tif"));
+      console.log(`${file}: max |slope - gdaldem slope| ${diff.max} deg over ${diff.compared} cells, nodata cells differing: ${diff.nodataMismatches}`);
+    }
   }
+}
+
+async function maxSlopeDifference(ours: string, gdal: string) {
+  const a = bandAsFloat32(await readRaster(ours));
+  const b = bandAsFloat32(await readRaster(gdal)); // gdaldem's -9999 nodata becomes NaN
+  let max = 0;
+  let compared = 0;
+  let nodataMismatches = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (Number.isNaN(a[i]) !== Number.isNaN(b[i])) nodataMismatches++;
+    else if (!Number.isNaN(a[i])) {
+      max = Math.max(max, Math.abs(a[i] - b[i]));
+      compared++;
+    }
+  }
+  return { max, compared, nodataMismatches };
 }
 
 async function timeSequentially(runs: number, once: () => Promise<number>): Promise<number[]> {
