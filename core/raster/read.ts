@@ -1,6 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { fromFile, type GeoTIFF, type GeoTIFFImage } from "geotiff";
 import { InputError } from "../errors.ts";
+import { registerFastDecoders } from "./decoders.ts";
 import type { Crs, GeoTransform, Grid, Raster, SampleArray } from "./types.ts";
 
 /** A window in pixel coordinates of the full raster: columns x0..x0+width-1, rows y0..y0+height-1. */
@@ -49,6 +50,8 @@ const TAG = {
 } as const;
 
 const USER_DEFINED_GEOKEY = 32767;
+
+registerFastDecoders();
 
 interface OpenedTiff {
   tiff: GeoTIFF;

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { InputError } from "../../../core/errors.ts";
 import { bandAsFloat32, openRaster, readRaster, readRasterInfo } from "../../../core/raster/index.ts";
-import { fixture, gdalViews } from "./helpers.ts";
+import { fixture, gdalSha256, gdalViews } from "./helpers.ts";
 
 // Geotransforms: GDAL and we do the same double arithmetic on the same tag values, so they agree
 // to rounding; 1e-9 of a cell is far below anything that moves a cell.
@@ -108,6 +109,15 @@ test("an open reader reads strip after strip; the strips put together equal the 
   } finally {
     reader.close();
   }
+});
+
+test("a larger LZW file (12-bit codes, table clears) decodes to GDAL's bytes", async () => {
+  const raster = await readRaster(fixture("lzw_large_uint8.tif"));
+  const band = raster.bands[0];
+  const digest = createHash("sha256")
+    .update(new Uint8Array(band.buffer, band.byteOffset, band.byteLength))
+    .digest("hex");
+  assert.equal(digest, gdalSha256["lzw_large_uint8.tif"]);
 });
 
 test("selects bands by name", async () => {
