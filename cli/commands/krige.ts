@@ -28,6 +28,8 @@ Model:
   --width D             lag width (map units; default cutoff / 15, as gstat)
   --directions LIST     also write directional variograms to variogram.csv, degrees clockwise from
                         north, e.g. 0,45,90,135 (tolerance 90 / count)
+  --cloud               also write the variogram cloud (every pair within the cutoff:
+                        i, j, dist, gamma = (z_i - z_j)^2 / 2) to variogram_cloud.csv
 
 Kriging:
   --method M            ordinary (default) | simple | universal | regression
@@ -64,6 +66,7 @@ const options = {
   cutoff: { type: "string" },
   width: { type: "string" },
   directions: { type: "string" },
+  cloud: { type: "boolean" },
   method: { type: "string" },
   covariate: { type: "string", multiple: true },
   mean: { type: "string" },
@@ -93,6 +96,7 @@ function parse(args: string[]) {
     cutoff: optional(values.cutoff, "cutoff"),
     width: optional(values.width, "width"),
     directions: values.directions === undefined ? undefined : numberListOption(values.directions, "directions"),
+    cloud: values.cloud ?? false,
     method: values.method,
     covariates: values.covariate ?? [],
     mean: optional(values.mean, "mean"),
@@ -133,7 +137,7 @@ export const krigeCommand: Command = {
   help,
   async run(args) {
     const { options: parsed, json } = parse(args);
-    const summary = await writeOutputsAtomically(parsed.outDir, krigeOutputNames(parsed.grid), (tmpDir) =>
+    const summary = await writeOutputsAtomically(parsed.outDir, krigeOutputNames(parsed.grid, parsed.cloud), (tmpDir) =>
       runKrige({ ...parsed, outDir: tmpDir }),
     );
     console.log(json ? JSON.stringify(summary, null, 2) : describe(summary));

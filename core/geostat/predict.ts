@@ -56,14 +56,15 @@ export function predictRange(
   const out: KrigingResult = { prediction: 0, variance: 0, lagrangeTerm: 0 };
   const { targets, mask, targetCovariates, offset } = job;
   const [cx, cy] = job.coordinateCentre;
+  const [ox, px, rx, oy, ry, py] = targets.kind === "grid" ? targets.transform : [0, 0, 0, 0, 0, 0];
+  const width = targets.kind === "grid" ? targets.width : 0;
   for (let i = start; i < end; i++) {
     if (onProgress && (i - start) % progressEvery === 0) onProgress((i - start) / (end - start));
     let tx: number;
     let ty: number;
     if (targets.kind === "grid") {
-      const [ox, px, rx, oy, ry, py] = targets.transform;
-      const col = (i % targets.width) + 0.5;
-      const row = Math.floor(i / targets.width) + 0.5;
+      const col = (i % width) + 0.5;
+      const row = Math.floor(i / width) + 0.5;
       tx = ox + col * px + row * rx;
       ty = oy + col * ry + row * py;
     } else {

@@ -29,6 +29,8 @@ export const krigeOptionsSchema = z.object({
   width: z.number().positive().optional(),
   /** Extra directional variograms (degrees clockwise from north) written to variogram.csv. */
   directions: z.array(z.number()).optional(),
+  /** Also write the variogram cloud (every pair within the cutoff) to variogram_cloud.csv. */
+  cloud: z.boolean().default(false),
   duplicates: z.enum(["error", "average"]).default("error"),
   /** "loo" (leave-one-out), "none", or k for k-fold. */
   cv: z.union([z.literal("loo"), z.literal("none"), z.number().int().min(2)]).default("loo"),

@@ -12,15 +12,15 @@ import { type PredictionJob, predictAll, type TrendKind, targetCount } from "./p
 import type { Samples } from "./samples.ts";
 import { type KrigeInput, type KrigeOptions, krigeOptionsSchema } from "./schema.ts";
 import { leastSquares, residuals, trendColumns } from "./trend.ts";
-import { type EmpiricalVariogram, empiricalVariogram } from "./variogram.ts";
+import { type EmpiricalVariogram, empiricalVariogram, variogramCloud } from "./variogram.ts";
 
 const GRID_OUTPUTS = ["prediction.tif", "variance.tif", "prediction.png", "variance.png"];
 const POINT_OUTPUTS = ["predictions.csv"];
 const COMMON_OUTPUTS = ["variogram.png", "variogram.csv", "cv.csv", "summary.json"];
 
 /** The files runKrige writes into outDir (for writeOutputsAtomically and the Lambda's S3 keys). */
-export function krigeOutputNames(grid: string): string[] {
-  return [...(isRasterPath(grid) ? GRID_OUTPUTS : POINT_OUTPUTS), ...COMMON_OUTPUTS];
+export function krigeOutputNames(grid: string, cloud = false): string[] {
+  return [...(isRasterPath(grid) ? GRID_OUTPUTS : POINT_OUTPUTS), ...COMMON_OUTPUTS, ...(cloud ? ["variogram_cloud.csv"] : [])];
 }
 
 /** What the kriging system works on, after the trend choice (method). */
@@ -143,7 +143,7 @@ export async function runKrige(input: KrigeInput, onProgress?: (fraction: number
     threads: options.threads,
     onProgress: (f, m) => onProgress?.(0.15 + 0.75 * f, m),
   });
-  const outputs = krigeOutputNames(options.grid);
+  const outputs = krigeOutputNames(options.grid, options.cloud);
   await writeRasterOrPoints(options, loaded, prediction, variance);
   await writeVariogramOutputs(options, samples, design, variogram);
   await writeCvCsv(options, samples, design, cv);
@@ -215,6 +215,11 @@ async function writeVariogramOutputs(
   for (const bin of directional) rows.push(`${bin.direction},${bin.np},${bin.dist},${bin.gamma},${semivariance(model, bin.dist)}`);
   await writeFile(join(options.outDir, "variogram.csv"), `${rows.join("\n")}\n`);
   await writeVariogramPng(join(options.outDir, "variogram.png"), empirical.bins, model, empirical.cutoff);
+  if (options.cloud) {
+    const pairs = variogramCloud(samples.x, samples.y, design.values, empirical.cutoff);
+    const lines = ["i,j,dist,gamma", ...pairs.map((p) => `${p.i + 1},${p.j + 1},${p.dist},${p.gamma}`)];
+    await writeFile(join(options.outDir, "variogram_cloud.csv"), `${lines.join("\n")}\n`);
+  }
 }
 
 async function writeCvCsv(options: KrigeOptions, samples: Samples, design: Design, cv: CrossValidation | undefined) {

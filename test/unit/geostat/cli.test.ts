@@ -12,11 +12,21 @@ const scratch = mkdtempSync(join(tmpdir(), "quakeslide-krige-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 const FIXED = "sph(nugget=0.05,psill=0.59,range=897)";
 const meuse = meuseLogZinc();
-const reference = readFixture("krige_fixed_model.csv", ["x", "y", "ok20_pred", "ok20_var", "sk_pred", "sk_var"]);
+const reference = readFixture("krige_fixed_model.csv", [
+  "x",
+  "y",
+  "ok20_pred",
+  "ok20_var",
+  "sk_pred",
+  "sk_var",
+]);
 
 /** meuse with a logzinc column, so that kriging it is what gstat's log(zinc) ~ 1 does. */
 const logSamples = join(scratch, "meuse_log.csv");
-writeFileSync(logSamples, `x,y,logzinc\n${[...meuse.x].map((x, i) => `${x},${meuse.y[i]},${meuse.z[i]}`).join("\n")}\n`);
+writeFileSync(
+  logSamples,
+  `x,y,logzinc\n${[...meuse.x].map((x, i) => `${x},${meuse.y[i]},${meuse.z[i]}`).join("\n")}\n`,
+);
 
 async function runCli(args: string[]) {
   const stdout: string[] = [];
@@ -33,7 +43,11 @@ async function runCli(args: string[]) {
 }
 
 function readPredictions(path: string) {
-  const rows = readFileSync(path, "utf8").trim().split("\n").slice(1).map((l) => l.split(",").map(Number));
+  const rows = readFileSync(path, "utf8")
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((l) => l.split(",").map(Number));
   return { pred: rows.map((r) => r[2]), variance: rows.map((r) => r[3]) };
 }
 
@@ -41,10 +55,17 @@ function readPredictions(path: string) {
 async function meuseTemplate(): Promise<{ path: string; cellOf: (i: number) => number }> {
   const path = join(scratch, "meuse_grid.tif");
   const [x0, y0, width, height] = [178440, 333760, 78, 104];
-  const cellOf = (i: number) => Math.round((y0 - 20 - reference.y[i]) / 40) * width + Math.round((reference.x[i] - x0 - 20) / 40);
+  const cellOf = (i: number) =>
+    Math.round((y0 - 20 - reference.y[i]) / 40) * width + Math.round((reference.x[i] - x0 - 20) / 40);
   const band = new Float32Array(width * height).fill(Number.NaN);
   for (let i = 0; i < reference.x.length; i++) band[cellOf(i)] = 1;
-  await writeCog(path, { width, height, transform: [x0, 40, 0, y0, 0, -40], crs: { epsg: 28992, geographic: false }, bands: [band] });
+  await writeCog(path, {
+    width,
+    height,
+    transform: [x0, 40, 0, y0, 0, -40],
+    crs: { epsg: 28992, geographic: false },
+    bands: [band],
+  });
   return { path, cellOf };
 }
 
@@ -54,7 +75,21 @@ const FLOAT32_TOLERANCE = 1e-6;
 test("krige on a GeoTIFF template: COGs equal gstat's local (nmax 20) ordinary kriging, nodata kept", async () => {
   const { path, cellOf } = await meuseTemplate();
   const out = join(scratch, "grid");
-  const args = ["--samples", logSamples, "--value", "logzinc", "--grid", path, "--variogram", FIXED, "--nmax", "20", "--out", out, "--json"];
+  const args = [
+    "--samples",
+    logSamples,
+    "--value",
+    "logzinc",
+    "--grid",
+    path,
+    "--variogram",
+    FIXED,
+    "--nmax",
+    "20",
+    "--out",
+    out,
+    "--json",
+  ];
   const { code, stdout, stderr } = await runCli(args);
   assert.equal(code, 0, stderr);
   assert.deepEqual(readdirSync(out).sort(), krigeOutputNames(path).sort());
@@ -63,15 +98,44 @@ test("krige on a GeoTIFF template: COGs equal gstat's local (nmax 20) ordinary k
   const prediction = bandAsFloat32(await readRaster(join(out, "prediction.tif")));
   const variance = bandAsFloat32(await readRaster(join(out, "variance.tif")));
   const cells = Array.from(reference.x, (_, i) => cellOf(i));
-  assert.ok(maxRelativeError(cells.map((c) => prediction[c]), reference.ok20_pred) < FLOAT32_TOLERANCE);
-  assert.ok(maxRelativeError(cells.map((c) => variance[c]), reference.ok20_var) < FLOAT32_TOLERANCE);
+  assert.ok(
+    maxRelativeError(
+      cells.map((c) => prediction[c]),
+      reference.ok20_pred,
+    ) < FLOAT32_TOLERANCE,
+  );
+  assert.ok(
+    maxRelativeError(
+      cells.map((c) => variance[c]),
+      reference.ok20_var,
+    ) < FLOAT32_TOLERANCE,
+  );
   assert.equal(prediction.filter((v) => Number.isNaN(v)).length, prediction.length - reference.x.length);
 });
 
 test("--log with simple kriging back-transforms gstat's SK as exp(y + s²/2), variance p²(exp(s²) − 1)", async () => {
   const out = join(scratch, "log");
-  const args = ["--samples", fixture("meuse.csv"), "--value", "zinc", "--log", "--grid", fixture("meuse_grid.csv")];
-  const { code, stdout } = await runCli([...args, "--method", "simple", "--mean", "5.9", "--variogram", FIXED, "--out", out, "--json"]);
+  const args = [
+    "--samples",
+    fixture("meuse.csv"),
+    "--value",
+    "zinc",
+    "--log",
+    "--grid",
+    fixture("meuse_grid.csv"),
+  ];
+  const { code, stdout } = await runCli([
+    ...args,
+    "--method",
+    "simple",
+    "--mean",
+    "5.9",
+    "--variogram",
+    FIXED,
+    "--out",
+    out,
+    "--json",
+  ]);
   assert.equal(code, 0);
   const { pred, variance } = readPredictions(join(out, "predictions.csv"));
   const expected = Array.from(reference.sk_pred, (y, i) => Math.exp(y + reference.sk_var[i] / 2));
@@ -83,7 +147,19 @@ test("--log with simple kriging back-transforms gstat's SK as exp(y + s²/2), va
 
 test("leave-one-out statistics equal those of gstat's krige.cv", async () => {
   const out = join(scratch, "cv");
-  const { code, stdout } = await runCli(["--samples", logSamples, "--value", "logzinc", "--grid", fixture("meuse_grid.csv"), "--variogram", FIXED, "--out", out, "--json"]);
+  const { code, stdout } = await runCli([
+    "--samples",
+    logSamples,
+    "--value",
+    "logzinc",
+    "--grid",
+    fixture("meuse_grid.csv"),
+    "--variogram",
+    FIXED,
+    "--out",
+    out,
+    "--json",
+  ]);
   assert.equal(code, 0);
   const cv = JSON.parse(stdout).crossValidation;
   const gstat = readFixture("loocv_fixed_model.csv", ["pred", "var", "observed"]);
@@ -100,8 +176,29 @@ test("leave-one-out statistics equal those of gstat's krige.cv", async () => {
 test("auto variogram, universal and regression kriging run end to end on points and write every output", async () => {
   for (const method of ["universal", "regression"]) {
     const out = join(scratch, `auto-${method}`);
-    const args = ["--samples", fixture("meuse.csv"), "--value", "zinc", "--log", "--grid", fixture("meuse_grid.csv")];
-    const { code, stdout } = await runCli([...args, "--method", method, "--covariate", "dist", "--nmax", "30", "--cv", "5", "--out", out, "--json"]);
+    const args = [
+      "--samples",
+      fixture("meuse.csv"),
+      "--value",
+      "zinc",
+      "--log",
+      "--grid",
+      fixture("meuse_grid.csv"),
+    ];
+    const { code, stdout } = await runCli([
+      ...args,
+      "--method",
+      method,
+      "--covariate",
+      "dist",
+      "--nmax",
+      "30",
+      "--cv",
+      "5",
+      "--out",
+      out,
+      "--json",
+    ]);
     assert.equal(code, 0);
     const summary = JSON.parse(stdout);
     assert.equal(summary.crossValidation.folds, 5);
@@ -130,18 +227,52 @@ function samplesFile(name: string, body: string): string {
 test("bad input: clear one-line errors, exit 2, no output", async () => {
   const grid = ["--grid", fixture("meuse_grid.csv")];
   const duplicate = samplesFile("dup.csv", "x,y,v\n0,0,1\n10,0,2\n0,0,3\n20,5,4\n7,9,2\n");
-  await assertRefused(["--samples", duplicate, "--value", "v", ...grid], /lines 2 and 4 are at the same location \(0, 0\).*--duplicates average/, "duplicate");
+  await assertRefused(
+    ["--samples", duplicate, "--value", "v", ...grid],
+    /lines 2 and 4 are at the same location \(0, 0\).*--duplicates average/,
+    "duplicate",
+  );
   const text = samplesFile("text.csv", "x,y,v\n0,0,1\n10,0,abc\n");
-  await assertRefused(["--samples", text, "--value", "v", ...grid], /text\.csv: line 3, column "v": "abc" is not a number/, "text");
+  await assertRefused(
+    ["--samples", text, "--value", "v", ...grid],
+    /text\.csv: line 3, column "v": "abc" is not a number/,
+    "text",
+  );
   const flat = samplesFile("flat.csv", "x,y,v\n0,0,2\n10,0,2\n0,10,2\n20,5,2\n");
-  await assertRefused(["--samples", flat, "--value", "v", ...grid], /all 4 values of column "v" are equal/, "constant");
+  await assertRefused(
+    ["--samples", flat, "--value", "v", ...grid],
+    /all 4 values of column "v" are equal/,
+    "constant",
+  );
   const few = samplesFile("few.csv", "x,y,v\n0,0,2\n10,0,3\n");
   await assertRefused(["--samples", few, "--value", "v", ...grid], /2 sample\(s\).*needs at least 3/, "few");
-  await assertRefused(["--samples", fixture("meuse.csv"), "--value", "nope", ...grid], /no column "nope"/, "column");
-  await assertRefused(["--samples", fixture("meuse.csv"), "--value", "zinc", ...grid, "--variogram", "sph(psill=1)"], /needs psill= and range=/, "variogram");
-  await assertRefused(["--samples", fixture("meuse.csv"), "--value", "zinc", ...grid, "--method", "magic"], /--method: Invalid option/, "method");
+  await assertRefused(
+    ["--samples", fixture("meuse.csv"), "--value", "nope", ...grid],
+    /no column "nope"/,
+    "column",
+  );
+  await assertRefused(
+    ["--samples", fixture("meuse.csv"), "--value", "zinc", ...grid, "--variogram", "sph(psill=1)"],
+    /needs psill= and range=/,
+    "variogram",
+  );
+  await assertRefused(
+    ["--samples", fixture("meuse.csv"), "--value", "zinc", ...grid, "--method", "magic"],
+    /--method: Invalid option/,
+    "method",
+  );
   const close = samplesFile("close.csv", "x,y,v\n0,0,1\n0.00001,0,2\n50,0,3\n0,60,4\n");
-  const singular = ["--samples", close, "--value", "v", ...grid, "--variogram", "gau(nugget=0,psill=1,range=100)", "--cv", "none"];
+  const singular = [
+    "--samples",
+    close,
+    "--value",
+    "v",
+    ...grid,
+    "--variogram",
+    "gau(nugget=0,psill=1,range=100)",
+    "--cv",
+    "none",
+  ];
   await assertRefused(singular, /singular kriging system/, "singular");
 });
 
@@ -149,10 +280,128 @@ test("--duplicates average merges samples at one location; a CRS mismatch with t
   const duplicate = samplesFile("dup2.csv", "x,y,v\n0,0,1\n10,0,2\n0,0,3\n20,5,4\n7,9,2\n");
   const points = samplesFile("points.csv", "x,y\n5,5\n");
   const out = join(scratch, "averaged");
-  const { code, stdout } = await runCli(["--samples", duplicate, "--value", "v", "--grid", points, "--variogram", "exp(nugget=0.1,psill=1,range=10)", "--duplicates", "average", "--out", out, "--json"]);
+  const { code, stdout } = await runCli([
+    "--samples",
+    duplicate,
+    "--value",
+    "v",
+    "--grid",
+    points,
+    "--variogram",
+    "exp(nugget=0.1,psill=1,range=10)",
+    "--duplicates",
+    "average",
+    "--out",
+    out,
+    "--json",
+  ]);
   assert.equal(code, 0);
   assert.equal(JSON.parse(stdout).samples, 4);
   const { path } = await meuseTemplate();
   const lonLat = samplesFile("lonlat.csv", "x,y,v\n5.73,50.97,1\n5.74,50.96,2\n5.75,50.98,3\n5.72,50.99,5\n");
-  await assertRefused(["--samples", lonLat, "--value", "v", "--grid", path], /no sample lies near the grid.*EPSG:28992/, "crs");
+  await assertRefused(
+    ["--samples", lonLat, "--value", "v", "--grid", path],
+    /no sample lies near the grid.*EPSG:28992/,
+    "crs",
+  );
+});
+
+test("universal kriging with a covariate raster: samples take their cell's value, nodata cells stay empty", async () => {
+  const { path: template, cellOf } = await meuseTemplate();
+  const dist = readFixture("meuse_grid.csv", ["dist"]).dist;
+  const [x0, y0, width, height] = [178440, 333760, 78, 104];
+  // sqrt(dist) on the meuse.grid cells; the ring of cells around them gets their mean so that
+  // samples just outside meuse.grid still find a value, the rest is nodata.
+  const covariate = new Float32Array(width * height).fill(Number.NaN);
+  dist.forEach((d, i) => {
+    covariate[cellOf(i)] = Math.sqrt(d);
+  });
+  const raster = join(scratch, "sqrt_dist.tif");
+  await writeCog(raster, {
+    width,
+    height,
+    transform: [x0, 40, 0, y0, 0, -40],
+    crs: { epsg: 28992, geographic: false },
+    bands: [covariate],
+  });
+  const cellAt = (x: number, y: number) => Math.floor((y0 - y) / 40) * width + Math.floor((x - x0) / 40);
+  const inside = [...meuse.x.keys()].filter((i) => !Number.isNaN(covariate[cellAt(meuse.x[i], meuse.y[i])]));
+  const samples = join(scratch, "meuse_inside.csv");
+  writeFileSync(
+    samples,
+    `x,y,logzinc\n${inside.map((i) => `${meuse.x[i]},${meuse.y[i]},${meuse.z[i]}`).join("\n")}\n`,
+  );
+  const out = join(scratch, "uk-raster");
+  const args = [
+    "--samples",
+    samples,
+    "--value",
+    "logzinc",
+    "--grid",
+    template,
+    "--method",
+    "universal",
+    "--covariate",
+    raster,
+  ];
+  const { code, stderr } = await runCli([...args, "--variogram", FIXED, "--cv", "none", "--out", out]);
+  assert.equal(code, 0, stderr);
+  // The same problem through the kriging core, with the covariate read where the CLI must read it.
+  const { Kriger } = await import("../../../core/geostat/kriging.ts");
+  const pick = (values: Float64Array) => Float64Array.from(inside, (i) => values[i]);
+  const sampleCovariate = Float64Array.from(inside, (i) => covariate[cellAt(meuse.x[i], meuse.y[i])]);
+  const kriger = new Kriger({
+    model: { type: "sph", nugget: 0.05, psill: 0.59, range: 897, kappa: 0.5 },
+    x: pick(meuse.x),
+    y: pick(meuse.y),
+    z: pick(meuse.z),
+    trend: [new Float64Array(inside.length).fill(1), sampleCovariate],
+    neighbourhood: null,
+  });
+  const prediction = bandAsFloat32(await readRaster(join(out, "prediction.tif")));
+  const result = { prediction: 0, variance: 0, lagrangeTerm: 0 };
+  let worst = 0;
+  for (let i = 0; i < reference.x.length; i++) {
+    const cell = cellOf(i);
+    kriger.predict(reference.x[i], reference.y[i], Float64Array.of(1, covariate[cell]), result);
+    worst = Math.max(worst, Math.abs(prediction[cell] - result.prediction) / Math.abs(result.prediction));
+  }
+  assert.ok(worst < FLOAT32_TOLERANCE, `max relative difference ${worst}`);
+  assert.equal(prediction.filter((v) => !Number.isNaN(v)).length, reference.x.length);
+  // A sample on a nodata cell of the covariate is refused, naming the raster.
+  const empty = covariate.findIndex((v) => Number.isNaN(v));
+  const [ex, ey] = [x0 + 40 * (empty % width) + 20, y0 - 40 * Math.floor(empty / width) - 20];
+  const withStray = join(scratch, "meuse_stray.csv");
+  writeFileSync(withStray, `${readFileSync(samples, "utf8")}${ex},${ey},6\n`);
+  const refused = ["--samples", withStray, ...args.slice(2), "--variogram", FIXED];
+  const message = `sqrt_dist.tif: sample ${inside.length + 1} at (${ex}, ${ey}) lies outside the covariate raster or on nodata`;
+  await assertRefused(refused, new RegExp(message.replace(/[.()]/g, "\\$&")), "covariate-nodata");
+});
+
+test("--cloud writes every pair within the cutoff", async () => {
+  const out = join(scratch, "cloud");
+  const { code, stdout } = await runCli([
+    "--samples",
+    logSamples,
+    "--value",
+    "logzinc",
+    "--grid",
+    fixture("meuse_grid.csv"),
+    "--variogram",
+    FIXED,
+    "--cloud",
+    "--cv",
+    "none",
+    "--out",
+    out,
+    "--json",
+  ]);
+  assert.equal(code, 0);
+  const pairs = readFileSync(join(out, "variogram_cloud.csv"), "utf8").trim().split("\n").length - 1;
+  const variogram = readFixture("variogram_default.csv", ["np"]);
+  assert.equal(
+    pairs,
+    variogram.np.reduce((s, n) => s + n, 0),
+  );
+  assert.ok(JSON.parse(stdout).outputs.includes("variogram_cloud.csv"));
 });
