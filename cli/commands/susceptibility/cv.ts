@@ -2,6 +2,7 @@ import { CV_OUTPUTS, runSusceptibilityCv } from "../../../core/ml/step.ts";
 import { InputError } from "../../../core/errors.ts";
 import { parseOptions } from "../../command.ts";
 import { writeOutputsAtomically } from "../../output.ts";
+import { progressPrinter } from "../../progress.ts";
 import {
   FOREST_HELP,
   fixed,
@@ -69,9 +70,12 @@ export async function runCv(args: string[]): Promise<number> {
       : undefined,
   };
   const out = textOption(values, "out");
+  const progress = progressPrinter("susceptibility cv", values.json === true);
   const summary = out
-    ? await writeOutputsAtomically(out, CV_OUTPUTS, (outDir) => runSusceptibilityCv({ ...options, outDir }))
-    : await runSusceptibilityCv(options);
+    ? await writeOutputsAtomically(out, CV_OUTPUTS, (outDir) =>
+        runSusceptibilityCv({ ...options, outDir }, progress),
+      )
+    : await runSusceptibilityCv(options, progress);
   if (values.json) {
     console.log(JSON.stringify(summary));
     return 0;

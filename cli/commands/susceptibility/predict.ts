@@ -1,6 +1,7 @@
 import { PREDICT_OUTPUTS, runSusceptibilityPredict } from "../../../core/ml/step.ts";
 import { parseOptions, requireOption } from "../../command.ts";
 import { writeOutputsAtomically } from "../../output.ts";
+import { progressPrinter } from "../../progress.ts";
 import { fixed, integerOption, textOption } from "./common.ts";
 
 export const predictHelp = `quakeslide susceptibility predict — susceptibility map from a saved model
@@ -37,7 +38,10 @@ export async function runPredict(args: string[]): Promise<number> {
     threads: integerOption(values, "threads"),
   };
   const summary = await writeOutputsAtomically(out, PREDICT_OUTPUTS, (outDir) =>
-    runSusceptibilityPredict({ ...options, outDir }),
+    runSusceptibilityPredict(
+      { ...options, outDir },
+      progressPrinter("susceptibility predict", values.json === true),
+    ),
   );
   if (values.json) {
     console.log(JSON.stringify(summary));

@@ -1,6 +1,7 @@
 import { runSusceptibilityTrain, TRAIN_OUTPUTS } from "../../../core/ml/step.ts";
 import { parseOptions, requireOption } from "../../command.ts";
 import { writeOutputsAtomically } from "../../output.ts";
+import { progressPrinter } from "../../progress.ts";
 import {
   FOREST_HELP,
   fixed,
@@ -55,7 +56,10 @@ export async function runTrain(args: string[]): Promise<number> {
     threads: integerOption(values, "threads"),
   };
   const summary = await writeOutputsAtomically(out, TRAIN_OUTPUTS, (outDir) =>
-    runSusceptibilityTrain({ ...options, outDir }),
+    runSusceptibilityTrain(
+      { ...options, outDir },
+      progressPrinter("susceptibility train", values.json === true),
+    ),
   );
   if (values.json) {
     console.log(JSON.stringify({ ...summary, model: `${out}/model.json` }));
