@@ -39,7 +39,8 @@ export function prepareDefinition(definition: Json): Json {
   return { ...definition, States: prepared };
 }
 
-function prepareState(state: Json): Json {
+function prepareState(original: Json): Json {
+  const state = withoutRootResultPath(original);
   if (state.Type === "Task" && state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) {
     return { ...state, TimeoutSeconds: NO_TIMEOUT_SECONDS };
   }
@@ -78,4 +79,20 @@ function distributedMapAsTask(state: Json): Json {
     ...(state.MaxConcurrencyPath ? { "MaxConcurrency.$": state.MaxConcurrencyPath } : {}),
   };
   return task;
+}
+
+/**
+ * `"ResultPath": "$"` means "the result replaces the input" (the default), but the library
+ * stores the result under a key named "$" instead; dropping it gives the documented behaviour.
+ */
+function withoutRootResultPath(state: Json): Json {
+  const copy = { ...state };
+  if (copy.ResultPath === "$") delete copy.ResultPath;
+  if (Array.isArray(copy.Catch)) {
+    copy.Catch = (copy.Catch as Json[]).map((catcher) => {
+      const { ResultPath, ...rest } = catcher;
+      return ResultPath === "$" ? rest : catcher;
+    });
+  }
+  return copy;
 }

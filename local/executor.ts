@@ -145,6 +145,7 @@ export class Executor {
     });
     const execution = machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: handlers as never },
+      context: context as never,
     });
     const recording = (async () => {
       for await (const event of execution.eventLogs) {

@@ -160,6 +160,7 @@ async function loadTemplates(projectRoot: string): Promise<StackTemplates> {
     createApp: (options: { context: Record<string, unknown> }) => Synthesizable | { app: Synthesizable };
   };
   // The `local` stage is the one the app builds for emulators.
-  const created = createApp({ context: { "quakeslide:stage": "local" } });
+  // Asset bundling (esbuild, Docker) is for deployment; the runtime runs the sources.
+  const created = createApp({ context: { "quakeslide:stage": "local", "aws:cdk:bundling-stacks": [] } });
   return synthesizeTemplates("app" in created ? created.app : created);
 }

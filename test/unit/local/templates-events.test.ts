@@ -3,7 +3,12 @@ import { test } from "node:test";
 import { buildAppModel } from "../../../local/app-model.ts";
 import { prepareDefinition } from "../../../local/asl.ts";
 import { matchesPattern, targetInput } from "../../../local/events.ts";
-import { type CfnTemplate, ResourceIdentities, resolveIntrinsics, type StackTemplates } from "../../../local/templates.ts";
+import {
+  type CfnTemplate,
+  ResourceIdentities,
+  resolveIntrinsics,
+  type StackTemplates,
+} from "../../../local/templates.ts";
 
 // Two hand-written templates in the shape `cdk synth` writes (a cross-stack export/import, names
 // built from pseudo parameters), so these tests need no CDK synthesis and run in milliseconds.
@@ -116,9 +121,10 @@ test("prepareDefinition gives Tasks AWS's 'no timeout' and turns Distributed Map
         Catch: [{ ErrorEquals: ["States.ALL"], Next: "T" }],
         Next: "T",
       },
-      T: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:0:function:f", End: true },
+      T: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:0:function:f", ResultPath: "$", End: true },
     },
   }) as { States: Record<string, Record<string, unknown>> };
+  assert.ok(!("ResultPath" in prepared.States.T), 'ResultPath "$" (replace the input) becomes the default');
   assert.equal(prepared.States.T.TimeoutSeconds, 2147483, "(2^31 - 1) ms, the longest Node timer");
   assert.equal(prepared.States.M.Type, "Task");
   assert.equal(prepared.States.M.ResultPath, "$.out");
