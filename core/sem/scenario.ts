@@ -40,7 +40,18 @@ const momentSourceSchema = z.object({
   stf: sourceTimeFunctionSchema,
 });
 
-export const sourceSchema = z.discriminatedUnion("type", [forceSourceSchema, momentSourceSchema]);
+const finiteSourceSchema = z.object({
+  type: z.literal("finite"),
+  /** Ends of the rupture (m); rupture starts at `start` and runs to `end`. */
+  start: point,
+  end: point,
+  rupture_velocity: positive,
+  /** Moment magnitude; M0 = 10^(1.5 Mw + 9.1) N·m, spread over a square fault (see docs/sem.md). */
+  mw: finite,
+  stf: sourceTimeFunctionSchema,
+});
+
+export const sourceSchema = z.discriminatedUnion("type", [forceSourceSchema, momentSourceSchema, finiteSourceSchema]);
 
 const layerSchema = z.object({
   /** Elevation of the layer's bottom (m); the last layer omits it and runs to domain.zmin. */
@@ -92,6 +103,10 @@ export const scenarioSchema = z
       for (let i = 1; i < topo.x.length; i++) {
         if (topo.x[i] <= topo.x[i - 1]) context.addIssue({ code: "custom", path: ["topography", "x", i], message: "x must increase strictly" });
       }
+    }
+    const source = scenario.source;
+    if (source.type === "finite" && source.start[0] === source.end[0] && source.start[1] === source.end[1]) {
+      context.addIssue({ code: "custom", path: ["source", "end"], message: "must differ from source.start" });
     }
     const names = new Set<string>();
     for (const [i, receiver] of scenario.receivers.entries()) {

@@ -55,7 +55,7 @@ export async function runSem(options: SemOptions, hooks: { onProgress?: (fractio
       join(outDir, "surface_pga.png"),
       { x: profile.map((p) => p.x_m), pgaX: profile.map((p) => p.x.pga_g), pgaZ: profile.map((p) => p.z.pga_g) },
       { x: mesh.columnX, z: surfaceZ },
-      scenario.source,
+      scenario.source.type === "finite" ? { x: scenario.source.start[0], z: scenario.source.start[1] } : scenario.source,
       scenario.name,
     );
     outputs.push("surface_pga.png");
