@@ -143,7 +143,11 @@ export class ComputeStack extends Stack {
       lifecycleRules: [{ description: "keep the last 20 images", maxImageCount: 20 }],
     });
     const logGroup = new logs.LogGroup(this, `${id}JobLogs`, { retention: logs.RetentionDays.THREE_MONTHS });
-    const environment: Record<string, string> = { QUAKESLIDE_CONTAINER: container };
+    // The entrypoint runs as many worker threads as the job has vCPUs.
+    const environment: Record<string, string> = {
+      QUAKESLIDE_CONTAINER: container,
+      QUAKESLIDE_THREADS: String(options.cpu),
+    };
     if (options.config.endpointUrl) environment.AWS_ENDPOINT_URL = options.config.endpointUrl;
     const containerDefinition = new batch.EcsEc2ContainerDefinition(this, `${id}Container`, {
       image: ecs.ContainerImage.fromEcrRepository(repository, options.config.imageTag),

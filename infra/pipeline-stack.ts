@@ -64,7 +64,7 @@ export class PipelineStack extends Stack {
     });
     this.stateMachines = {
       "hazard-pipeline": createHazardPipeline(this, config.stage, this.steps),
-      campaign: createCampaign(this, config, props.jobs.sem, this.steps["newmark-map"]),
+      campaign: createCampaign(this, config, props.jobs.sem),
       retrain,
     };
     createInventoryRule(this, config, retrain, this.eventDeadLetterQueue);

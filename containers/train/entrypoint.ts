@@ -4,8 +4,11 @@ import { susceptibilityTrainOptionsSchema } from "../../core/ml/schema.ts";
 import { runSusceptibilityTrain } from "../../core/ml/step.ts";
 import { runJobFromEnvironment } from "../../functions/shared/job.ts";
 
+const threads = Number(process.env.QUAKESLIDE_THREADS ?? 1);
+
 process.exitCode = await runJobFromEnvironment({
   step: "susceptibility-train",
   schema: susceptibilityTrainOptionsSchema,
   run: (options) => runSusceptibilityTrain(options),
+  defaults: { threads: Number.isInteger(threads) && threads > 0 ? threads : 1 },
 });

@@ -28,6 +28,8 @@ export interface StepSpec<Schema extends z.ZodType> {
    * single-file bundle does not carry the worker-thread modules.
    */
   fixed?: Record<string, unknown>;
+  /** Options used when the event does not give them, e.g. `{ threads: <vCPUs> }` in a container. */
+  defaults?: Record<string, unknown>;
 }
 
 export interface RunStepOptions {
@@ -220,17 +222,29 @@ function canonicalJson(value: unknown): string {
 }
 
 /**
- * `in/<option>/<index>-<file name>`: one folder per option keeps equal file names apart. An
- * option given as a list in the event stays a list (even of one), a single URI stays a string.
+ * Where inputs are staged: `in/<file name>`, all in one folder, so that files which refer to
+ * each other by relative name (a SEM scenario and its DEM) find each other as they did in S3.
+ * Names that occur twice go to `in/<option>/<index>-<file name>` instead. An option given as a
+ * list in the event stays a list (even of one), a single URI stays a string.
  */
 function localInputPaths(
   workDir: string,
   event: StepEvent,
   inputs: Record<string, ResolvedInput[]>,
 ): Record<string, string | string[]> {
+  const nameCount = new Map<string, number>();
+  for (const list of Object.values(inputs)) {
+    for (const input of list)
+      nameCount.set(basename(input.key), (nameCount.get(basename(input.key)) ?? 0) + 1);
+  }
   const paths: Record<string, string | string[]> = {};
   for (const [name, list] of Object.entries(inputs)) {
-    const local = list.map((input, index) => join(workDir, "in", name, `${index}-${basename(input.key)}`));
+    const local = list.map((input, index) => {
+      const file = basename(input.key);
+      return nameCount.get(file) === 1
+        ? join(workDir, "in", file)
+        : join(workDir, "in", name, `${index}-${file}`);
+    });
     paths[name] = Array.isArray(event.inputs[name]) ? local : local[0];
   }
   return paths;

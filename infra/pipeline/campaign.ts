@@ -6,47 +6,32 @@ import { INTERMEDIATE_PREFIX } from "../../functions/shared/layout.ts";
 import type { ContainerJob } from "../compute-stack.ts";
 import type { StageConfig } from "../config.ts";
 import { bucketName, bucketNameForFindings } from "../names.ts";
-import {
-  acknowledgeBatchSubmit,
-  acknowledgeInvokeQualifiers,
-  createStateMachine,
-  failOnInputError,
-  invokeStep,
-  logicalIdOf,
-  SyncBatchJob,
-} from "./state-machine.ts";
-import type { StepLambda } from "./step-lambda.ts";
+import { acknowledgeBatchSubmit, createStateMachine, logicalIdOf, SyncBatchJob } from "./state-machine.ts";
 
 /**
  * `campaign`: a Distributed Map over the scenarios listed in a JSON array in the data bucket
- * (`scenariosKey`, under campaigns/). Per scenario: one SEM Batch job (`submitJob.sync`, tagged
- * with the campaign and scenario for cost reports) whose StepResult is stored at a key the map
- * names, then newmark-map with the SEM output the input names and the campaign's a_c raster.
+ * (`scenariosKey`, under campaigns/). Per scenario, one SEM Batch job (`submitJob.sync`, tagged
+ * with the campaign and scenario for cost reports) that also integrates the Newmark rigid block
+ * on every surface receiver for the campaign's critical accelerations (`sem.params.ac`, g,
+ * written to peaks.json). Its StepResult is stored at a key the
+ * map names, so the next construct (campaign aggregation, a later issue) can read it.
  * Input (functions/shared/machines.ts, campaignInputSchema):
- * { campaignId, scenariosKey, ac, newmark: { option, semOutput, inputs, params } }
- * and each scenario item: { id, inputs, params } (the sem step's event).
+ * { campaignId, scenariosKey, sem: { params: { ac: [g, ...], ... } } }
+ * and each scenario item: { id, inputs: { model, dem }, params } (the sem step's event).
  */
-export function createCampaign(
-  scope: Construct,
-  config: StageConfig,
-  sem: ContainerJob,
-  newmarkMap: StepLambda,
-): sfn.StateMachine {
+export function createCampaign(scope: Construct, config: StageConfig, sem: ContainerJob): sfn.StateMachine {
   const dataBucket = s3.Bucket.fromBucketName(scope, "CampaignDataBucket", bucketName(config.stage, "data"));
   const resultsBucket = s3.Bucket.fromBucketName(
     scope,
     "CampaignResultsBucket",
     bucketName(config.stage, "results"),
   );
-  const failed = new sfn.Fail(scope, "ScenarioBadInput", {
-    errorPath: "$.error.Error",
-    causePath: "$.error.Cause",
-  });
 
   const prepare = new sfn.Pass(scope, "PrepareSemJob", {
     parameters: {
       "inputs.$": "$.item.inputs",
-      "params.$": "$.item.params",
+      // Campaign-wide sem params (e.g. `ac`), overridden by the scenario's own.
+      "params.$": "States.JsonMerge($.semParams, $.item.params, false)",
       "resultUri.$": `States.Format('s3://{}/${INTERMEDIATE_PREFIX}campaign/{}/{}/sem-result.json', $.resultsBucket, $.executionName, $.item.id)`,
     },
     resultPath: "$.job",
@@ -63,28 +48,11 @@ export function createCampaign(
       "quakeslide:scenario": sfn.JsonPath.stringAt("$.item.id"),
     },
     resultPath: sfn.JsonPath.DISCARD,
-    // Batch itself retries Spot reclamations (job definition); the job's own attempts can take hours.
+    // Batch itself retries Spot reclamations (job definition); all attempts fit in this bound.
     stateTimeout: Duration.hours(24),
   });
-  const newmark = invokeStep(
-    scope,
-    "ScenarioNewmark",
-    newmarkMap,
-    {
-      inputs:
-        'States.JsonMerge($.newmark.inputs, States.StringToJson(States.Format(\'\\{"ac":"{}","{}":"{}#{}"\\}\', ' +
-        "$.ac, $.newmark.option, $.job.resultUri, $.newmark.semOutput)), false)",
-      params: "$.newmark.params",
-    },
-    "$.newmark.result",
-  );
-  failOnInputError(newmark, failed);
   const scenarioResult = new sfn.Pass(scope, "ScenarioResult", {
-    parameters: {
-      "scenario.$": "$.item.id",
-      "sem.$": "$.job.resultUri",
-      "newmark.$": "$.newmark.result.runPrefix",
-    },
+    parameters: { "scenario.$": "$.item.id", "sem.$": "$.job.resultUri" },
   });
 
   const map = new sfn.DistributedMap(scope, "Scenarios", {
@@ -95,8 +63,7 @@ export function createCampaign(
     itemSelector: {
       "item.$": "$$.Map.Item.Value",
       "campaignId.$": "$.campaignId",
-      "ac.$": "$.ac",
-      "newmark.$": "$.newmark",
+      "semParams.$": "$.sem.params",
       "executionName.$": "$$.Execution.Name",
       resultsBucket: resultsBucket.bucketName,
     },
@@ -108,10 +75,9 @@ export function createCampaign(
     }),
     resultPath: "$.scenarios",
   });
-  map.itemProcessor(prepare.next(semJob).next(newmark).next(scenarioResult));
+  map.itemProcessor(prepare.next(semJob).next(scenarioResult));
   // Campaign aggregation (a later construct) follows the map here.
   const machine = createStateMachine(scope, "campaign", config.stage, map, Duration.days(7));
-  acknowledgeInvokeQualifiers(machine, [newmarkMap]);
   acknowledgeBatchSubmit(machine);
   const executions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${logicalIdOf(machine.node.defaultChild as CfnResource)}"}]}]}`;
   for (const pattern of [`${executions}:*`, `${executions}/*:*`]) {

@@ -1,0 +1,15 @@
+// Batch job `sem`: one 2D SEM simulation (core/sem) with every vCPU the job definition gives it.
+// Job input (QUAKESLIDE_JOB JSON, or QUAKESLIDE_JOB_URI): { inputs: { model, dem }, params:
+// { ac: [g, ...] } }; the scenario names its DEM by file name, staged next to it.
+import { semOptionsSchema } from "../../core/sem/schema.ts";
+import { runSem } from "../../core/sem/step.ts";
+import { runJobFromEnvironment } from "../../functions/shared/job.ts";
+
+const threads = Number(process.env.QUAKESLIDE_THREADS ?? 1);
+
+process.exitCode = await runJobFromEnvironment({
+  step: "sem",
+  schema: semOptionsSchema,
+  run: (options) => runSem(options),
+  defaults: { threads: Number.isInteger(threads) && threads > 0 ? threads : 1 },
+});
