@@ -20,7 +20,7 @@ export type SampleArray =
   | Uint8Array
   | Int8Array;
 
-/** The grid a raster lives on. Two rasters are aligned when their grids are equal (see align.ts). */
+/** The grid a raster lives on. Two rasters are aligned when their grids are equal (see grid.ts). */
 export interface Grid {
   width: number;
   height: number;

@@ -56,6 +56,25 @@ test("the Int16 fixture really has nodata cells and bandAsFloat32 turns them int
   assert.equal(Array.from(bandAsFloat32(raster)).filter(Number.isNaN).length, nodataCells);
 });
 
+const gridOfThree = {
+
+test("bandAsFloat32 matches a Float32 file's nodata written as a double (e.g. 1.70141e+38 of lidar DEMs)", () => {
+  const nodata = 1.70141e38; // as GDAL_NODATA text; the file stores Math.fround(nodata)
+  const band = Float32Array.from([1, nodata, 3]);
+  const raster = { ...gridOfThree, bands: [band], bandNames: [undefined], nodata };
+  assert.deepEqual(Array.from(bandAsFloat32(raster)), [1, Number.NaN, 3]);
+  assert.deepEqual(
+    Array.from(bandAsFloat32({ ...raster, bands: [Int16Array.from([5, -32768, 7])], nodata: -32768 })),
+    [5, Number.NaN, 7],
+  );
+});
+
+  width: 3,
+  height: 1,
+  transform: [0, 1, 0, 0, 0, -1] as [number, number, number, number, number, number],
+  crs: { geographic: false },
+};
+
 test("readRasterInfo reports layout, sample type and band names without pixels", async () => {
   const tiled = await readRasterInfo(fixture("int16_tiled_lzw_pred2_nodata.tif"));
   assert.deepEqual(tiled.layout, { tiled: true, blockWidth: 16, blockHeight: 16 });
