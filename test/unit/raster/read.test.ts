@@ -57,6 +57,11 @@ test("the Int16 fixture really has nodata cells and bandAsFloat32 turns them int
 });
 
 const gridOfThree = {
+  width: 3,
+  height: 1,
+  transform: [0, 1, 0, 0, 0, -1] as [number, number, number, number, number, number],
+  crs: { geographic: false },
+};
 
 test("bandAsFloat32 matches a Float32 file's nodata written as a double (e.g. 1.70141e+38 of lidar DEMs)", () => {
   const nodata = 1.70141e38; // as GDAL_NODATA text; the file stores Math.fround(nodata)
@@ -68,12 +73,6 @@ test("bandAsFloat32 matches a Float32 file's nodata written as a double (e.g. 1.
     [5, Number.NaN, 7],
   );
 });
-
-  width: 3,
-  height: 1,
-  transform: [0, 1, 0, 0, 0, -1] as [number, number, number, number, number, number],
-  crs: { geographic: false },
-};
 
 test("readRasterInfo reports layout, sample type and band names without pixels", async () => {
   const tiled = await readRasterInfo(fixture("int16_tiled_lzw_pred2_nodata.tif"));
