@@ -8,6 +8,7 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 import type { StageConfig } from "./config.ts";
 import { grantPipelineObjectAccess } from "./grants.ts";
+import { bucketName } from "./names.ts";
 
 export interface ComputeStackProps extends StackProps {
   config: StageConfig;
@@ -147,6 +148,8 @@ export class ComputeStack extends Stack {
     const environment: Record<string, string> = {
       QUAKESLIDE_CONTAINER: container,
       QUAKESLIDE_THREADS: String(options.cpu),
+      DATA_BUCKET: bucketName(options.config.stage, "data"),
+      RESULTS_BUCKET: bucketName(options.config.stage, "results"),
     };
     if (options.config.endpointUrl) environment.AWS_ENDPOINT_URL = options.config.endpointUrl;
     const containerDefinition = new batch.EcsEc2ContainerDefinition(this, `${id}Container`, {

@@ -1,0 +1,211 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { writeCog } from "../../core/raster/index.ts";
+import type { Grid } from "../../core/raster/types.ts";
+import { createApp } from "../../infra/app.ts";
+import type { ExecutionRecord } from "../../local/executions.ts";
+import { EmbeddedRuntime } from "../../local/runtime.ts";
+import { synthesizeTemplates } from "../../local/templates.ts";
+
+// The synthesized state machines, executed end to end by the embedded runtime (local ASL
+// interpreter, in-process handlers, Batch jobs as local processes, the inventory rule on S3
+// writes): the JSONPath wiring, intrinsic functions and output names are what is under test.
+
+const SIZE = 30;
+const grid: Grid = {
+  width: SIZE,
+  height: SIZE,
+  transform: [500_000, 10, 0, 9_800_000, 0, -10],
+  crs: { epsg: 32717, geographic: false },
+};
+let runtime: EmbeddedRuntime;
+let stateDir: string;
+let data: string;
+let modelUri: string;
+
+before(async () => {
+  stateDir = mkdtempSync(join(tmpdir(), "quakeslide-machines-"));
+  const outdir = join(stateDir, "cdk.out");
+  const { app } = createApp({ context: { "aws:cdk:bundling-stacks": [] }, outdir });
+  runtime = await EmbeddedRuntime.start({
+    projectRoot: process.cwd(),
+    templates: synthesizeTemplates(app),
+    stateDir,
+  });
+  data = runtime.bucketName("DataBucket");
+
+  const elevation = new Float32Array(SIZE * SIZE);
+  const noise = new Float32Array(SIZE * SIZE);
+  const ridge = new Float32Array(SIZE * SIZE);
+  for (let i = 0; i < SIZE * SIZE; i++) {
+    elevation[i] = 100 + 5 * (i % SIZE); // a plane dipping east, 26.6 degrees
+    noise[i] = ((i * 7919) % 97) / 97;
+    ridge[i] = 50 + 20 * Math.sin((Math.PI * (i % SIZE)) / (SIZE - 1));
+  }
+  await putRaster("dem/plane.tif", [elevation]);
+  await putRaster("dem/ridge.tif", [ridge]);
+  await putRaster("covariates/susceptibility.tif", [elevation, noise], ["elevation", "noise"]);
+  await put("records/gilroy.AT2", readFileSync("data/records/RSN763_LOMAP_GIL067.AT2"));
+  const samples = ["x,y,thickness"];
+  const inventory = ["x,y,landslide"];
+  for (let i = 0; i < 40; i++) {
+    const [col, row] = [2 + 3 * (i % 8), 3 + 5 * Math.floor(i / 8)];
+    const [x, y] = [500_005 + 10 * col, 9_799_995 - 10 * row];
+    samples.push(`${x},${y},${(1.5 + 0.002 * (x - 500_000)).toFixed(3)}`);
+    inventory.push(`${x},${y},${col >= SIZE / 2 ? 1 : 0}`);
+  }
+  await put("soil/thickness.csv", `${samples.join("\n")}\n`);
+  await put("scenarios/ridge.json", JSON.stringify(ridgeScenario));
+  await put(
+    "campaigns/c1/scenarios.json",
+    JSON.stringify([{ id: "ridge", inputs: sceneInputs(), params: {} }]),
+  );
+  // Last: this write starts `retrain` through the inventory rule.
+  await put("inventory/area.csv", `${inventory.join("\n")}\n`);
+});
+
+after(async () => {
+  await runtime.stop();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+const ridgeScenario = {
+  name: "ridge",
+  domain: { xmin: 0, xmax: 280, zmin: -200 },
+  topography: { dem: "ridge.tif", from: [500_005, 9_799_850], to: [500_295, 9_799_850] },
+  layers: [{ vp: 2000, vs: 1000, rho: 2000 }],
+  mesh: { element_size_m: 70, ngll: 5 },
+  source: { type: "force", x: 140, z: -120, amplitude: 1e9, stf: { type: "ricker", f0_hz: 3, t0_s: 0.35 } },
+  receivers: [{ name: "top", x: 140, z: "surface" }],
+  time: { duration_s: 0.3 },
+  output: { quantities: ["acceleration"] },
+};
+
+const sceneInputs = () => ({ model: `s3://${data}/scenarios/ridge.json`, dem: `s3://${data}/dem/ridge.tif` });
+
+async function put(key: string, body: string | Buffer) {
+  await runtime.s3Client.send(new PutObjectCommand({ Bucket: data, Key: key, Body: body }));
+}
+
+async function putRaster(key: string, bands: Float32Array[], bandNames?: string[]) {
+  const path = join(stateDir, key.replace("/", "-"));
+  await writeCog(path, { ...grid, bands, bandNames, nodata: Number.NaN });
+  await put(key, readFileSync(path));
+}
+
+async function exists(uri: string): Promise<boolean> {
+  const [, bucket, key] = /^s3:\/\/([^/]+)\/([^#]+)/.exec(uri)!;
+  return runtime.s3Client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function text(uri: string): Promise<string> {
+  const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri)!;
+  const object = await runtime.s3Client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return object.Body!.transformToString();
+}
+
+function run(flow: string, input: unknown): Promise<ExecutionRecord> {
+  const machine = runtime.model.stateMachines.find((m) => m.name.endsWith(`-quakeslide-${flow}`));
+  assert.ok(machine, `state machine ${flow}`);
+  return runtime.executor.wait(runtime.executor.start(machine, input).executionId);
+}
+
+async function waitForRuleExecution(flow: string, timeoutMs: number): Promise<ExecutionRecord> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const started = runtime.store.list().find((r) => r.flow.endsWith(`-quakeslide-${flow}`));
+    if (started) return runtime.executor.wait(started.executionId);
+    if (Date.now() > deadline) throw new Error(`no ${flow} execution within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const output = (record: ExecutionRecord) => record.output as Record<string, string>;
+
+test("an inventory under inventory/ starts retrain (small: trained in Lambda), which predicts with the new model", async () => {
+  const record = await waitForRuleExecution("retrain", 30_000);
+  assert.equal(record.status, "SUCCEEDED", JSON.stringify(record.failure));
+  modelUri = output(record).model;
+  assert.match(modelUri, /\/runs\/susceptibility-train\/[0-9a-f]{32}\/model\.json$/);
+  assert.ok(await exists(`${output(record).susceptibility}susceptibility.tif`));
+});
+
+test("retrain above the size threshold trains in the `train` Batch container and predicts from its result", async () => {
+  const record = await run("retrain", {
+    inventory: `s3://${data}/inventory/area.csv`,
+    size: 1000,
+    covariates: `s3://${data}/covariates/susceptibility.tif`,
+    batchThresholdBytes: 10,
+    train: { params: { label: "landslide", forest: { trees: 20 }, cvRepeats: 0 } },
+    predict: { params: {} },
+  });
+  assert.equal(record.status, "SUCCEEDED", JSON.stringify(record.failure));
+  assert.match(output(record).model, /\/intermediate\/retrain\/.+\/train-result\.json#model_json$/);
+  assert.ok(await exists(`${output(record).susceptibility}susceptibility.tif`));
+});
+
+const hazardInput = (stabilityParams: Record<string, unknown>) => ({
+  dem: `s3://${data}/dem/plane.tif`,
+  krige: {
+    samples: `s3://${data}/soil/thickness.csv`,
+    target: "thickness",
+    params: { value: "thickness", cv: "none", variogram: "exp(nugget=0.001,psill=0.1,range=150)" },
+  },
+  stability: { inputs: {}, params: stabilityParams },
+  newmark: { inputs: { record: `s3://${data}/records/gilroy.AT2` }, params: {} },
+  susceptibility: {
+    inputs: { model: modelUri, covariates: `s3://${data}/covariates/susceptibility.tif` },
+    params: {},
+  },
+});
+
+test("hazard-pipeline: terrain ‖ krige → stability (kriged thickness) → newmark-map → susceptibility-predict", async () => {
+  const record = await run(
+    "hazard-pipeline",
+    hazardInput({ cohesion: 5, frictionAngle: 32, unitWeight: 19, saturation: 0 }),
+  );
+  assert.equal(record.status, "SUCCEEDED", JSON.stringify(record.failure));
+  const prefixes = output(record);
+  assert.deepEqual(Object.keys(prefixes).sort(), [
+    "krige",
+    "newmark",
+    "stability",
+    "susceptibility",
+    "terrain",
+  ]);
+  assert.ok(await exists(`${prefixes.newmark}dn_cm.tif`));
+  assert.ok(await exists(`${prefixes.stability}manifest.json`));
+  // The kriged raster reached stability as its `thickness` input (the manifest names its inputs).
+  const inputs = JSON.parse(await text(`${prefixes.stability}manifest.json`)).inputs;
+  assert.match(inputs.thickness[0].uri, /\/runs\/krige\/[0-9a-f]{32}\/prediction\.tif$/);
+  assert.match(inputs.slope[0].uri, /\/runs\/terrain\/[0-9a-f]{32}\/slope\.tif$/);
+});
+
+test("hazard-pipeline with a missing soil parameter fails as InputError without retrying", async () => {
+  const record = await run("hazard-pipeline", hazardInput({ cohesion: 5, unitWeight: 19, saturation: 0 }));
+  assert.equal(record.status, "FAILED");
+  assert.equal(record.failure?.error, "InputError");
+  assert.match(String(record.failure?.cause), /frictionAngle/);
+});
+
+test("campaign: Distributed Map over the S3 scenario list, one SEM Batch job per scenario with the campaign's a_c", async () => {
+  const record = await run("campaign", {
+    campaignId: "c1",
+    scenariosKey: "campaigns/c1/scenarios.json",
+    sem: { params: { ac: [0.001] } },
+  });
+  assert.equal(record.status, "SUCCEEDED", JSON.stringify(record.failure));
+  const results = runtime.bucketName("ResultsBucket");
+  const sem = JSON.parse(
+    await text(`s3://${results}/intermediate/campaign/${record.name}/ridge/sem-result.json`),
+  );
+  assert.match(sem.runPrefix, /\/runs\/sem\/[0-9a-f]{32}\/$/);
+  assert.match(await text(sem.outputs.peaks_json), /0\.001/, "peaks.json has Newmark for the campaign's a_c");
+});
