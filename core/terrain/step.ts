@@ -1,10 +1,12 @@
 import { mkdirSync } from "node:fs";
-import type { Worker } from "node:worker_threads";
 import { InputError } from "../errors.ts";
 import { type RasterInfo, readRasterInfo } from "../raster/index.ts";
-import { defaultThreads, startWorker } from "../util/workers.ts";
+import type { Grid } from "../raster/types.ts";
+import { defaultThreads } from "../util/workers.ts";
 import { rowCellSizes } from "./cellsize.ts";
-import { type OutputKey, type TerrainPart, type TerrainPartResult, runTerrainPart } from "./part.ts";
+import { streamTerrain } from "./stream.ts";
+import { openRemoteSink } from "./remote-sink.ts";
+import { type OutputKey, type OutputSummaries, openLocalSink } from "./sink.ts";
 import { type TerrainOptions, type TerrainSummary, terrainOptionsSchema } from "./schema.ts";
 
 export type ProgressCallback = (fraction: number, message?: string) => void;
@@ -12,17 +14,16 @@ export type ProgressCallback = (fraction: number, message?: string) => void;
 const OUTPUT_ORDER: OutputKey[] = ["slope", "curvature_plan", "aspect", "curvature_profile"];
 
 /**
- * Unless told how many threads to use, one thread per this many cells. Each worker starts its own
- * TypeScript loader (~0.3 s of CPU) and decodes the DEM again: on a 1.4 Mpx DEM two threads cost
- * 2.5 s of CPU against 1.75 s for one, so below a few Mpx one thread is the better use of a core.
+ * Unless told how many threads to use, one thread per this many cells: a worker costs ~0.3 s of
+ * CPU to start (its own TypeScript loader), more than it saves on a DEM of a few Mpx.
  */
 const CELLS_PER_EXTRA_THREAD = 4_000_000;
 
 /**
  * The terrain step: slope, aspect and plan/profile curvature of a DEM as COGs + PNG previews in
- * `outDir`. The DEM is streamed in strips of rows, so memory does not grow with its size. With
- * several threads, each worker streams the DEM and writes its share of the four outputs: the
- * encoding of the COGs, not the 3x3 arithmetic, is most of the work.
+ * `outDir`. The DEM is streamed in strips of rows, so memory does not grow with its size. This
+ * thread reads and computes; with several threads, workers encode a share of the four outputs
+ * each, since encoding the COGs, not the 3x3 arithmetic, is most of the work.
  */
 export async function runTerrain(options: TerrainOptions, hooks: { onProgress?: ProgressCallback } = {}): Promise<TerrainSummary> {
   const started = performance.now();
@@ -43,18 +44,29 @@ export async function runTerrain(options: TerrainOptions, hooks: { onProgress?: 
   const cells = info.width * info.height;
   const wanted = parsed.data.threads ?? Math.min(defaultThreads(), Math.ceil(cells / CELLS_PER_EXTRA_THREAD));
   const threads = Math.max(1, Math.min(wanted, OUTPUT_ORDER.length));
-  const parts: TerrainPart[] = Array.from({ length: threads }, (_, t) => ({
-    dem,
-    bandIndex,
-    outDir,
-    method,
-    computeEdges,
-    outputs: OUTPUT_ORDER.filter((_, k) => k % threads === t),
-  }));
-  const report = (fraction: number) => hooks.onProgress?.(fraction, `${Math.round(fraction * 100)}% of ${info.height} rows`);
-  const results = threads === 1 ? [await runTerrainPart(parts[0], report)] : await runPartsInWorkers(parts, report);
-
-  const outputs = Object.assign({}, ...results.map((r) => r.outputs)) as TerrainSummary["outputs"];
+  const grid: Grid = { width: info.width, height: info.height, transform: info.transform, crs: info.crs };
+  // This thread reads, computes and encodes the first share; each worker encodes one more share.
+  const sinks = Array.from({ length: threads }, (_, t) => {
+    const keys = OUTPUT_ORDER.filter((_, k) => k % threads === t);
+    return { keys, sink: t === 0 ? openLocalSink(outDir, grid, keys) : openRemoteSink(outDir, grid, keys) };
+  });
+  let flatCells: number;
+  const outputs: OutputSummaries = {};
+  try {
+    ({ flatCells } = await streamTerrain({
+      dem,
+      info,
+      bandIndex,
+      method,
+      computeEdges,
+      sinks,
+      onProgress: (fraction) => hooks.onProgress?.(fraction, `${Math.round(fraction * 100)}% of ${info.height} rows`),
+    }));
+    for (const { sink } of sinks) Object.assign(outputs, await sink.finish());
+  } catch (error) {
+    await Promise.all(sinks.map(({ sink }) => sink.abort()));
+    throw error;
+  }
   return {
     dem,
     method,
@@ -62,37 +74,10 @@ export async function runTerrain(options: TerrainOptions, hooks: { onProgress?: 
     width: info.width,
     height: info.height,
     geographic: info.crs.geographic,
-    flatCells: results[0].flatCells,
-    outputs: {
-      slope: outputs.slope,
-      aspect: outputs.aspect,
-      curvature_plan: outputs.curvature_plan,
-      curvature_profile: outputs.curvature_profile,
-    },
+    flatCells,
+    outputs: outputs as TerrainSummary["outputs"],
     seconds: (performance.now() - started) / 1000,
   };
-}
-
-/** One worker per part; the first failure stops the others (their outputs are then discarded). */
-async function runPartsInWorkers(parts: TerrainPart[], onProgress: (fraction: number) => void): Promise<TerrainPartResult[]> {
-  const workers = parts.map((part) => startWorker(new URL("./worker.ts", import.meta.url), part));
-  try {
-    return await Promise.all(workers.map((worker, t) => resultOf(worker, t === 0 ? onProgress : undefined)));
-  } finally {
-    await Promise.all(workers.map((worker) => worker.terminate()));
-  }
-}
-
-function resultOf(worker: Worker, onProgress?: (fraction: number) => void): Promise<TerrainPartResult> {
-  return new Promise((resolve, reject) => {
-    worker.on("message", (message) => {
-      if (message.progress !== undefined) onProgress?.(message.progress);
-      else if (message.result) resolve(message.result);
-      else if (message.error.inputError) reject(new InputError(message.error.inputError.message, { file: message.error.inputError.file }));
-      else reject(Object.assign(new Error(message.error.message), { stack: message.error.stack }));
-    });
-    worker.once("error", reject);
-  });
 }
 
 /** 0-based band index from a 1-based number or a band name (default: the first band). */

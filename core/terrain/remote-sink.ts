@@ -1,0 +1,59 @@
+import type { Grid } from "../raster/types.ts";
+import { startWorker } from "../util/workers.ts";
+import type { OutputKey, OutputSummaries, TerrainSink } from "./sink.ts";
+
+interface Reply {
+  done?: true;
+  summaries?: OutputSummaries;
+  error?: { message: string; stack?: string };
+}
+
+/**
+ * A TerrainSink in a worker thread (sink-worker.ts): strips are transferred, not copied, and the
+ * worker answers every request in order, so each call waits for its own reply.
+ */
+export function openRemoteSink(outDir: string, grid: Grid, keys: OutputKey[]): TerrainSink {
+  const worker = startWorker(new URL("./sink-worker.ts", import.meta.url), { outDir, grid, keys });
+  const waiting: { resolve: (reply: Reply) => void; reject: (error: Error) => void }[] = [];
+  let failure: Error | undefined;
+  worker.on("message", (reply: Reply) => {
+    const next = waiting.shift();
+    if (reply.error) next?.reject(Object.assign(new Error(reply.error.message), { stack: reply.error.stack }));
+    else next?.resolve(reply);
+  });
+  worker.on("error", (error) => {
+    failure = error;
+    for (const pending of waiting.splice(0)) pending.reject(error);
+  });
+
+  function request(message: unknown, transfer: ArrayBuffer[] = []): Promise<Reply> {
+    if (failure) return Promise.reject(failure);
+    return new Promise((resolve, reject) => {
+      waiting.push({ resolve, reject });
+      worker.postMessage(message, transfer);
+    });
+  }
+
+  return {
+    async add(rowStart, bands) {
+      const buffers = Object.values(bands).map((band) => band.buffer as ArrayBuffer);
+      await request({ rowStart, bands }, buffers);
+    },
+    async finish() {
+      try {
+        return (await request({ finish: true })).summaries ?? {};
+      } finally {
+        await worker.terminate();
+      }
+    },
+    async abort() {
+      try {
+        await request({ abort: true });
+      } catch {
+        // The worker already failed: there is nothing more it can clean up.
+      } finally {
+        await worker.terminate();
+      }
+    },
+  };
+}
