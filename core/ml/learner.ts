@@ -24,7 +24,7 @@ export const DEFAULT_FOREST: ForestHyper = {
 };
 
 export type FittedModel =
-  | { kind: "rf"; forest: Forest; oobAuroc?: number }
+  | { kind: "rf"; forest: Forest; outOfBag?: { auroc: number; errorRate: number } }
   | { kind: "glm"; glm: LogisticModel };
 
 export interface FitOptions {
@@ -42,14 +42,21 @@ export async function fitLearner(
 ): Promise<FittedModel> {
   if (kind === "glm") return { kind, glm: fitLogistic(columns, label) };
   const { forest, outOfBag } = await trainForest(columns, label, { ...hyper, seed }, options);
-  const bagged = Int32Array.from(outOfBag.probability.keys()).filter((i) =>
+  // Points that were in every bag (possible with few trees) have no out-of-bag prediction.
+  const scored = Int32Array.from(outOfBag.probability.keys()).filter((i) =>
     Number.isFinite(outOfBag.probability[i]),
   );
-  const oobAuroc = auroc(
-    takeLabels(label, bagged),
-    Float64Array.from(bagged, (i) => outOfBag.probability[i]),
-  );
-  return { kind, forest, oobAuroc };
+  const probability = Float64Array.from(scored, (i) => outOfBag.probability[i]);
+  const scoredLabel = takeLabels(label, scored);
+  let errors = 0;
+  probability.forEach((p, k) => {
+    if ((p >= 0.5 ? 1 : 0) !== scoredLabel[k]) errors++;
+  });
+  return {
+    kind,
+    forest,
+    outOfBag: { auroc: auroc(scoredLabel, probability), errorRate: errors / scored.length },
+  };
 }
 
 export function predictProbability(

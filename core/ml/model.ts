@@ -35,7 +35,8 @@ export interface ModelArtifact {
     epsg?: number;
   };
   cv?: { partition: "spatial"; folds: number; repeats: number; aurocMean: number; aurocSd: number };
-  outOfBag?: { auroc: number };
+  /** Out-of-bag AUROC and misclassification rate at p >= 0.5 (random forest). */
+  outOfBag?: { auroc: number; errorRate: number };
   glm?: { coefficients: number[] };
   forest?: { trees: SerializedTree[] };
 }

@@ -2,11 +2,22 @@ import { deriveSeed, Random } from "./random.ts";
 
 export type PartitionKind = "spatial" | "random";
 
-/** Random k-fold: shuffle the rows, deal them round-robin into k folds (mlr3 "cv"). */
-export function randomFolds(n: number, k: number, rng: Random): Int32Array {
+/**
+ * Random k-fold, stratified by class: landslides and non-landslides are shuffled separately and
+ * dealt round-robin into k folds, so every fold keeps the class balance (and both classes).
+ */
+export function randomFolds(label: ArrayLike<number>, k: number, rng: Random): Int32Array {
+  const n = label.length;
   const order = rng.shuffle(Int32Array.from({ length: n }, (_, i) => i));
   const fold = new Int32Array(n);
-  for (let r = 0; r < n; r++) fold[order[r]] = r % k;
+  let dealt = 0;
+  for (const cls of [1, 0]) {
+    for (const row of order) {
+      if (label[row] !== cls) continue;
+      fold[row] = dealt % k;
+      dealt++;
+    }
+  }
   return fold;
 }
 
@@ -121,13 +132,11 @@ function updateCentres(
 /** Fold ids for repetition `repetition` of a protocol; each repetition draws from its own seed. */
 export function makeFolds(
   kind: PartitionKind,
-  coordinates: { x: ArrayLike<number>; y: ArrayLike<number> },
+  points: { x: ArrayLike<number>; y: ArrayLike<number>; label: ArrayLike<number> },
   k: number,
   seed: number,
   repetition: number,
 ): Int32Array {
   const rng = new Random(deriveSeed(seed, repetition));
-  return kind === "spatial"
-    ? spatialFolds(coordinates.x, coordinates.y, k, rng)
-    : randomFolds(coordinates.x.length, k, rng);
+  return kind === "spatial" ? spatialFolds(points.x, points.y, k, rng) : randomFolds(points.label, k, rng);
 }

@@ -21,6 +21,7 @@ export interface TrainSummary {
   points: number;
   landslides: number;
   outOfBagAuroc?: number;
+  outOfBagErrorRate?: number;
   spatialCvAurocMean?: number;
   spatialCvAurocSd?: number;
 }
@@ -53,7 +54,7 @@ export async function runSusceptibilityTrain(
     onProgress: (f, m) => onProgress?.(0.5 + 0.5 * f, m),
   });
   const landslides = dataset.label.reduce((a, b) => a + b, 0);
-  const oob = fitted.kind === "rf" ? fitted.oobAuroc : undefined;
+  const oob = fitted.kind === "rf" ? fitted.outOfBag : undefined;
   const artifact: ModelArtifact = {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
@@ -82,7 +83,7 @@ export async function runSusceptibilityTrain(
           },
         }
       : {}),
-    ...(oob !== undefined && Number.isFinite(oob) ? { outOfBag: { auroc: oob } } : {}),
+    ...(oob && Number.isFinite(oob.auroc) ? { outOfBag: oob } : {}),
     ...serializeFitted(fitted),
   };
   const path = join(o.outDir, "model.json");
@@ -94,6 +95,7 @@ export async function runSusceptibilityTrain(
     points: dataset.label.length,
     landslides,
     outOfBagAuroc: artifact.outOfBag?.auroc,
+    outOfBagErrorRate: artifact.outOfBag?.errorRate,
     spatialCvAurocMean: cv?.mean,
     spatialCvAurocSd: cv?.sd,
   };

@@ -21,7 +21,8 @@ Usage: quakeslide susceptibility cv --inventory FILE --label COL --features A,B,
 
 Repeated k-fold cross-validation. Spatial partitions cluster the point coordinates with k-means
 (as mlr3spatiotempcv's spcv_coords), so test points lie away from training points; random
-partitions ignore space and are over-optimistic under spatial autocorrelation.
+partitions (stratified by class) ignore space and are over-optimistic under spatial
+autocorrelation.
 
 ${INVENTORY_HELP}
 

@@ -68,7 +68,10 @@ export async function runTrain(args: string[]): Promise<number> {
   console.log(
     `${summary.learner} on ${summary.points} points (${summary.landslides} landslides), features ${summary.features.join(", ")}`,
   );
-  if (summary.outOfBagAuroc !== undefined) console.log(`out-of-bag AUROC ${fixed(summary.outOfBagAuroc)}`);
+  if (summary.outOfBagAuroc !== undefined)
+    console.log(
+      `out-of-bag AUROC ${fixed(summary.outOfBagAuroc)}, error rate ${fixed(summary.outOfBagErrorRate)}`,
+    );
   if (summary.spatialCvAurocMean !== undefined)
     console.log(
       `spatial CV AUROC ${fixed(summary.spatialCvAurocMean)} (sd ${fixed(summary.spatialCvAurocSd)})`,

@@ -70,6 +70,11 @@ test("train -> predict -> explain -> evaluate on the bundled data", async () => 
   assert.match(artifact.training.sha256, /^[0-9a-f]{64}$/);
   assert.equal(artifact.training.epsg, 32717);
   assert.ok(artifact.cv.aurocMean > 0.6);
+  // Ecuador forests misclassify ~20-25 % out of bag (spatial CV AUROC ~0.75); 0.5 would be chance.
+  assert.ok(
+    artifact.outOfBag.errorRate > 0.1 && artifact.outOfBag.errorRate < 0.35,
+    `OOB error ${artifact.outOfBag.errorRate}`,
+  );
 
   const map = join(work, "map");
   const predict = await cli(

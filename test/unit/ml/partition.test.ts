@@ -31,6 +31,15 @@ test("spatial folds are k non-empty, compact clusters; random folds are balanced
   const randomSizes = [0, 0, 0, 0, 0];
   for (const k of random) randomSizes[k]++;
   assert.deepEqual(randomSizes, [70, 70, 70, 70, 70]);
+  const randomLandslides = [0, 0, 0, 0, 0];
+  random.forEach((k, i) => {
+    randomLandslides[k] += data.label[i];
+  });
+  assert.deepEqual(
+    randomLandslides,
+    [35, 35, 35, 35, 35],
+    "random folds are stratified: 175 landslides, 35 per fold",
+  );
   // k-means clusters of a ~2 km study area are far tighter than random fifths of it: the
   // within-fold distance halves at least (a random partition keeps the overall mean distance).
   assert.ok(
