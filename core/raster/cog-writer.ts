@@ -1,7 +1,7 @@
 import { type FileHandle, open, rm } from "node:fs/promises";
 import { downsampleRows } from "./downsample.ts";
 import { assembleCog, type LevelTiles } from "./cog-assemble.ts";
-import { encodeTile, type SampleConstructor, sampleLayoutOf } from "./tile-codec.ts";
+import { encodeTile, type SampleConstructor, type SampleLayout, sampleLayoutOf } from "./tile-codec.ts";
 import type { Grid, SampleArray } from "./types.ts";
 
 export interface CogWriterOptions {
@@ -41,135 +41,163 @@ interface Level extends LevelTiles {
  * the IFDs first, then the tiles from the smallest overview to full resolution (see cog-assemble.ts).
  */
 export function openCogWriter(path: string, grid: Grid, options: CogWriterOptions = {}): CogWriter {
-  const tileSize = options.tileSize ?? 256;
-  const Sample = options.sampleType ?? Float32Array;
-  const bandCount = options.bandCount ?? options.bandNames?.length ?? 1;
-  const sample = sampleLayoutOf(new Sample(0));
-  const nodata = options.nodata === undefined ? (sample.format === 3 ? Number.NaN : null) : options.nodata;
-  const padValue = nodata ?? 0;
-  const deflateLevel = options.deflateLevel ?? 6;
-  const spillPath = `${path}.tiles.tmp`;
-  const levels = planLevels(grid.width, grid.height, tileSize, bandCount, Sample);
-  let spill: FileHandle | undefined;
-  let spillSize = 0;
-  let failed = false;
+  const writer = new StreamingCog(path, grid, options);
+  return {
+    writeRows: (y0, rows) => writer.writeRows(y0, rows),
+    close: () => writer.close(),
+    abort: () => writer.abort(),
+  };
+}
 
-  async function appendToSpill(data: Buffer): Promise<number> {
-    spill ??= await open(spillPath, "w+");
-    const at = spillSize;
-    spillSize += data.length;
-    await spill.write(data, 0, data.length, at);
-    return at;
+class StreamingCog {
+  private readonly tileSize: 256 | 512;
+  private readonly Sample: SampleConstructor;
+  private readonly bandCount: number;
+  private readonly sample: SampleLayout;
+  private readonly nodata: number | null;
+  private readonly deflateLevel: number;
+  private readonly spillPath: string;
+  private readonly levels: Level[];
+  private spill: FileHandle | undefined;
+  private spillSize = 0;
+  private nextRow = 0;
+  private failed = false;
+
+  constructor(
+    private readonly path: string,
+    private readonly grid: Grid,
+    private readonly options: CogWriterOptions,
+  ) {
+    this.tileSize = options.tileSize ?? 256;
+    this.Sample = options.sampleType ?? Float32Array;
+    this.bandCount = options.bandCount ?? options.bandNames?.length ?? 1;
+    this.sample = sampleLayoutOf(new this.Sample(0));
+    this.nodata =
+      options.nodata === undefined ? (this.sample.format === 3 ? Number.NaN : null) : options.nodata;
+    this.deflateLevel = options.deflateLevel ?? 6;
+    this.spillPath = `${path}.tiles.tmp`;
+    this.levels = planLevels(grid.width, grid.height, this.tileSize, this.bandCount, this.Sample);
   }
 
-  async function flushBlock(levelIndex: number): Promise<void> {
-    const level = levels[levelIndex];
-    const rows = level.filledRows;
-    const tileRow = level.blockIndex;
-    const tilesAcross = Math.ceil(level.width / tileSize);
-    const jobs: Promise<Buffer>[] = [];
-    for (let band = 0; band < bandCount; band++) {
-      for (let tx = 0; tx < tilesAcross; tx++) {
-        const tile = cutTile(
-          level.blockRows[band],
-          level.width,
-          rows,
-          tx * tileSize,
-          tileSize,
-          padValue,
-          Sample,
-        );
-        jobs.push(encodeTile(tile, tileSize, deflateLevel));
-      }
+  async writeRows(y0: number, rows: SampleArray | SampleArray[]): Promise<void> {
+    if (this.failed) throw new Error(`COG writer for ${this.path} already failed`);
+    const bands = Array.isArray(rows) ? rows : [rows];
+    const rowCount = checkRows(this.path, this.grid, this.bandCount, this.Sample, this.nextRow, y0, bands);
+    try {
+      await this.feed(0, bands, rowCount);
+    } catch (error) {
+      await this.fail();
+      throw error;
     }
-    const encoded = await Promise.all(jobs);
-    for (let band = 0; band < bandCount; band++) {
-      for (let tx = 0; tx < tilesAcross; tx++) {
-        const data = encoded[band * tilesAcross + tx];
-        const index = tileRow * tilesAcross + tx;
-        level.spillOffsets[band][index] = await appendToSpill(data);
-        level.byteCounts[band][index] = data.length;
-      }
+    this.nextRow += rowCount;
+  }
+
+  async close(): Promise<void> {
+    if (this.failed) throw new Error(`COG writer for ${this.path} already failed`);
+    if (this.nextRow !== this.grid.height) {
+      await this.fail();
+      throw new Error(`COG writer for ${this.path} closed after ${this.nextRow} of ${this.grid.height} rows`);
     }
-    level.filledRows = 0;
-    level.blockIndex++;
-    const next = levels[levelIndex + 1];
-    if (next) {
-      const reduced = level.blockRows.map((block) =>
-        downsampleRows(block, level.width, rows, next.width, nodata),
-      );
-      await feed(levelIndex + 1, reduced, Math.ceil(rows / 2));
+    try {
+      this.spill ??= await open(this.spillPath, "w+");
+      await assembleCog(this.path, this.spill, {
+        grid: this.grid,
+        levels: this.levels,
+        tileSize: this.tileSize,
+        bandCount: this.bandCount,
+        sample: this.sample,
+        nodata: this.nodata,
+        bandNames: this.options.bandNames ?? [],
+        bigTiff: this.options.bigTiff ?? "auto",
+      });
+      await this.removeSpill();
+    } catch (error) {
+      await this.fail();
+      throw error;
     }
   }
 
-  async function feed(levelIndex: number, bands: SampleArray[], rowCount: number): Promise<void> {
-    const level = levels[levelIndex];
+  async abort(): Promise<void> {
+    await this.fail();
+  }
+
+  /** Copies rows into a level's block; each full block (or the level's last rows) is flushed. */
+  private async feed(levelIndex: number, bands: SampleArray[], rowCount: number): Promise<void> {
+    const level = this.levels[levelIndex];
     let consumed = 0;
     while (consumed < rowCount) {
-      const take = Math.min(tileSize - level.filledRows, rowCount - consumed);
-      for (let band = 0; band < bandCount; band++) {
+      const take = Math.min(this.tileSize - level.filledRows, rowCount - consumed);
+      for (let band = 0; band < this.bandCount; band++) {
         const source = bands[band].subarray(consumed * level.width, (consumed + take) * level.width);
         level.blockRows[band].set(source, level.filledRows * level.width);
       }
       level.filledRows += take;
       consumed += take;
-      const rowsDone = level.blockIndex * tileSize + level.filledRows;
-      if (level.filledRows === tileSize || rowsDone === level.height) await flushBlock(levelIndex);
+      const rowsDone = level.blockIndex * this.tileSize + level.filledRows;
+      if (level.filledRows === this.tileSize || rowsDone === level.height) await this.flushBlock(levelIndex);
     }
   }
 
-  async function cleanUp(removeOutput: boolean): Promise<void> {
-    await spill?.close();
-    spill = undefined;
-    await rm(spillPath, { force: true });
-    if (removeOutput) await rm(path, { force: true });
+  /** Compresses a block's row of tiles (concurrently), spills them, and feeds the next overview. */
+  private async flushBlock(levelIndex: number): Promise<void> {
+    const level = this.levels[levelIndex];
+    const rows = level.filledRows;
+    const tilesAcross = Math.ceil(level.width / this.tileSize);
+    const padValue = this.nodata ?? 0;
+    const jobs: Promise<Buffer>[] = [];
+    for (let band = 0; band < this.bandCount; band++) {
+      for (let tx = 0; tx < tilesAcross; tx++) {
+        const tile = cutTile(
+          level.blockRows[band],
+          level.width,
+          rows,
+          tx * this.tileSize,
+          this.tileSize,
+          padValue,
+          this.Sample,
+        );
+        jobs.push(encodeTile(tile, this.tileSize, this.deflateLevel));
+      }
+    }
+    const encoded = await Promise.all(jobs);
+    for (let band = 0; band < this.bandCount; band++) {
+      for (let tx = 0; tx < tilesAcross; tx++) {
+        const data = encoded[band * tilesAcross + tx];
+        const index = level.blockIndex * tilesAcross + tx;
+        level.spillOffsets[band][index] = await this.appendToSpill(data);
+        level.byteCounts[band][index] = data.length;
+      }
+    }
+    level.filledRows = 0;
+    level.blockIndex++;
+    const next = this.levels[levelIndex + 1];
+    if (next) {
+      const reduced = level.blockRows.map((block) =>
+        downsampleRows(block, level.width, rows, next.width, this.nodata),
+      );
+      await this.feed(levelIndex + 1, reduced, Math.ceil(rows / 2));
+    }
   }
 
-  let nextRow = 0;
-  return {
-    async writeRows(y0, rows) {
-      if (failed) throw new Error(`COG writer for ${path} already failed`);
-      const bands = Array.isArray(rows) ? rows : [rows];
-      const rowCount = checkRows(path, grid, bandCount, Sample, nextRow, y0, bands);
-      try {
-        await feed(0, bands, rowCount);
-      } catch (error) {
-        failed = true;
-        await cleanUp(true);
-        throw error;
-      }
-      nextRow += rowCount;
-    },
-    async close() {
-      if (failed) throw new Error(`COG writer for ${path} already failed`);
-      if (nextRow !== grid.height) {
-        await cleanUp(true);
-        throw new Error(`COG writer for ${path} closed after ${nextRow} of ${grid.height} rows`);
-      }
-      try {
-        spill ??= await open(spillPath, "w+");
-        await assembleCog(path, spill, {
-          grid,
-          levels,
-          tileSize,
-          bandCount,
-          sample,
-          nodata,
-          bandNames: options.bandNames ?? [],
-          bigTiff: options.bigTiff ?? "auto",
-        });
-        await cleanUp(false);
-      } catch (error) {
-        failed = true;
-        await cleanUp(true);
-        throw error;
-      }
-    },
-    async abort() {
-      failed = true;
-      await cleanUp(true);
-    },
-  };
+  private async appendToSpill(data: Buffer): Promise<number> {
+    this.spill ??= await open(this.spillPath, "w+");
+    const at = this.spillSize;
+    this.spillSize += data.length;
+    await this.spill.write(data, 0, data.length, at);
+    return at;
+  }
+
+  private async removeSpill(): Promise<void> {
+    await this.spill?.close();
+    this.spill = undefined;
+    await rm(this.spillPath, { force: true });
+  }
+
+  private async fail(): Promise<void> {
+    this.failed = true;
+    await this.removeSpill();
+    await rm(this.path, { force: true });
+  }
 }
 
 /** Writes a whole in-memory raster as a COG (through the streaming writer). */
