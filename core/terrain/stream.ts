@@ -55,6 +55,8 @@ export async function streamTerrain(options: StreamOptions): Promise<{ flatCells
         return sink.add(strip.rowStart, share);
       }),
     ).then(() => options.onProgress?.(rowEnd / info.height));
+    // Awaited at the next strip or after the loop; until then a failure must not count as unhandled.
+    inFlight.catch(() => {});
   }
   await inFlight;
   if (validDemCells === 0) throw new InputError("every cell of the DEM is nodata: nothing to compute", { file: dem });
