@@ -36,6 +36,20 @@ export function targetCount(targets: TargetSpec): number {
   return targets.kind === "grid" ? targets.width * targets.height : targets.x.length;
 }
 
+/** Map x of target i (a cell centre for a grid, rows from the top). */
+export function targetX(targets: TargetSpec, i: number): number {
+  if (targets.kind === "points") return targets.x[i];
+  const t = targets.transform;
+  return t[0] + ((i % targets.width) + 0.5) * t[1] + (Math.floor(i / targets.width) + 0.5) * t[2];
+}
+
+/** Map y of target i. */
+export function targetY(targets: TargetSpec, i: number): number {
+  if (targets.kind === "points") return targets.y[i];
+  const t = targets.transform;
+  return t[3] + ((i % targets.width) + 0.5) * t[4] + (Math.floor(i / targets.width) + 0.5) * t[5];
+}
+
 /**
  * Predicts targets [start, end) into `prediction` and `variance`. With logBackTransform the
  * prediction becomes exp(ŷ + σ²/2 + μᵀf0) (lognormal kriging, Journel 1980; the Lagrange term
@@ -56,21 +70,10 @@ export function predictRange(
   const out: KrigingResult = { prediction: 0, variance: 0, lagrangeTerm: 0 };
   const { targets, mask, targetCovariates, offset } = job;
   const [cx, cy] = job.coordinateCentre;
-  const [ox, px, rx, oy, ry, py] = targets.kind === "grid" ? targets.transform : [0, 0, 0, 0, 0, 0];
-  const width = targets.kind === "grid" ? targets.width : 0;
   for (let i = start; i < end; i++) {
     if (onProgress && (i - start) % progressEvery === 0) onProgress((i - start) / (end - start));
-    let tx: number;
-    let ty: number;
-    if (targets.kind === "grid") {
-      const col = (i % width) + 0.5;
-      const row = Math.floor(i / width) + 0.5;
-      tx = ox + col * px + row * rx;
-      ty = oy + col * ry + row * py;
-    } else {
-      tx = targets.x[i];
-      ty = targets.y[i];
-    }
+    const tx = targetX(targets, i);
+    const ty = targetY(targets, i);
     let usable = mask === undefined || mask[i] !== 0;
     if (job.trendKind === "constant") f0[0] = 1;
     else if (job.trendKind === "coordinates") {
@@ -127,7 +130,13 @@ export async function predictAll(
       const start = t * perThread;
       const end = Math.min(count, start + perThread);
       return new Promise<void>((resolve, reject) => {
-        const worker = startWorker(new URL("./krige-worker.ts", import.meta.url), { job, start, end, prediction, variance });
+        const worker = startWorker(new URL("./krige-worker.ts", import.meta.url), {
+          job,
+          start,
+          end,
+          prediction,
+          variance,
+        });
         worker.on("message", (message: { error?: { message: string; input: boolean } }) => {
           if (message.error) reject(rebuildError(message.error));
         });

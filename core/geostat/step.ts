@@ -1,18 +1,17 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { InputError } from "../errors.ts";
-import { writeCog, writePreviewPng } from "../raster/index.ts";
 import { type CrossValidation, kFold, leaveOneOut } from "./cv.ts";
 import { type FittedModel, fitBestVariogram, fitVariogram } from "./fit.ts";
 import { isRasterPath, type LoadedTargets, loadSamples, loadTargets } from "./inputs.ts";
 import type { KrigingProblem } from "./kriging.ts";
-import { formatModel, parseVariogramSpec, semivariance, type VariogramModel } from "./models.ts";
-import { writeVariogramPng } from "./plot.ts";
-import { type PredictionJob, predictAll, type TrendKind, targetCount } from "./predict.ts";
+import { formatModel, parseVariogramSpec, type VariogramModel } from "./models.ts";
+import { writeCvCsv, writeRasterOrPoints, writeVariogramOutputs } from "./outputs.ts";
+import { type PredictionJob, predictAll, type TrendKind, targetCount, targetX, targetY } from "./predict.ts";
 import type { Samples } from "./samples.ts";
 import { type KrigeInput, type KrigeOptions, krigeOptionsSchema } from "./schema.ts";
 import { leastSquares, residuals, trendColumns } from "./trend.ts";
-import { type EmpiricalVariogram, empiricalVariogram, variogramCloud } from "./variogram.ts";
+import { empiricalVariogram } from "./variogram.ts";
 
 const GRID_OUTPUTS = ["prediction.tif", "variance.tif", "prediction.png", "variance.png"];
 const POINT_OUTPUTS = ["predictions.csv"];
@@ -20,7 +19,11 @@ const COMMON_OUTPUTS = ["variogram.png", "variogram.csv", "cv.csv", "summary.jso
 
 /** The files runKrige writes into outDir (for writeOutputsAtomically and the Lambda's S3 keys). */
 export function krigeOutputNames(grid: string, cloud = false): string[] {
-  return [...(isRasterPath(grid) ? GRID_OUTPUTS : POINT_OUTPUTS), ...COMMON_OUTPUTS, ...(cloud ? ["variogram_cloud.csv"] : [])];
+  return [
+    ...(isRasterPath(grid) ? GRID_OUTPUTS : POINT_OUTPUTS),
+    ...COMMON_OUTPUTS,
+    ...(cloud ? ["variogram_cloud.csv"] : []),
+  ];
 }
 
 /** What the kriging system works on, after the trend choice (method). */
@@ -62,7 +65,10 @@ function buildDesign(options: KrigeOptions, samples: Samples): Design {
 
 /** The variogram model: fitted to the (residual) values, or the fixed one given. */
 function chooseVariogram(options: KrigeOptions, samples: Samples, values: Float64Array) {
-  const empirical = empiricalVariogram(samples.x, samples.y, values, { cutoff: options.cutoff, width: options.width });
+  const empirical = empiricalVariogram(samples.x, samples.y, values, {
+    cutoff: options.cutoff,
+    width: options.width,
+  });
   const spec = parseVariogramSpec(options.variogram);
   let fitted: FittedModel | undefined;
   let candidates: FittedModel[] = [];
@@ -75,11 +81,18 @@ function chooseVariogram(options: KrigeOptions, samples: Samples, values: Float6
 function checkSampleCount(samples: Samples, design: Design, options: KrigeOptions): void {
   const n = samples.z.length;
   const needed = Math.max(3, design.trend.length + 2);
-  if (n < needed) throw new InputError(`${n} sample(s) after removing duplicates; ${options.method} kriging here needs at least ${needed}`, { file: options.samples });
+  if (n < needed)
+    throw new InputError(
+      `${n} sample(s) after removing duplicates; ${options.method} kriging here needs at least ${needed}`,
+      { file: options.samples },
+    );
   if (samples.z.every((v) => v === samples.z[0])) {
-    throw new InputError(`all ${n} values of column "${options.value}" are equal (${options.log ? Math.exp(samples.z[0]) : samples.z[0]}): there is nothing to krige`, {
-      file: options.samples,
-    });
+    throw new InputError(
+      `all ${n} values of column "${options.value}" are equal (${options.log ? Math.exp(samples.z[0]) : samples.z[0]}): there is nothing to krige`,
+      {
+        file: options.samples,
+      },
+    );
   }
 }
 
@@ -92,10 +105,25 @@ function crossValidate(options: KrigeOptions, problem: KrigingProblem): CrossVal
 export interface KrigeSummary {
   method: KrigeOptions["method"];
   samples: number;
-  variogram: { model: VariogramModel; text: string; fitted: boolean; sserr?: number; cutoff: number; width: number; candidates?: { text: string; sserr: number }[] };
+  variogram: {
+    model: VariogramModel;
+    text: string;
+    fitted: boolean;
+    sserr?: number;
+    cutoff: number;
+    width: number;
+    candidates?: { text: string; sserr: number }[];
+  };
   neighbourhood: { nmax: number; maxDistance: number | null } | "global";
   trendCoefficients?: number[];
-  crossValidation?: { method: string; folds: number; meanError: number; rootMeanSquareError: number; meanSquaredDeviationRatio: number; scale: string };
+  crossValidation?: {
+    method: string;
+    folds: number;
+    meanError: number;
+    rootMeanSquareError: number;
+    meanSquaredDeviationRatio: number;
+    scale: string;
+  };
   backTransform?: string;
   targets: { kind: "grid" | "points"; count: number; predicted: number };
   prediction: { min: number; max: number; mean: number };
@@ -108,9 +136,15 @@ export interface KrigeSummary {
  * kriging variance on a GeoTIFF template (COGs + PNG previews) or at points (CSV), plus the
  * variogram plot/table and summary.json, all written into options.outDir.
  */
-export async function runKrige(input: KrigeInput, onProgress?: (fraction: number, message?: string) => void): Promise<KrigeSummary> {
+export async function runKrige(
+  input: KrigeInput,
+  onProgress?: (fraction: number, message?: string) => void,
+): Promise<KrigeSummary> {
   const parsed = krigeOptionsSchema.safeParse(input);
-  if (!parsed.success) throw new InputError(`invalid kriging options: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  if (!parsed.success)
+    throw new InputError(
+      `invalid kriging options: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   const options = parsed.data;
   const samples = loadSamples(options);
   const loaded = await loadTargets(options, samples);
@@ -125,7 +159,13 @@ export async function runKrige(input: KrigeInput, onProgress?: (fraction: number
     z: design.values,
     trend: design.trend,
     simpleMean: design.simpleMean,
-    neighbourhood: options.nmax || options.maxDistance ? { nmax: options.nmax ?? samples.x.length, maxDistance: options.maxDistance ?? Number.POSITIVE_INFINITY } : null,
+    neighbourhood:
+      options.nmax || options.maxDistance
+        ? {
+            nmax: options.nmax ?? samples.x.length,
+            maxDistance: options.maxDistance ?? Number.POSITIVE_INFINITY,
+          }
+        : null,
   };
   onProgress?.(0.1, "cross-validation");
   const cv = crossValidate(options, problem);
@@ -145,9 +185,20 @@ export async function runKrige(input: KrigeInput, onProgress?: (fraction: number
   });
   const outputs = krigeOutputNames(options.grid, options.cloud);
   await writeRasterOrPoints(options, loaded, prediction, variance);
-  await writeVariogramOutputs(options, samples, design, variogram);
-  await writeCvCsv(options, samples, design, cv);
-  const summary = summarise(options, samples, design, variogram, problem, cv, loaded, prediction, variance, outputs);
+  await writeVariogramOutputs(options, samples, design.values, variogram);
+  await writeCvCsv(options, samples, design.sampleOffset, cv);
+  const summary = summarise(
+    options,
+    samples,
+    design,
+    variogram,
+    problem,
+    cv,
+    loaded,
+    prediction,
+    variance,
+    outputs,
+  );
   await writeFile(join(options.outDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
   onProgress?.(1, "done");
   return summary;
@@ -165,72 +216,11 @@ function targetTrend(design: Design, loaded: LoadedTargets): Float32Array {
     if (design.trendKind === "covariates") {
       for (let k = 0; k < covariates.length; k++) value += beta[k + 1] * covariates[k][i];
     } else {
-      const [x, y] =
-        targets.kind === "points"
-          ? [targets.x[i], targets.y[i]]
-          : [
-              targets.transform[0] + ((i % targets.width) + 0.5) * targets.transform[1] + (Math.floor(i / targets.width) + 0.5) * targets.transform[2],
-              targets.transform[3] + ((i % targets.width) + 0.5) * targets.transform[4] + (Math.floor(i / targets.width) + 0.5) * targets.transform[5],
-            ];
-      value += beta[1] * (x - cx) + beta[2] * (y - cy);
+      value += beta[1] * (targetX(targets, i) - cx) + beta[2] * (targetY(targets, i) - cy);
     }
     offset[i] = value;
   }
   return offset;
-}
-
-async function writeRasterOrPoints(options: KrigeOptions, loaded: LoadedTargets, prediction: Float32Array, variance: Float32Array) {
-  const out = (name: string) => join(options.outDir, name);
-  if (loaded.grid) {
-    const units = options.log ? `${options.value} (back-transformed)` : options.value;
-    // Independent files: let their compression overlap.
-    await Promise.all([
-      writeCog(out("prediction.tif"), { ...loaded.grid, bands: [Float32Array.from(prediction)], bandNames: ["prediction"] }),
-      writeCog(out("variance.tif"), { ...loaded.grid, bands: [Float32Array.from(variance)], bandNames: ["kriging_variance"] }),
-      writePreviewPng(out("prediction.png"), prediction, loaded.grid, { title: `kriged ${options.value}`, units, ramp: "viridis" }),
-      writePreviewPng(out("variance.png"), variance, loaded.grid, { title: `kriging variance of ${options.value}`, units: `(${units})^2`, ramp: "magma" }),
-    ]);
-    return;
-  }
-  const targets = loaded.targets as { x: Float64Array; y: Float64Array };
-  const lines = ["x,y,pred,var"];
-  for (let i = 0; i < prediction.length; i++) lines.push(`${targets.x[i]},${targets.y[i]},${fmt(prediction[i])},${fmt(variance[i])}`);
-  await writeFile(out("predictions.csv"), `${lines.join("\n")}\n`);
-}
-
-const fmt = (v: number) => (Number.isNaN(v) ? "" : String(v));
-
-async function writeVariogramOutputs(
-  options: KrigeOptions,
-  samples: Samples,
-  design: Design,
-  variogram: { empirical: EmpiricalVariogram; model: VariogramModel },
-) {
-  const { empirical, model } = variogram;
-  const rows = ["direction,np,dist,gamma,model_gamma"];
-  const directional = options.directions
-    ? empiricalVariogram(samples.x, samples.y, design.values, { cutoff: empirical.cutoff, width: empirical.width, directions: options.directions }).bins
-    : [];
-  for (const bin of empirical.bins) rows.push(`omni,${bin.np},${bin.dist},${bin.gamma},${semivariance(model, bin.dist)}`);
-  for (const bin of directional) rows.push(`${bin.direction},${bin.np},${bin.dist},${bin.gamma},${semivariance(model, bin.dist)}`);
-  await writeFile(join(options.outDir, "variogram.csv"), `${rows.join("\n")}\n`);
-  await writeVariogramPng(join(options.outDir, "variogram.png"), empirical.bins, model, empirical.cutoff);
-  if (options.cloud) {
-    const pairs = variogramCloud(samples.x, samples.y, design.values, empirical.cutoff);
-    const lines = ["i,j,dist,gamma", ...pairs.map((p) => `${p.i + 1},${p.j + 1},${p.dist},${p.gamma}`)];
-    await writeFile(join(options.outDir, "variogram_cloud.csv"), `${lines.join("\n")}\n`);
-  }
-}
-
-async function writeCvCsv(options: KrigeOptions, samples: Samples, design: Design, cv: CrossValidation | undefined) {
-  const rows = ["x,y,observed,predicted,variance"];
-  if (cv) {
-    for (let i = 0; i < samples.x.length; i++) {
-      const offset = design.sampleOffset ? design.sampleOffset[i] : 0;
-      rows.push(`${samples.x[i]},${samples.y[i]},${samples.z[i]},${fmt(cv.predicted[i] + offset)},${fmt(cv.variance[i])}`);
-    }
-  }
-  await writeFile(join(options.outDir, "cv.csv"), `${rows.join("\n")}\n`);
 }
 
 function stats(values: Float32Array) {
@@ -272,10 +262,17 @@ function summarise(
       sserr: variogram.fitted?.sserr,
       cutoff: variogram.empirical.cutoff,
       width: variogram.empirical.width,
-      candidates: variogram.candidates.length ? variogram.candidates.map((c) => ({ text: formatModel(c.model), sserr: c.sserr })) : undefined,
+      candidates: variogram.candidates.length
+        ? variogram.candidates.map((c) => ({ text: formatModel(c.model), sserr: c.sserr }))
+        : undefined,
     },
     neighbourhood: problem.neighbourhood
-      ? { nmax: problem.neighbourhood.nmax, maxDistance: Number.isFinite(problem.neighbourhood.maxDistance) ? problem.neighbourhood.maxDistance : null }
+      ? {
+          nmax: problem.neighbourhood.nmax,
+          maxDistance: Number.isFinite(problem.neighbourhood.maxDistance)
+            ? problem.neighbourhood.maxDistance
+            : null,
+        }
       : "global",
     trendCoefficients: design.coefficients,
     crossValidation: cv && {

@@ -7,14 +7,27 @@ import { maxRelativeError, meuseLogZinc, readFixture } from "./helpers.ts";
 
 const meuse = meuseLogZinc();
 const grid = readFixture("krige_fixed_model.csv", [
-  "x", "y", "ok_pred", "ok_var", "ok20_pred", "ok20_var", "sk_pred", "sk_var",
-  "ukxy_pred", "ukxy_var", "uksqrtdist_pred", "uksqrtdist_var",
+  "x",
+  "y",
+  "ok_pred",
+  "ok_var",
+  "ok20_pred",
+  "ok20_var",
+  "sk_pred",
+  "sk_var",
+  "ukxy_pred",
+  "ukxy_var",
+  "uksqrtdist_pred",
+  "uksqrtdist_var",
 ]);
 const gridDist = readFixture("meuse_grid.csv", ["dist"]).dist;
 const model: VariogramModel = { type: "sph", nugget: 0.05, psill: 0.59, range: 897, kappa: 0.5 };
 const ones = new Float64Array(meuse.x.length).fill(1);
 
-function predictGrid(problem: Omit<KrigingProblem, "model" | "x" | "y" | "z">, trendAt: (i: number, f0: Float64Array) => void) {
+function predictGrid(
+  problem: Omit<KrigingProblem, "model" | "x" | "y" | "z">,
+  trendAt: (i: number, f0: Float64Array) => void,
+) {
   const kriger = new Kriger({ model, x: meuse.x, y: meuse.y, z: meuse.z, ...problem });
   const n = grid.x.length;
   const prediction = new Float64Array(n);
@@ -41,16 +54,25 @@ function assertMatches(name: string, result: { prediction: Float64Array; varianc
 }
 
 test("global ordinary kriging of log(zinc) on meuse.grid equals gstat's krige()", () => {
-  assertMatches("ok", predictGrid({ trend: [ones], neighbourhood: null }, (_, f) => f.fill(1)));
+  assertMatches(
+    "ok",
+    predictGrid({ trend: [ones], neighbourhood: null }, (_, f) => f.fill(1)),
+  );
 });
 
 test("local ordinary kriging with nmax = 20 equals gstat's, ties at the 20th distance included", () => {
   const local = { nmax: 20, maxDistance: Number.POSITIVE_INFINITY };
-  assertMatches("ok20", predictGrid({ trend: [ones], neighbourhood: local }, (_, f) => f.fill(1)));
+  assertMatches(
+    "ok20",
+    predictGrid({ trend: [ones], neighbourhood: local }, (_, f) => f.fill(1)),
+  );
 });
 
 test("simple kriging with known mean 5.9 equals gstat's (beta = 5.9)", () => {
-  assertMatches("sk", predictGrid({ trend: [], simpleMean: 5.9, neighbourhood: null }, () => {}));
+  assertMatches(
+    "sk",
+    predictGrid({ trend: [], simpleMean: 5.9, neighbourhood: null }, () => {}),
+  );
 });
 
 test("universal kriging with a linear trend in x, y equals gstat's log(zinc) ~ x + y", () => {
@@ -76,7 +98,14 @@ test("universal kriging with a covariate (sqrt(dist)) equals gstat's log(zinc) ~
 });
 
 test("kriging interpolates exactly at a sample location, with zero variance", () => {
-  const kriger = new Kriger({ model, x: meuse.x, y: meuse.y, z: meuse.z, trend: [ones], neighbourhood: null });
+  const kriger = new Kriger({
+    model,
+    x: meuse.x,
+    y: meuse.y,
+    z: meuse.z,
+    trend: [ones],
+    neighbourhood: null,
+  });
   const out = { prediction: 0, variance: 0, lagrangeTerm: 0 };
   kriger.predict(meuse.x[7], meuse.y[7], Float64Array.of(1), out);
   // exact interpolation up to rounding of a 155 x 155 solve
@@ -112,6 +141,9 @@ test("k-d tree nearest neighbours equal a brute-force search (radius and skip in
       .slice(0, 20)
       .map((c) => c.i)
       .sort((a, b) => a - b);
-    assert.deepEqual([...out.subarray(0, count)].sort((a, b) => a - b), brute);
+    assert.deepEqual(
+      [...out.subarray(0, count)].sort((a, b) => a - b),
+      brute,
+    );
   }
 });

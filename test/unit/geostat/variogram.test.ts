@@ -9,14 +9,24 @@ const meuse = meuseLogZinc();
  * Same pairs in the same bins means np equal exactly; dist and gamma are sums of the same doubles
  * in a possibly different order, so they agree to rounding: 1e-12 relative is ~1e4 ulps of slack.
  */
-function assertSameAsGstat(bins: { np: number; dist: number; gamma: number; direction: number }[], file: string, directional = false) {
+function assertSameAsGstat(
+  bins: { np: number; dist: number; gamma: number; direction: number }[],
+  file: string,
+  directional = false,
+) {
   const columns = directional ? ["np", "dist", "gamma", "dir.hor"] : ["np", "dist", "gamma"];
   const reference = readFixture(file, columns);
   assert.equal(bins.length, reference.np.length, `${file}: number of non-empty bins`);
   bins.forEach((bin, i) => {
     assert.equal(bin.np, reference.np[i], `${file} bin ${i}: np`);
-    assert.ok(Math.abs(bin.dist - reference.dist[i]) <= 1e-12 * reference.dist[i], `${file} bin ${i}: dist ${bin.dist} vs ${reference.dist[i]}`);
-    assert.ok(Math.abs(bin.gamma - reference.gamma[i]) <= 1e-12 * reference.gamma[i], `${file} bin ${i}: gamma ${bin.gamma} vs ${reference.gamma[i]}`);
+    assert.ok(
+      Math.abs(bin.dist - reference.dist[i]) <= 1e-12 * reference.dist[i],
+      `${file} bin ${i}: dist ${bin.dist} vs ${reference.dist[i]}`,
+    );
+    assert.ok(
+      Math.abs(bin.gamma - reference.gamma[i]) <= 1e-12 * reference.gamma[i],
+      `${file} bin ${i}: gamma ${bin.gamma} vs ${reference.gamma[i]}`,
+    );
     if (directional) assert.equal(bin.direction, reference["dir.hor"][i], `${file} bin ${i}: direction`);
   });
 }
