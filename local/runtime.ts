@@ -1,8 +1,10 @@
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
-import { join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { S3Client } from "@aws-sdk/client-s3";
+import { InputError } from "../core/errors.ts";
 import { type AppModel, buildAppModel } from "./app-model.ts";
 import { closeServer, startApiServer } from "./api-server.ts";
 import { type BatchJob, LocalBatchRunner } from "./batch-runner.ts";
@@ -15,8 +17,10 @@ import { readAssemblyTemplates, type StackTemplates, synthesizeTemplates } from 
 export interface RuntimeOptions {
   /** Folder with functions/ and containers/ (default: the current folder). */
   projectRoot?: string;
-  /** The app's templates; default: cdk.out/ when present, else infra/app.ts createApp() synthesized. */
+  /** The app's templates; default: infra/app.ts createApp() synthesized (stage `local`). */
   templates?: StackTemplates;
+  /** Or read them from this cloud assembly folder (what `cdk synth` writes). */
+  assemblyDir?: string;
   /** Runtime state (S3 objects, executions, runtime.json); default `<projectRoot>/.quakeslide`. */
   stateDir?: string;
   /** Ports for S3 and the Step Functions/Lambda API; 0 (default) takes free ones. */
@@ -61,7 +65,7 @@ export class EmbeddedRuntime {
     const projectRoot = resolve(options.projectRoot ?? ".");
     const stateDir = resolve(options.stateDir ?? join(projectRoot, ".quakeslide"));
     mkdirSync(stateDir, { recursive: true });
-    const templates = options.templates ?? (await loadTemplates(projectRoot));
+    const templates = options.templates ?? (await loadTemplates(projectRoot, stateDir, options.assemblyDir));
     const model = buildAppModel(templates, LOCAL_REGION);
     let dispatch: (record: S3NotificationRecord) => void = () => undefined;
     const s3 = await startLocalS3({
@@ -150,17 +154,61 @@ export class EmbeddedRuntime {
   }
 }
 
-async function loadTemplates(projectRoot: string): Promise<StackTemplates> {
-  const assembly = join(projectRoot, "cdk.out");
-  if (existsSync(join(assembly, "manifest.json"))) return readAssemblyTemplates(assembly);
+/**
+ * The app's templates: synthesized from infra/app.ts with cdk.json's context and the `local`
+ * stage (the one the app builds for emulators) and cached under `<stateDir>/templates/`, or read
+ * from a cloud assembly folder when one is given (a `cdk synth -c quakeslide:stage=local` output).
+ */
+async function loadTemplates(
+  projectRoot: string,
+  stateDir: string,
+  assemblyDir?: string,
+): Promise<StackTemplates> {
+  if (assemblyDir) {
+    if (!existsSync(join(assemblyDir, "manifest.json"))) {
+      throw new InputError(`${assemblyDir} is not a cloud assembly (no manifest.json)`);
+    }
+    return readAssemblyTemplates(assemblyDir);
+  }
   const appFile = join(projectRoot, "infra", "app.ts");
-  if (!existsSync(appFile)) throw new Error(`no cdk.out/ and no ${appFile}: nothing to run`);
+  if (!existsSync(appFile)) throw new InputError(`${appFile} does not exist: no CDK app to run`);
   type Synthesizable = Parameters<typeof synthesizeTemplates>[0];
   const { createApp } = (await import(pathToFileURL(appFile).href)) as {
     createApp: (options: { context: Record<string, unknown> }) => Synthesizable | { app: Synthesizable };
   };
-  // The `local` stage is the one the app builds for emulators.
-  // Asset bundling (esbuild, Docker) is for deployment; the runtime runs the sources.
-  const created = createApp({ context: { "quakeslide:stage": "local", "aws:cdk:bundling-stacks": [] } });
-  return synthesizeTemplates("app" in created ? created.app : created);
+  const cdkJson = join(projectRoot, "cdk.json");
+  // Synthesis takes seconds; the templates only change with infra/, cdk.json or package.json.
+  const cacheFile = join(stateDir, "templates", `${appFingerprint(projectRoot)}.json`);
+  if (existsSync(cacheFile)) return new Map(Object.entries(JSON.parse(readFileSync(cacheFile, "utf8"))));
+  const context = existsSync(cdkJson) ? (JSON.parse(readFileSync(cdkJson, "utf8")).context ?? {}) : {};
+  const created = createApp({
+    // Asset bundling (esbuild, Docker) is for deployment; the runtime runs the sources.
+    context: { ...context, "quakeslide:stage": "local", "aws:cdk:bundling-stacks": [] },
+  });
+  const templates = synthesizeTemplates("app" in created ? created.app : created);
+  rmSync(dirname(cacheFile), { recursive: true, force: true }); // older fingerprints are stale
+  mkdirSync(dirname(cacheFile), { recursive: true });
+  writeFileSync(cacheFile, JSON.stringify(Object.fromEntries(templates)));
+  return templates;
+}
+
+function appFingerprint(projectRoot: string): string {
+  const hash = createHash("sha256");
+  const files = [
+    "cdk.json",
+    "package.json",
+    ...listFiles(join(projectRoot, "infra")).map((f) => relative(projectRoot, f)),
+  ];
+  for (const file of files.sort()) {
+    const path = join(projectRoot, file);
+    hash.update(file).update(existsSync(path) ? readFileSync(path) : "");
+  }
+  return hash.digest("hex").slice(0, 16);
+}
+
+function listFiles(folder: string): string[] {
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? listFiles(join(folder, entry.name)) : [join(folder, entry.name)],
+  );
 }

@@ -4,15 +4,17 @@ import { numberOption, parseOptions, type Command } from "../command.ts";
 const help = `Usage: quakeslide up [options]
 
 Starts the embedded local runtime and keeps it running until Ctrl-C (SIGINT) or SIGTERM: a local
-S3 server holding the app's buckets, the app's state machines (read from cdk.out/, or synthesized
-from infra/app.ts) run by a local interpreter with the Lambda handlers in this process and the
-Batch container entrypoints as child processes, the EventBridge rules (an object written under
-inventory/ starts its flow), and a Step Functions/Lambda-compatible API. Prints the endpoints
+S3 server holding the app's buckets; the app's state machines (synthesized from infra/app.ts
+with cdk.json's context and stage "local", or read from --assembly) run by a local interpreter,
+with the Lambda handlers in this process and the Batch container entrypoints as child
+processes; the EventBridge rules (an object written under inventory/ starts its flow); and a
+Step Functions/Lambda-compatible API. Prints the endpoints
 and the environment that points AWS SDKs and boto3 at them. Data stays in STATE_DIR/s3 between
 runs; executions in STATE_DIR/executions.
 
 Options:
   --project DIR       Project folder with infra/, functions/, containers/ (default: current folder).
+  --assembly DIR      Use this cloud assembly (cdk synth output) instead of synthesizing infra/app.ts.
   --state-dir DIR     Runtime state folder (default: PROJECT/.quakeslide).
   --s3-port N         TCP port of the S3 server (default 0: a free one).
   --api-port N        TCP port of the Step Functions/Lambda API (default 0: a free one).
@@ -30,6 +32,7 @@ export const upCommand: Command = {
   async run(args) {
     const { values } = parseOptions(args, {
       project: { type: "string", default: "." },
+      assembly: { type: "string" },
       "state-dir": { type: "string" },
       "s3-port": { type: "string" },
       "api-port": { type: "string" },
@@ -41,6 +44,7 @@ export const upCommand: Command = {
     const runtime = await EmbeddedRuntime.start({
       projectRoot: resolve(values.project),
       stateDir: values["state-dir"],
+      assemblyDir: values.assembly,
       s3Port: numberOption(values["s3-port"], "s3-port", 0),
       apiPort: numberOption(values["api-port"], "api-port", 0),
       maxConcurrentJobs: values.jobs === undefined ? undefined : numberOption(values.jobs, "jobs"),
