@@ -10,6 +10,9 @@ import { StorageStack } from "./storage-stack.ts";
 const FEATURE_FLAGS = {
   // Distributed Map's ResultWriterV2 (the V1 class is deprecated) renders only with this flag.
   "@aws-cdk/aws-stepfunctions:useDistributedMapResultWriterV2": true,
+  // The pipeline stack imports the Batch job definitions and queues from the compute stack:
+  // keep CloudFormation's protection of exported values (the behaviour so far), explicitly.
+  "@aws-cdk/core:defaultCrossStackReferences": "strong",
 };
 
 export interface CreateAppOptions {

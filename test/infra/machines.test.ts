@@ -5,6 +5,12 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { writeCog } from "../../core/raster/index.ts";
+import {
+  campaignInputSchema,
+  campaignScenarioSchema,
+  hazardPipelineInputSchema,
+  retrainInputSchema,
+} from "../../functions/shared/machines.ts";
 import type { Grid } from "../../core/raster/types.ts";
 import { createApp } from "../../infra/app.ts";
 import type { ExecutionRecord } from "../../local/executions.ts";
@@ -208,4 +214,36 @@ test("campaign: Distributed Map over the S3 scenario list, one SEM Batch job per
   );
   assert.match(sem.runPrefix, /\/runs\/sem\/[0-9a-f]{32}\/$/);
   assert.match(await text(sem.outputs.peaks_json), /0\.001/, "peaks.json has Newmark for the campaign's a_c");
+});
+
+test("the machine input schemas accept what the tests above ran and what the inventory rule sends", () => {
+  assert.equal(
+    hazardPipelineInputSchema.safeParse(
+      hazardInput({ cohesion: 5, frictionAngle: 32, unitWeight: 19, saturation: 0 }),
+    ).success,
+    true,
+  );
+  assert.equal(
+    campaignInputSchema.safeParse({
+      campaignId: "c1",
+      scenariosKey: "campaigns/c1/scenarios.json",
+      sem: { params: {} },
+    }).success,
+    true,
+  );
+  const rule = runtime.model.rules.find((r) => JSON.stringify(r.eventPattern).includes("inventory/"))!;
+  const template = rule.targets[0].inputTransformer!.InputTemplate;
+  const sent = JSON.parse(
+    template
+      .replace("<detail-bucket-name>", data)
+      .replace("<detail-object-key>", "inventory/area.csv")
+      .replace("<detail-object-size>", "1234"),
+  );
+  assert.deepEqual(retrainInputSchema.safeParse(sent).error, undefined);
+  // Negative case: a typo in a key the machine reads is caught before an execution starts.
+  assert.equal(
+    retrainInputSchema.safeParse({ ...sent, covariate: sent.covariates, covariates: undefined }).success,
+    false,
+  );
+  assert.equal(campaignScenarioSchema.safeParse({ id: "bad id/1", inputs: {} }).success, false);
 });
