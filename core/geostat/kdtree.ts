@@ -60,22 +60,43 @@ export class KdTree {
   /**
    * Finds up to `k` samples nearest to (qx, qy) within `maxDistance` and writes their indices to
    * `out` (unordered). Returns how many were found. `skip` is a sample index to leave out (for
-   * leave-one-out cross-validation), or -1.
+   * leave-one-out cross-validation), or -1. `boundSquared` is a squared distance within which at
+   * least k samples are known to lie (it only speeds the search up).
    */
-  nearest(qx: number, qy: number, k: number, maxDistance: number, out: Int32Array, skip = -1): number {
+  nearest(
+    qx: number,
+    qy: number,
+    k: number,
+    maxDistance: number,
+    out: Int32Array,
+    skip = -1,
+    boundSquared = Number.POSITIVE_INFINITY,
+  ): number {
     if (this.capacity < k) {
       this.capacity = k;
       this.heapIndex = new Int32Array(k);
       this.heapDistance = new Float64Array(k);
     }
     this.heapSize = 0;
-    const limit = maxDistance === Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : maxDistance * maxDistance;
+    const limit = Math.min(
+      boundSquared,
+      maxDistance === Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : maxDistance * maxDistance,
+    );
     this.search(0, this.order.length, 0, qx, qy, k, limit, skip);
     for (let i = 0; i < this.heapSize; i++) out[i] = this.heapIndex[i];
     return this.heapSize;
   }
 
-  private search(lo: number, hi: number, depth: number, qx: number, qy: number, k: number, limit: number, skip: number): void {
+  private search(
+    lo: number,
+    hi: number,
+    depth: number,
+    qx: number,
+    qy: number,
+    k: number,
+    limit: number,
+    skip: number,
+  ): void {
     while (hi > lo) {
       if (hi - lo <= LEAF_SIZE) {
         this.scanLeaf(lo, hi, qx, qy, k, limit, skip);
@@ -102,7 +123,15 @@ export class KdTree {
     }
   }
 
-  private scanLeaf(lo: number, hi: number, qx: number, qy: number, k: number, limit: number, skip: number): void {
+  private scanLeaf(
+    lo: number,
+    hi: number,
+    qx: number,
+    qy: number,
+    k: number,
+    limit: number,
+    skip: number,
+  ): void {
     for (let m = lo; m < hi; m++) {
       const index = this.order[m];
       if (index === skip) continue;

@@ -65,7 +65,9 @@ export class Kriger {
     const n = problem.x.length;
     const local = problem.neighbourhood;
     if (!local && n > MAX_GLOBAL_SAMPLES) {
-      throw new InputError(`global kriging of ${n} samples needs a ${n} x ${n} system; give --nmax (e.g. 20) for local kriging`);
+      throw new InputError(
+        `global kriging of ${n} samples needs a ${n} x ${n} system; give --nmax (e.g. 20) for local kriging`,
+      );
     }
     this.size = local ? Math.min(local.nmax, n) : n;
     this.tree = local ? new KdTree(problem.x, problem.y) : null;
@@ -99,7 +101,15 @@ export class Kriger {
     let m = this.size;
     if (this.tree) {
       const { nmax, maxDistance } = this.problem.neighbourhood!;
-      m = this.tree.nearest(tx, ty, nmax, maxDistance, this.neighbours, skip);
+      m = this.tree.nearest(
+        tx,
+        ty,
+        nmax,
+        maxDistance,
+        this.neighbours,
+        skip,
+        this.previousBound(tx, ty, nmax, skip),
+      );
       sortSmall(this.neighbours, m);
       if (m < Math.max(1, p)) {
         out.prediction = Number.NaN;
@@ -172,6 +182,22 @@ export class Kriger {
     }
     this.previousCount = m;
     for (let i = 0; i < m; i++) this.previous[i] = idx[i];
+  }
+
+  /**
+   * The previous target's nmax neighbours all lie within the largest of their distances to this
+   * target, so the nmax nearest do too: a tight starting radius for the search of a neighbouring cell.
+   */
+  private previousBound(tx: number, ty: number, nmax: number, skip: number): number {
+    if (this.previousCount < nmax || skip >= 0) return Number.POSITIVE_INFINITY;
+    const { x, y } = this.problem;
+    let bound = 0;
+    for (let i = 0; i < this.previousCount; i++) {
+      const dx = tx - x[this.previous[i]];
+      const dy = ty - y[this.previous[i]];
+      bound = Math.max(bound, dx * dx + dy * dy);
+    }
+    return bound;
   }
 
   private sameAsPrevious(m: number): boolean {
