@@ -21,6 +21,8 @@ export interface StreamOptions {
   /** Each sink with the outputs it writes. */
   sinks: { sink: TerrainSink; keys: OutputKey[] }[];
   onProgress?: (fraction: number) => void;
+  /** Cells per DEM read (default ~2 million; tests use fewer to get several strips). */
+  cellsPerRead?: number;
 }
 
 /**
@@ -35,7 +37,7 @@ export async function streamTerrain(options: StreamOptions): Promise<{ flatCells
   let validDemCells = 0;
   let flatCells = 0;
   let inFlight: Promise<unknown> = Promise.resolve();
-  for await (const strip of readDemStrips(dem, info, options.bandIndex)) {
+  for await (const strip of readDemStrips(dem, info, options.bandIndex, options.cellsPerRead)) {
     for (const z of strip.newRows) if (!Number.isNaN(z)) validDemCells++;
     const cells = (strip.rowEnd - strip.rowStart) * info.width;
     const bands: TerrainBands = {

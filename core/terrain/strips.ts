@@ -19,10 +19,15 @@ export interface DemStrip {
  * decoded twice) and yields strips whose rows can be computed: every row with its neighbours.
  * Only the last two rows of one read are kept for the next.
  */
-export async function* readDemStrips(path: string, info: RasterInfo, band: number): AsyncGenerator<DemStrip> {
+export async function* readDemStrips(
+  path: string,
+  info: RasterInfo,
+  band: number,
+  cellsPerRead = CELLS_PER_READ,
+): AsyncGenerator<DemStrip> {
   const { width, height } = info;
   const blockHeight = Math.max(1, info.layout.blockHeight);
-  const rowsPerRead = Math.max(1, Math.round(CELLS_PER_READ / width / blockHeight)) * blockHeight;
+  const rowsPerRead = Math.max(1, Math.round(cellsPerRead / width / blockHeight)) * blockHeight;
   let carried = new Float32Array(0);
   let carriedFirstRow = 0;
   let nextToCompute = 0;
