@@ -30,8 +30,13 @@ export interface SolverData extends ElementArrays {
   invMassZ: Float64Array;
   sources: SourceTerms;
   nReceivers: number;
+  /** Per stencil slot (receiver r, GLL point k at r·ngll² + k): the global point and its weight. */
   receiverPoints: Int32Array;
   receiverWeights: Float64Array;
+  /** Stencil slots sorted by global point, so each thread meets its slots in one sweep. */
+  receiverSlotOrder: Int32Array;
+  /** u, v, a (x, z) of each slot's point, captured during the step (6 per slot). */
+  receiverSlotValues: Float64Array;
   /** nsteps × nReceivers × 6 (RECORDED_CHANNELS). */
   records: Float64Array;
   /** Element-column boundaries of the work chunks (fixed, independent of the thread count). */
@@ -130,6 +135,9 @@ export function buildSolverData(
     receiverPoints.set(stencil.points, index * nn);
     receiverWeights.set(stencil.weights, index * nn);
   });
+  const slotOrder = Array.from({ length: nReceivers * nn }, (_, slot) => slot).sort((a, b) => receiverPoints[a] - receiverPoints[b] || a - b);
+  const receiverSlotOrder = new Int32Array(new SharedArrayBuffer(Math.max(1, slotOrder.length) * 4));
+  receiverSlotOrder.set(slotOrder);
   // Chunks of at least two element columns: see stepper.ts for why results do not depend on threads.
   const nChunks = Math.max(1, Math.min(48, Math.floor(mesh.nxElem / 2)));
   const chunkColumns = new Int32Array(nChunks + 1);
@@ -166,6 +174,8 @@ export function buildSolverData(
     nReceivers,
     receiverPoints,
     receiverWeights,
+    receiverSlotOrder,
+    receiverSlotValues: sharedFloat64(nReceivers * nn * 6),
     records: sharedFloat64(nsteps * nReceivers * 6),
     chunkColumns,
     sync: new Int32Array(new SharedArrayBuffer(16)),

@@ -17,49 +17,94 @@ export interface StepRange {
 /**
  * Runs time steps [from, to) as thread `thread` of `threads`, all threads calling this with the
  * same range and a shared `barrier`. Explicit Newmark (β = 0, γ = ½), as in notes/sem-numerics:
- * predictor; forces at t_k = k·dt; a = M⁻¹ f with the Stacey dashpot; corrector; record.
+ * predictor; forces at t_k = k·dt; a = M⁻¹ f with the Stacey dashpot; corrector; record. On
+ * return the state (u, v, a) is that of t_{to−1}, so ranges can be chained.
  *
  * Forces are assembled element column chunk by chunk. Two chunks never share points except along
  * the line between them, so phase A runs every chunk but its last column (no two touch the same
  * point), and phase B runs those last columns. The chunks are fixed by the mesh, not by the
  * thread count, so every point receives its element contributions in the same order whatever the
  * number of threads: the seismograms are bit-identical from 1 to N threads.
+ *
+ * The corrector of step k and the predictor of step k + 1 run in one sweep over the points (one
+ * pass over memory, three barriers per step); the receivers' points are captured in that sweep
+ * and summed by thread 0 while the next step's forces are computed.
  */
 export function runSteps(d: SolverData, thread: number, threads: number, barrier: () => void, range: StepRange): void {
   const [p0, p1] = share(d.nglob, thread, threads);
   const nChunks = d.chunkColumns.length - 1;
   const [chunk0, chunk1] = share(nChunks, thread, threads);
   const scratch = kernelScratch(d.ngll);
-  const { dt, ux, uz, vx, vz, ax, az } = d;
-  const halfDt = dt / 2;
-  const halfDtSquared = (dt * dt) / 2;
+  let firstSlot = 0;
+  while (firstSlot < d.receiverSlotOrder.length && d.receiverPoints[d.receiverSlotOrder[firstSlot]] < p0) firstSlot++;
+  predict(d, p0, p1);
+  barrier();
   for (let step = range.from; step < range.to; step++) {
-    for (let p = p0; p < p1; p++) {
-      ux[p] += dt * vx[p] + halfDtSquared * ax[p];
-      uz[p] += dt * vz[p] + halfDtSquared * az[p];
-      vx[p] += halfDt * ax[p];
-      vz[p] += halfDt * az[p];
-      ax[p] = 0;
-      az[p] = 0;
-    }
+    for (let k = chunk0; k < chunk1; k++) addElasticForces(d, d.chunkColumns[k], d.chunkColumns[k + 1] - 1, d.ux, d.uz, d.ax, d.az, scratch);
+    if (thread === 0 && step > range.from) recordReceivers(d, step - 1, range);
     barrier();
-    for (let k = chunk0; k < chunk1; k++) addElasticForces(d, d.chunkColumns[k], d.chunkColumns[k + 1] - 1, ux, uz, ax, az, scratch);
-    barrier();
-    for (let k = chunk0; k < chunk1; k++) addElasticForces(d, d.chunkColumns[k + 1] - 1, d.chunkColumns[k + 1], ux, uz, ax, az, scratch);
+    for (let k = chunk0; k < chunk1; k++) addElasticForces(d, d.chunkColumns[k + 1] - 1, d.chunkColumns[k + 1], d.ux, d.uz, d.ax, d.az, scratch);
     barrier();
     addSources(d, step, p0, p1);
-    for (let p = p0; p < p1; p++) {
-      ax[p] = (ax[p] - d.dampX[p] * vx[p]) * d.invMassX[p];
-      az[p] = (az[p] - d.dampZ[p] * vz[p]) * d.invMassZ[p];
-      vx[p] += halfDt * ax[p];
-      vz[p] += halfDt * az[p];
-    }
+    correctAndPredict(d, p0, p1, firstSlot, step + 1 < range.to);
     barrier();
-    if (thread === 0) {
-      recordReceivers(d, step);
-      range.onStep?.(step);
+  }
+  if (thread === 0 && range.to > range.from) recordReceivers(d, range.to - 1, range);
+}
+
+/** u += dt v + dt²/2 a; v += dt/2 a; a = 0 (the force accumulator of the coming step). */
+function predict(d: SolverData, p0: number, p1: number): void {
+  const { dt, ux, uz, vx, vz, ax, az } = d;
+  for (let p = p0; p < p1; p++) {
+    ux[p] += dt * vx[p] + ((dt * dt) / 2) * ax[p];
+    uz[p] += dt * vz[p] + ((dt * dt) / 2) * az[p];
+    vx[p] += (dt / 2) * ax[p];
+    vz[p] += (dt / 2) * az[p];
+    ax[p] = 0;
+    az[p] = 0;
+  }
+}
+
+/**
+ * a = (f − c v) / (M + c dt/2); v += dt/2 a (corrector), capture the receiver points, then,
+ * unless this was the last step of the range, the next step's predictor.
+ */
+function correctAndPredict(d: SolverData, p0: number, p1: number, firstSlot: number, predictNext: boolean): void {
+  const { dt, ux, uz, vx, vz, ax, az, dampX, dampZ, invMassX, invMassZ } = d;
+  const { receiverSlotOrder: slotOrder, receiverPoints: slotPoint, receiverSlotValues: slotValues } = d;
+  const halfDt = dt / 2;
+  const halfDtSquared = (dt * dt) / 2;
+  let slot = firstSlot;
+  let nextSlotPoint = slot < slotOrder.length ? slotPoint[slotOrder[slot]] : -1;
+  for (let p = p0; p < p1; p++) {
+    const accelerationX = (ax[p] - dampX[p] * vx[p]) * invMassX[p];
+    const accelerationZ = (az[p] - dampZ[p] * vz[p]) * invMassZ[p];
+    const velocityX = vx[p] + halfDt * accelerationX;
+    const velocityZ = vz[p] + halfDt * accelerationZ;
+    while (nextSlotPoint === p) {
+      const o = slotOrder[slot] * 6;
+      slotValues[o] = ux[p];
+      slotValues[o + 1] = uz[p];
+      slotValues[o + 2] = velocityX;
+      slotValues[o + 3] = velocityZ;
+      slotValues[o + 4] = accelerationX;
+      slotValues[o + 5] = accelerationZ;
+      slot++;
+      nextSlotPoint = slot < slotOrder.length ? slotPoint[slotOrder[slot]] : -1;
     }
-    barrier();
+    if (predictNext) {
+      ux[p] += dt * velocityX + halfDtSquared * accelerationX;
+      uz[p] += dt * velocityZ + halfDtSquared * accelerationZ;
+      vx[p] = velocityX + halfDt * accelerationX;
+      vz[p] = velocityZ + halfDt * accelerationZ;
+      ax[p] = 0;
+      az[p] = 0;
+    } else {
+      vx[p] = velocityX;
+      vz[p] = velocityZ;
+      ax[p] = accelerationX;
+      az[p] = accelerationZ;
+    }
   }
 }
 
@@ -74,31 +119,16 @@ function addSources(d: SolverData, step: number, p0: number, p1: number): void {
   }
 }
 
-function recordReceivers(d: SolverData, step: number): void {
+/** Weighted sums of the captured slot values, in slot order (the same for any thread count). */
+function recordReceivers(d: SolverData, step: number, range: StepRange): void {
   const nn = d.ngll * d.ngll;
   for (let r = 0; r < d.nReceivers; r++) {
-    let ux = 0;
-    let uz = 0;
-    let vx = 0;
-    let vz = 0;
-    let ax = 0;
-    let az = 0;
-    for (let k = r * nn; k < (r + 1) * nn; k++) {
-      const p = d.receiverPoints[k];
-      const w = d.receiverWeights[k];
-      ux += w * d.ux[p];
-      uz += w * d.uz[p];
-      vx += w * d.vx[p];
-      vz += w * d.vz[p];
-      ax += w * d.ax[p];
-      az += w * d.az[p];
-    }
     const o = (step * d.nReceivers + r) * 6;
-    d.records[o] = ux;
-    d.records[o + 1] = uz;
-    d.records[o + 2] = vx;
-    d.records[o + 3] = vz;
-    d.records[o + 4] = ax;
-    d.records[o + 5] = az;
+    for (let c = 0; c < 6; c++) {
+      let sum = 0;
+      for (let slot = r * nn; slot < (r + 1) * nn; slot++) sum += d.receiverWeights[slot] * d.receiverSlotValues[slot * 6 + c];
+      d.records[o + c] = sum;
+    }
   }
+  range.onStep?.(step);
 }
