@@ -39,7 +39,7 @@ const LOCALSTACK_ENDPOINT = "http://localhost.localstack.cloud:4566";
  * itself; the target only supplies defaults for what they leave open.
  */
 export function resolveClientConfig(options: ClientOptions = {}): ResolvedConfig {
-  const target = options.target ?? parseTarget(process.env.QUAKESLIDE_TARGET ?? "embedded");
+  const target = parseTarget(options.target ?? process.env.QUAKESLIDE_TARGET ?? "embedded");
   const dataBucket = options.dataBucket ?? process.env.QUAKESLIDE_DATA_BUCKET;
   const resultsBucket = options.resultsBucket ?? process.env.QUAKESLIDE_RESULTS_BUCKET;
   const common = {
