@@ -1,6 +1,6 @@
 import { InputError } from "../errors.ts";
 import { Random } from "../ml/random.ts";
-import { Kriger, type KrigingProblem, type KrigingResult } from "./kriging.ts";
+import { assertGlobalFeasible, Kriger, type KrigingProblem, type KrigingResult } from "./kriging.ts";
 import { choleskyInPlace, choleskySolveInPlace } from "./linalg.ts";
 import { covarianceFunction } from "./models.ts";
 
@@ -78,11 +78,16 @@ function globalLeaveOneOut(problem: KrigingProblem, predicted: Float64Array, var
   const { x, y, trend } = problem;
   const n = x.length;
   const p = trend.length;
+  assertGlobalFeasible(n);
   const mean = problem.simpleMean ?? 0;
   const cov = covarianceFunction(problem.model);
   const l = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) l[i * n + j] = cov(Math.hypot(x[i] - x[j], y[i] - y[j]));
-  if (!choleskyInPlace(l, n)) throw new InputError("singular kriging system in cross-validation: duplicate sample locations with no nugget?");
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j <= i; j++) l[i * n + j] = cov(Math.hypot(x[i] - x[j], y[i] - y[j]));
+  if (!choleskyInPlace(l, n))
+    throw new InputError(
+      "singular kriging system in cross-validation: duplicate sample locations with no nugget?",
+    );
   // diag(C⁻¹)_i = |L⁻¹ e_i|²; forward substitution from row i on (the entries above are zero).
   const inverseDiagonal = new Float64Array(n);
   const column = new Float64Array(n);
@@ -107,9 +112,16 @@ function globalLeaveOneOut(problem: KrigingProblem, predicted: Float64Array, var
   const schur = new Float64Array(p * p);
   for (let k = 0; k < p; k++) for (let m = 0; m < p; m++) schur[k * p + m] = dot(trend[k], a, m * n, n);
   const schurFactor = schur.slice();
-  if (p > 0 && !choleskyInPlace(schurFactor, p)) throw new InputError("singular trend in cross-validation: a trend column is constant or collinear");
+  if (p > 0 && !choleskyInPlace(schurFactor, p))
+    throw new InputError("singular trend in cross-validation: a trend column is constant or collinear");
   const aTz = new Float64Array(p);
-  for (let k = 0; k < p; k++) aTz[k] = dot(problem.z.map((v) => v - mean), a, k * n, n);
+  for (let k = 0; k < p; k++)
+    aTz[k] = dot(
+      problem.z.map((v) => v - mean),
+      a,
+      k * n,
+      n,
+    );
   if (p > 0) choleskySolveInPlace(schurFactor, p, aTz);
   const row = new Float64Array(p);
   for (let i = 0; i < n; i++) {
@@ -140,7 +152,8 @@ function dot(values: Float64Array, other: Float64Array, offset: number, n: numbe
 /** k-fold cross-validation: random folds (seeded), each predicted from the other folds' samples. */
 export function kFold(problem: KrigingProblem, folds: number, seed: number): CrossValidation {
   const n = problem.x.length;
-  if (!(folds >= 2 && folds <= n)) throw new InputError(`k-fold cross-validation needs 2 <= k <= ${n} samples, got ${folds}`);
+  if (!(folds >= 2 && folds <= n))
+    throw new InputError(`k-fold cross-validation needs 2 <= k <= ${n} samples, got ${folds}`);
   const order = new Random(seed).shuffle(Int32Array.from({ length: n }, (_, i) => i));
   const foldOf = new Int32Array(n);
   order.forEach((sample, position) => {

@@ -30,6 +30,14 @@ export interface KrigingResult {
 /** Above this, a global system (n x n, factorised once) costs too much memory and time: ask for --nmax. */
 export const MAX_GLOBAL_SAMPLES = 4000;
 
+export function assertGlobalFeasible(sampleCount: number): void {
+  if (sampleCount > MAX_GLOBAL_SAMPLES) {
+    throw new InputError(
+      `global kriging of ${sampleCount} samples needs a ${sampleCount} x ${sampleCount} system; give --nmax (e.g. 20) for local kriging`,
+    );
+  }
+}
+
 /**
  * Solves the kriging equations in covariance form, C λ + F μ = c0, Fᵀ λ = f0, by a Cholesky
  * factorisation of C and the Schur complement M = Fᵀ C⁻¹ F:
@@ -64,11 +72,7 @@ export class Kriger {
     this.p = problem.trend.length;
     const n = problem.x.length;
     const local = problem.neighbourhood;
-    if (!local && n > MAX_GLOBAL_SAMPLES) {
-      throw new InputError(
-        `global kriging of ${n} samples needs a ${n} x ${n} system; give --nmax (e.g. 20) for local kriging`,
-      );
-    }
+    if (!local) assertGlobalFeasible(n);
     this.size = local ? Math.min(local.nmax, n) : n;
     this.tree = local ? new KdTree(problem.x, problem.y) : null;
     const m = this.size;
