@@ -51,7 +51,9 @@ export function predictPacked(
   const int = new Int32Array(packed.buffer);
   const p = packed.featureCount;
   const scale = 1 / packed.roots.length;
-  const block = 2048;
+  // Large blocks: a full-depth tree has ~10^4 nodes, so each node must serve many rows per load;
+  // 32768 rows measured ~25 % faster than 2048 (rows are streamed, the tree is what misses cache).
+  const block = 32768;
   for (let b0 = 0; b0 < rowCount; b0 += block) {
     const b1 = Math.min(rowCount, b0 + block);
     out.fill(0, b0, b1);
