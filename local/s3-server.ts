@@ -120,6 +120,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
       AWS_REGION: LOCAL_REGION,
+      AWS_DEFAULT_REGION: LOCAL_REGION, // what boto3 reads
     },
     async close() {
       // Keep-alive sockets from SDK clients would hold `close()` open until they time out.
