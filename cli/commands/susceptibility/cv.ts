@@ -86,7 +86,7 @@ export async function runCv(args: string[]): Promise<number> {
   );
   for (const s of summary.scores)
     console.log(
-      `  repetition ${s.repetition + 1} fold ${s.fold + 1}: ${s.testSize} test points, AUROC ${fixed(s.auroc)}`,
+      `  repetition ${s.repetition + 1} fold ${s.fold + 1}: ${s.testSize} test points, AUROC ${fixed(s.auroc)}${s.hyper ? `, tuned mtry ${s.hyper.mtry}, min node size ${s.hyper.minNodeSize}, sample fraction ${fixed(s.hyper.sampleFraction, 2)}` : ""}`,
     );
   console.log(
     `AUROC mean ${fixed(summary.aurocMean)}, sd ${fixed(summary.aurocSd)} over ${summary.scoredFolds} folds`,
