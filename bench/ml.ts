@@ -5,7 +5,7 @@
 // Options: --rows N (default 100000), --trees N (default 100), --side N (raster side, default 1200).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { predictForest } from "../core/ml/forest.ts";
 import { auroc } from "../core/ml/metrics.ts";
@@ -119,6 +119,7 @@ export async function run(args: string[]): Promise<void> {
         `predict ${(cells / 1e6).toFixed(2)} Mpx x 5 bands, ${threads} thread(s): ${time.toFixed(2)} s${ref}`,
       );
     }
+    console.log(`load average at end: ${loadavg()[0].toFixed(1)}`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
