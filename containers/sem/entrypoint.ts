@@ -10,6 +10,6 @@ const threads = Number(process.env.QUAKESLIDE_THREADS ?? 1);
 process.exitCode = await runJobFromEnvironment({
   step: "sem",
   schema: semOptionsSchema,
-  run: (options) => runSem(options),
+  run: (options, onProgress) => runSem(options, { onProgress }),
   defaults: { threads: Number.isInteger(threads) && threads > 0 ? threads : 1 },
 });

@@ -9,6 +9,6 @@ const threads = Number(process.env.QUAKESLIDE_THREADS ?? 1);
 process.exitCode = await runJobFromEnvironment({
   step: "susceptibility-train",
   schema: susceptibilityTrainOptionsSchema,
-  run: (options) => runSusceptibilityTrain(options),
+  run: (options, onProgress) => runSusceptibilityTrain(options, onProgress),
   defaults: { threads: Number.isInteger(threads) && threads > 0 ? threads : 1 },
 });

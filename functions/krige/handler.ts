@@ -7,6 +7,6 @@ import { createStepHandler } from "../shared/lambda.ts";
 export const handler = createStepHandler({
   step: "krige",
   schema: krigeOptionsSchema,
-  run: (options) => runKrige(options),
+  run: (options, onProgress) => runKrige(options, onProgress),
   fixed: { threads: 1 },
 });

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join, relative } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { z } from "zod";
+import type { z } from "zod";
 import { InputError } from "../../core/errors.ts";
 import { type StepEvent, type StepResult, outputName, parseS3Uri, stepEventSchema } from "./event.ts";
 import { MANIFEST_NAME, runPrefix } from "./layout.ts";
@@ -22,7 +22,8 @@ export interface StepSpec<Schema extends z.ZodType> {
   /** Also the results prefix `runs/<step>/` that this step alone may write. */
   step: string;
   schema: Schema;
-  run: (options: z.output<Schema>) => Promise<unknown>;
+  /** Calls core; `onProgress` turns the step's progress into log lines (see progressLogger). */
+  run: (options: z.output<Schema>, onProgress: ProgressCallback) => Promise<unknown>;
   /**
    * Options the runtime sets whatever the event says, e.g. `{ threads: 1 }` in a Lambda, whose
    * single-file bundle does not carry the worker-thread modules.
@@ -32,8 +33,12 @@ export interface StepSpec<Schema extends z.ZodType> {
   defaults?: Record<string, unknown>;
 }
 
+export type ProgressCallback = (fraction: number, message?: string) => void;
+
 export interface RunStepOptions {
   client?: S3Client;
+  /** Where progress lines go; default stdout (CloudWatch Logs in Lambda and Batch). */
+  log?: (line: string) => void;
   /** Bucket for outputs; default env RESULTS_BUCKET. */
   resultsBucket?: string;
   /** Recorded in the manifest and part of the hash; default env QUAKESLIDE_CODE_VERSION. */
@@ -64,12 +69,8 @@ export async function runStep<Schema extends z.ZodType>(
   const codeVersion = options.codeVersion ?? process.env.QUAKESLIDE_CODE_VERSION ?? "dev";
 
   const inputs = await resolveInputs(client, parsed.data);
-  const hash = runHash(spec.step, codeVersion, inputs, parsed.data.params);
-  const prefix = runPrefix(spec.step, hash);
-  const uriOf = (key: string) => `s3://${bucket}/${key}`;
-
-  const existing = await headObject(client, bucket, prefix + MANIFEST_NAME);
-  if (existing) {
+  const prefix = runPrefix(spec.step, runHash(spec.step, codeVersion, inputs, parsed.data.params));
+  if (await headObject(client, bucket, prefix + MANIFEST_NAME)) {
     const manifest = JSON.parse(await readObjectText(client, bucket, prefix + MANIFEST_NAME)) as RunManifest;
     return { ...manifest.result, reused: true };
   }
@@ -79,30 +80,23 @@ export async function runStep<Schema extends z.ZodType>(
     const localPaths = localInputPaths(workDir, parsed.data, inputs);
     const outDir = join(workDir, "out");
     const stepOptions = spec.schema.safeParse({
+      ...spec.defaults,
       ...parsed.data.params,
       ...spec.fixed,
       ...localPaths,
       outDir,
     });
     if (!stepOptions.success)
-      throw new InputError(`${spec.step} options: ${z.prettifyError(stepOptions.error)}`);
+      throw new InputError(`${spec.step} options: ${describeIssues(stepOptions.error)}`);
     await downloadInputs(client, inputs, localPaths);
     await mkdir(outDir, { recursive: true });
-    const summary = await spec.run(stepOptions.data);
-
-    const outputs: Record<string, string> = {};
-    const checksums: Record<string, { uri: string; sha256: string }> = {};
-    for (const path of await listFiles(outDir)) {
-      const name = relative(outDir, path).split("\\").join("/");
-      const sha256 = await uploadFile(client, bucket, prefix + name, path);
-      outputs[outputName(name)] = uriOf(prefix + name);
-      checksums[name] = { uri: uriOf(prefix + name), sha256 };
-    }
+    const summary = await spec.run(stepOptions.data, progressLogger(spec.step, options.log));
+    const uploaded = await uploadOutputs(client, bucket, prefix, outDir);
     const result: StepResult = {
       step: spec.step,
-      runPrefix: uriOf(prefix),
-      manifest: uriOf(prefix + MANIFEST_NAME),
-      outputs,
+      runPrefix: `s3://${bucket}/${prefix}`,
+      manifest: `s3://${bucket}/${prefix}${MANIFEST_NAME}`,
+      outputs: Object.fromEntries(Object.entries(uploaded).map(([name, { uri }]) => [outputName(name), uri])),
       summary,
       reused: false,
     };
@@ -117,7 +111,7 @@ export async function runStep<Schema extends z.ZodType>(
         ]),
       ),
       params: parsed.data.params,
-      outputs: checksums,
+      outputs: uploaded,
       result,
     };
     await putJson(client, bucket, prefix + MANIFEST_NAME, manifest);
@@ -125,6 +119,41 @@ export async function runStep<Schema extends z.ZodType>(
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** Uploads every file of `outDir` under `prefix`; returns relative name → URI and SHA-256. */
+async function uploadOutputs(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+  outDir: string,
+): Promise<Record<string, { uri: string; sha256: string }>> {
+  const uploaded: Record<string, { uri: string; sha256: string }> = {};
+  for (const path of await listFiles(outDir)) {
+    const name = relative(outDir, path).split("\\").join("/");
+    const sha256 = await uploadFile(client, bucket, prefix + name, path);
+    uploaded[name] = { uri: `s3://${bucket}/${prefix}${name}`, sha256 };
+  }
+  return uploaded;
+}
+
+/**
+ * Progress as structured log lines (CloudWatch on AWS): at most one per 10 % of the work or per
+ * 30 s, so a long SEM run or training shows that it moves without flooding the logs.
+ */
+export function progressLogger(
+  step: string,
+  log: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): ProgressCallback {
+  let lastFraction = -1;
+  let lastTime = 0;
+  return (fraction, message) => {
+    const now = Date.now();
+    if (fraction < 1 && fraction - lastFraction < 0.1 && now - lastTime < 30_000) return;
+    lastFraction = fraction;
+    lastTime = now;
+    log(JSON.stringify({ level: "info", step, progress: Number(fraction.toFixed(3)), message }));
+  };
 }
 
 interface RunManifest {

@@ -7,6 +7,6 @@ import { createStepHandler } from "../shared/lambda.ts";
 export const handler = createStepHandler({
   step: "susceptibility-predict",
   schema: susceptibilityPredictOptionsSchema,
-  run: (options) => runSusceptibilityPredict(options),
+  run: (options, onProgress) => runSusceptibilityPredict(options, onProgress),
   fixed: { threads: 1 },
 });

@@ -7,6 +7,6 @@ import { createStepHandler } from "../shared/lambda.ts";
 export const handler = createStepHandler({
   step: "susceptibility-train",
   schema: susceptibilityTrainOptionsSchema,
-  run: (options) => runSusceptibilityTrain(options),
+  run: (options, onProgress) => runSusceptibilityTrain(options, onProgress),
   fixed: { threads: 1 },
 });

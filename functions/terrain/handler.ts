@@ -6,6 +6,6 @@ import { createStepHandler } from "../shared/lambda.ts";
 export const handler = createStepHandler({
   step: "terrain",
   schema: terrainOptionsSchema,
-  run: (options) => runTerrain(options),
+  run: (options, onProgress) => runTerrain(options, { onProgress }),
   fixed: { threads: 1 },
 });

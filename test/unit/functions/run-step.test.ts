@@ -9,7 +9,7 @@ import { z } from "zod";
 import { isInputError } from "../../../core/errors.ts";
 import { type LocalS3, startLocalS3 } from "../../../local/s3-server.ts";
 import { runJobFromEnvironment } from "../../../functions/shared/job.ts";
-import { runStep, type StepSpec } from "../../../functions/shared/run-step.ts";
+import { progressLogger, runStep, type StepSpec } from "../../../functions/shared/run-step.ts";
 import { S3_CLIENT_SETTINGS } from "../../../functions/shared/s3.ts";
 
 // The plumbing is tested with a tiny stand-in for a core step (the real steps have their own
@@ -161,4 +161,43 @@ test("a container job reads QUAKESLIDE_JOB, stores the result at resultUri, exit
   } finally {
     process.env = saved;
   }
+});
+
+test("option precedence: defaults < event params < fixed < staged input paths", async () => {
+  const seen: Record<string, unknown>[] = [];
+  const schema = z.object({ dem: z.string(), threads: z.number(), mode: z.string(), outDir: z.string() });
+  const spec: StepSpec<typeof schema> = {
+    step: "options",
+    schema,
+    async run(options) {
+      seen.push(options);
+      return null;
+    },
+    defaults: { threads: 8, mode: "default" },
+    fixed: { mode: "fixed" },
+  };
+  const runWith = (params: Record<string, unknown>) =>
+    runStep(spec, { inputs: { dem: "s3://data/dem/a.txt" }, params }, { client, resultsBucket: "results" });
+  await runWith({});
+  await runWith({ threads: 2, mode: "from-event", dem: "ignored" });
+  assert.deepEqual(
+    seen.map(({ threads, mode }) => [threads, mode]),
+    [
+      [8, "fixed"],
+      [2, "fixed"],
+    ],
+  );
+  assert.ok(
+    seen.every((options) => String(options.dem).endsWith("a.txt")),
+    "an input path wins over a param",
+  );
+});
+
+test("progress is logged as JSON lines, at most one per 10 % of the work (plus the end)", () => {
+  const lines: string[] = [];
+  const onProgress = progressLogger("demo", (line) => lines.push(line));
+  for (let i = 0; i <= 1000; i++) onProgress(i / 1000, "rows");
+  // 0, 0.1, ..., 0.9 and 1: eleven lines (a slow machine adds none: 1,001 calls take well under 30 s).
+  assert.equal(lines.length, 11);
+  assert.deepEqual(JSON.parse(lines.at(-1)!), { level: "info", step: "demo", progress: 1, message: "rows" });
 });
