@@ -30,7 +30,14 @@ function makeSamples(seed: number) {
   return { x, y, z };
 }
 
-function runGstat(dir: string, size: number): { seconds: number; prediction: Float64Array } | string {
+interface Timing {
+  /** wall-clock seconds */
+  seconds: number;
+  /** CPU seconds over all threads: steadier than wall time on a shared machine */
+  cpuSeconds: number;
+}
+
+function runGstat(dir: string, size: number): (Timing & { prediction: Float64Array }) | string {
   const script = join(dir, `gstat_${size}.R`);
   const cell = EXTENT / size;
   writeFileSync(
@@ -39,23 +46,31 @@ function runGstat(dir: string, size: number): { seconds: number; prediction: Flo
 s <- read.csv("${join(dir, "samples.csv")}"); coordinates(s) <- ~x + y
 g <- SpatialGrid(GridTopology(c(${cell / 2}, ${cell / 2}), c(${cell}, ${cell}), c(${size}, ${size})))
 m <- vgm(${MODEL.psill}, "Sph", ${MODEL.range}, ${MODEL.nugget})
-t <- system.time(k <- krige(z ~ 1, s, g, model = m, nmax = 20, debug.level = 0))[["elapsed"]]
-cat(t, "\\n", file = "${join(dir, `gstat_${size}.time`)}")
+t <- system.time(k <- krige(z ~ 1, s, g, model = m, nmax = 20, debug.level = 0))
+cat(t[["elapsed"]], t[["user.self"]] + t[["sys.self"]], "\\n", file = "${join(dir, `gstat_${size}.time`)}")
 writeBin(as.numeric(k$var1.pred), "${join(dir, `gstat_${size}.bin`)}")
 `,
   );
   const result = spawnSync("Rscript", [script], { encoding: "utf8" });
   if (result.error || result.status !== 0) return `gstat failed: ${result.error?.message ?? result.stderr}`;
-  const seconds = Number(readFileSync(join(dir, `gstat_${size}.time`), "utf8"));
+  const [seconds, cpuSeconds] = readFileSync(join(dir, `gstat_${size}.time`), "utf8")
+    .trim()
+    .split(/\s+/)
+    .map(Number);
   const raw = readFileSync(join(dir, `gstat_${size}.bin`));
-  return { seconds, prediction: new Float64Array(raw.buffer, raw.byteOffset, raw.length / 8) };
+  return { seconds, cpuSeconds, prediction: new Float64Array(raw.buffer, raw.byteOffset, raw.length / 8) };
 }
 
 /** Our kriging core alone (no file output), to compare like with like with gstat's krige() call. */
 async function timeCore(samples: ReturnType<typeof makeSamples>, size: number) {
   const cell = EXTENT / size;
   const job: PredictionJob = {
-    problem: { model: MODEL, ...samples, trend: [new Float64Array(SAMPLES).fill(1)], neighbourhood: { nmax: 20, maxDistance: Number.POSITIVE_INFINITY } },
+    problem: {
+      model: MODEL,
+      ...samples,
+      trend: [new Float64Array(SAMPLES).fill(1)],
+      neighbourhood: { nmax: 20, maxDistance: Number.POSITIVE_INFINITY },
+    },
     trendKind: "constant",
     coordinateCentre: [0, 0],
     targets: { kind: "grid", transform: [0, cell, 0, EXTENT, 0, -cell], width: size, height: size },
@@ -63,14 +78,21 @@ async function timeCore(samples: ReturnType<typeof makeSamples>, size: number) {
     logBackTransform: false,
   };
   const start = performance.now();
+  const cpu = process.cpuUsage();
   const { prediction } = await predictAll(job);
-  return { seconds: (performance.now() - start) / 1000, prediction };
+  const used = process.cpuUsage(cpu);
+  return {
+    seconds: (performance.now() - start) / 1000,
+    cpuSeconds: (used.user + used.system) / 1e6,
+    prediction,
+  };
 }
 
 /** gstat's SpatialGrid runs rows from the top too (y decreasing), columns west to east, like ours. */
 function compare(ours: Float32Array, gstat: Float64Array): number {
   let worst = 0;
-  for (let i = 0; i < ours.length; i++) worst = Math.max(worst, Math.abs(ours[i] - gstat[i]) / Math.abs(gstat[i]));
+  for (let i = 0; i < ours.length; i++)
+    worst = Math.max(worst, Math.abs(ours[i] - gstat[i]) / Math.abs(gstat[i]));
   return worst;
 }
 
@@ -84,16 +106,31 @@ export async function run(args: string[]): Promise<void> {
     const lines = ["x,y,z", ...Array.from(samples.x, (x, i) => `${x},${samples.y[i]},${samples.z[i]}`)];
     writeFileSync(join(dir, "samples.csv"), `${lines.join("\n")}\n`);
     const cell = EXTENT / size;
-    const grid = { width: size, height: size, transform: [0, cell, 0, EXTENT, 0, -cell] as [number, number, number, number, number, number], crs: { epsg: 32617, geographic: false } };
+    const grid = {
+      width: size,
+      height: size,
+      transform: [0, cell, 0, EXTENT, 0, -cell] as [number, number, number, number, number, number],
+      crs: { epsg: 32617, geographic: false },
+    };
     await writeCog(join(dir, "template.tif"), { ...grid, bands: [new Float32Array(size * size).fill(1)] });
     console.log(`${SAMPLES} samples -> ${size} x ${size} grid, nmax 20, ${defaultThreads()} threads`);
 
     const core = await timeCore(samples, size);
-    console.log(`quakeslide kriging core: ${core.seconds.toFixed(2)} s`);
+    console.log(
+      `quakeslide kriging core: ${core.seconds.toFixed(2)} s (CPU ${core.cpuSeconds.toFixed(2)} s)`,
+    );
     const out = join(dir, "out");
     mkdirSync(out);
     const start = performance.now();
-    await runKrige({ samples: join(dir, "samples.csv"), value: "z", grid: join(dir, "template.tif"), variogram: "sph(nugget=0.1,psill=1,range=2500)", nmax: 20, cv: "none", outDir: out });
+    await runKrige({
+      samples: join(dir, "samples.csv"),
+      value: "z",
+      grid: join(dir, "template.tif"),
+      variogram: "sph(nugget=0.1,psill=1,range=2500)",
+      nmax: 20,
+      cv: "none",
+      outDir: out,
+    });
     const step = (performance.now() - start) / 1000;
     console.log(`quakeslide krige step (read, krige, 2 COGs + previews): ${step.toFixed(2)} s`);
 
@@ -106,7 +143,7 @@ export async function run(args: string[]): Promise<void> {
       const ours = gstatSize === size ? core : await timeCore(samples, gstatSize);
       const agreement = compare(ours.prediction, gstat.prediction);
       console.log(
-        `${gstatSize} x ${gstatSize}: gstat krige() ${gstat.seconds.toFixed(2)} s, quakeslide core ${ours.seconds.toFixed(2)} s -> ${(gstat.seconds / ours.seconds).toFixed(1)}x faster (max relative difference of predictions ${agreement.toExponential(1)})`,
+        `${gstatSize} x ${gstatSize}: gstat krige() ${gstat.seconds.toFixed(2)} s, quakeslide core ${ours.seconds.toFixed(2)} s -> ${(gstat.seconds / ours.seconds).toFixed(1)}x faster; CPU ${gstat.cpuSeconds.toFixed(2)} s vs ${ours.cpuSeconds.toFixed(2)} s -> ${(gstat.cpuSeconds / ours.cpuSeconds).toFixed(1)}x less CPU (max relative difference of predictions ${agreement.toExponential(1)})`,
       );
     }
   } finally {
