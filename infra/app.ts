@@ -45,7 +45,7 @@ export function createApp(options: CreateAppOptions = {}) {
   // The stacks share buckets by name, not by export: state the deployment order explicitly.
   compute.addStackDependency(storage);
   pipeline.addStackDependency(storage);
-  applyNagChecks(app, { storage, compute, pipeline });
+  applyNagChecks(app);
   return { app, storage, compute, pipeline };
 }
 
