@@ -1,5 +1,6 @@
 import { InputError } from "../../core/errors.ts";
-import { SEM_OUTPUT_NAMES, runSem } from "../../core/sem/step.ts";
+import { readScenario } from "../../core/sem/scenario.ts";
+import { runSem, semOutputNames } from "../../core/sem/step.ts";
 import { semOptionsSchema } from "../../core/sem/schema.ts";
 import { defaultThreads } from "../../core/util/workers.ts";
 import { type Command, numberListOption, numberOption, parseOptions, requireOption } from "../command.ts";
@@ -22,6 +23,8 @@ Options:
                     peaks.json       per receiver and component: PGA (m/s2, g), PGV (m/s), PGD (m),
                                      Arias intensity (m/s), D5-95 (s); Newmark D_N (cm) with --ac
                     surface_pga.png  surface PGA profile over the topography (with surface_receivers)
+                    snapshot_<t>s.png  velocity magnitude |v| over the profile at time t (with
+                                     output.snapshots.every_s)
   --threads N     Worker threads sharing the mesh (default: every core, here ${defaultThreads()}).
                   Seismograms are bit-identical for any N.
   --ac LIST       Critical accelerations in g, comma-separated (e.g. 0.05,0.1): peaks.json then holds
@@ -64,7 +67,8 @@ export const semCommand: Command = {
         console.error(`quakeslide sem: ${(fraction * 100).toFixed(0)} % ${message ?? ""}`);
       }
     };
-    const summary = await writeOutputsAtomically(options.outDir, SEM_OUTPUT_NAMES, (tmpDir) => runSem({ ...options, outDir: tmpDir }, { onProgress }));
+    const expectedNames = semOutputNames(readScenario(options.model));
+    const summary = await writeOutputsAtomically(options.outDir, expectedNames, (tmpDir) => runSem({ ...options, outDir: tmpDir }, { onProgress }));
     if (values.json) console.log(JSON.stringify(summary));
     else {
       console.log(`${summary.name}: ${summary.elements} elements (NGLL ${summary.ngll}), ${summary.nsteps} steps of ${summary.dt_s} s (Courant ${summary.courant.toFixed(3)}, limit dt ${summary.dt_limit_s.toPrecision(3)} s)`);

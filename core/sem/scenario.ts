@@ -80,7 +80,11 @@ export const scenarioSchema = z
     surface_receivers: z.object({ spacing_m: positive }).optional(),
     time: z.object({ duration_s: positive, dt_s: positive.optional(), cfl: positive.max(1).default(0.5) }),
     output: z
-      .object({ quantities: z.array(z.enum(["displacement", "velocity", "acceleration"])).min(1).default(["acceleration"]) })
+      .object({
+        quantities: z.array(z.enum(["displacement", "velocity", "acceleration"])).min(1).default(["acceleration"]),
+        /** Wavefield snapshots (PNG of |v|) every this many seconds of simulated time. */
+        snapshots: z.object({ every_s: positive }).optional(),
+      })
       .default({ quantities: ["acceleration"] }),
     /** Stacey absorbing boundaries on the left, right and bottom edges (false: rigid-free, reflecting). */
     absorbing: z.boolean().default(true),

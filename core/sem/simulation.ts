@@ -4,7 +4,7 @@ import { buildMesh, type Mesh, type MeshLayer, minGllDistance } from "./mesh.ts"
 import type { Scenario } from "./scenario.ts";
 import { buildSolverData, type SolverData } from "./solver-data.ts";
 import { buildSourceTerms } from "./sources.ts";
-import { runAllSteps } from "./threads.ts";
+import { runStepRange } from "./threads.ts";
 
 /**
  * Largest Courant number vp·dt / (smallest GLL spacing) accepted. Measured on this solver with
@@ -125,6 +125,9 @@ function elementHeight(mesh: Mesh, e: number): number {
 export interface SimulateOptions {
   threads?: number;
   onProgress?: (fraction: number, message?: string) => void;
+  /** Steps after which to call `onPause` (with the state of that step), e.g. for snapshots. */
+  pauseAfter?: number[];
+  onPause?: (step: number) => Promise<void>;
 }
 
 /** Runs the time loop; the seismograms are then in `prepared.data.records`. Throws if the run diverges. */
@@ -132,12 +135,19 @@ export async function simulate(prepared: PreparedSimulation, options: SimulateOp
   const { data, nsteps, dt } = prepared;
   const started = Date.now();
   const progressEvery = Math.max(1, Math.floor(nsteps / 100));
-  await runAllSteps(data, options.threads ?? 1, (step) => {
+  const report = (step: number) => {
     const done = (step + 1) / nsteps;
     const elapsed = (Date.now() - started) / 1000;
     const eta = elapsed / done - elapsed;
     options.onProgress?.(done, `step ${step + 1}/${nsteps}, t = ${((step + 1) * dt).toFixed(3)} s, ETA ${eta.toFixed(0)} s`);
-  }, progressEvery);
+  };
+  const pauses = [...new Set(options.pauseAfter ?? [])].filter((step) => step >= 0 && step < nsteps).sort((a, b) => a - b);
+  let from = 0;
+  for (const stop of new Set([...pauses, nsteps - 1])) {
+    await runStepRange(data, options.threads ?? 1, { from, to: stop + 1 }, report, progressEvery);
+    from = stop + 1;
+    if (pauses.includes(stop)) await options.onPause?.(stop);
+  }
   for (let k = 0; k < data.records.length; k++) {
     if (!Number.isFinite(data.records[k])) throw new Error("the simulation diverged (non-finite displacement)");
   }

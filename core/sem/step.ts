@@ -1,14 +1,25 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeSurfacePgaPng } from "./profile-plot.ts";
-import { readScenario } from "./scenario.ts";
+import { readScenario, type Scenario } from "./scenario.ts";
 import { type SemOptions, semOptionsSchema } from "./schema.ts";
 import { receiverPeaks, writeSeismogramsCsv } from "./seismograms.ts";
 import { prepareSimulation, simulate } from "./simulation.ts";
+import { snapshotName, writeSnapshotPng } from "./snapshots.ts";
 import { resolveSurface } from "./topography.ts";
 
-/** Every file runSem may write (the CLI's atomic-output guard). */
-export const SEM_OUTPUT_NAMES = ["seismograms.csv", "peaks.json", "surface_pga.png"] as const;
+/** Snapshot times (s) asked by a scenario: every `every_s` up to the duration. */
+function snapshotTimes(scenario: Scenario): number[] {
+  const every = scenario.output.snapshots?.every_s;
+  if (every === undefined) return [];
+  const count = Math.floor(scenario.time.duration_s / every + 1e-9);
+  return Array.from({ length: count }, (_, m) => (m + 1) * every);
+}
+
+/** Every file runSem may write for a scenario (the CLI's atomic-output guard). */
+export function semOutputNames(scenario: Scenario): string[] {
+  return ["seismograms.csv", "peaks.json", "surface_pga.png", ...snapshotTimes(scenario).map(snapshotName)];
+}
 
 export interface SemSummary {
   name: string;
@@ -38,11 +49,24 @@ export async function runSem(options: SemOptions, hooks: { onProgress?: (fractio
   const surface = await resolveSurface(scenario, model);
   const prepared = prepareSimulation(scenario, surface, model);
   for (const warning of prepared.warnings) hooks.onProgress?.(0, `warning: ${warning}`);
-  const started = performance.now();
-  await simulate(prepared, { threads, onProgress: hooks.onProgress });
-  const wall = (performance.now() - started) / 1000;
-
   const outputs = ["seismograms.csv", "peaks.json"];
+  const snapshots = new Map(snapshotTimes(scenario).map((time) => [Math.min(Math.round(time / prepared.dt), prepared.nsteps - 1), time]));
+  let snapshotSeconds = 0;
+  const started = performance.now();
+  await simulate(prepared, {
+    threads,
+    onProgress: hooks.onProgress,
+    pauseAfter: [...snapshots.keys()],
+    onPause: async (step) => {
+      const snapshotStarted = performance.now();
+      const name = snapshotName(snapshots.get(step) as number);
+      await writeSnapshotPng(join(outDir, name), prepared.mesh, prepared.data, step * prepared.dt, scenario.name);
+      outputs.push(name);
+      snapshotSeconds += (performance.now() - snapshotStarted) / 1000;
+    },
+  });
+  const wall = (performance.now() - started) / 1000 - snapshotSeconds;
+
   writeSeismogramsCsv(join(outDir, "seismograms.csv"), prepared, scenario.output.quantities);
   const peaks = receiverPeaks(prepared, ac);
   const peaksDocument = { scenario: scenario.name, dt_s: prepared.dt, nsteps: prepared.nsteps, units: { pga: "m/s2 and g", pgv: "m/s", pgd: "m", arias: "m/s", d5_95: "s", newmark: "cm" }, receivers: peaks };

@@ -33,17 +33,24 @@ export interface WorkerMessage {
 }
 
 /**
- * Runs all steps with `threads` threads: in-process for one thread, otherwise that many worker
- * threads sharing the SolverData memory; thread 0 reports progress every `progressEvery` steps.
+ * Runs steps [from, to) with `threads` threads: in-process for one thread, otherwise that many
+ * worker threads sharing the SolverData memory; thread 0 reports progress every `progressEvery`
+ * steps. Consecutive ranges chain exactly (see runSteps).
  */
-export async function runAllSteps(d: SolverData, threads: number, onStep: (step: number) => void, progressEvery: number): Promise<void> {
+export async function runStepRange(
+  d: SolverData,
+  threads: number,
+  steps: { from: number; to: number },
+  onStep: (step: number) => void,
+  progressEvery: number,
+): Promise<void> {
   if (threads <= 1) {
-    runSteps(d, 0, 1, () => {}, { from: 0, to: d.nsteps, onStep: (step) => (step % progressEvery === 0 || step === d.nsteps - 1) && onStep(step) });
+    runSteps(d, 0, 1, () => {}, { ...steps, onStep: (step) => (step % progressEvery === 0 || step === d.nsteps - 1) && onStep(step) });
     return;
   }
   d.sync.fill(0);
   const workers = Array.from({ length: threads }, (_, thread) =>
-    startWorker(new URL("./worker.ts", import.meta.url), { data: d, thread, threads, progressEvery }),
+    startWorker(new URL("./worker.ts", import.meta.url), { data: d, thread, threads, progressEvery, steps }),
   );
   const finished = workers.map(
     (worker) =>

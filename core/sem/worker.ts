@@ -4,11 +4,16 @@ import type { SolverData } from "./solver-data.ts";
 import { runSteps } from "./stepper.ts";
 import { atomicsBarrier, signalFailure } from "./threads.ts";
 
-const { data, thread, threads, progressEvery } = workerData.data as { data: SolverData; thread: number; threads: number; progressEvery: number };
+const { data, thread, threads, progressEvery, steps } = workerData.data as {
+  data: SolverData;
+  thread: number;
+  threads: number;
+  progressEvery: number;
+  steps: { from: number; to: number };
+};
 try {
   runSteps(data, thread, threads, atomicsBarrier(data.sync, threads), {
-    from: 0,
-    to: data.nsteps,
+    ...steps,
     onStep: (step) => {
       if (step % progressEvery === 0 || step === data.nsteps - 1) parentPort?.postMessage({ step });
     },

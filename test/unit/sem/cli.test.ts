@@ -18,7 +18,7 @@ function scenario(overrides: Record<string, unknown> = {}): Record<string, unkno
     receivers: [{ name: "top", x: 400, z: "surface" }],
     surface_receivers: { spacing_m: 200 },
     time: { duration_s: 0.3 },
-    output: { quantities: ["acceleration", "displacement"] },
+    output: { quantities: ["acceleration", "displacement"], snapshots: { every_s: 0.15 } },
     ...overrides,
   };
 }
@@ -49,7 +49,7 @@ test("sem writes seismograms.csv, peaks.json (with D_N) and the PGA profile; --j
   const { code, stdout } = await runCli(["--model", writeScenario("ok.json", scenario()), "--out", out, "--json", "--threads", "2", "--ac", "0.01,0.05"]);
   assert.equal(code, 0);
   const summary = JSON.parse(stdout);
-  assert.deepEqual(summary.outputs, ["seismograms.csv", "peaks.json", "surface_pga.png"]);
+  assert.deepEqual(summary.outputs, ["seismograms.csv", "peaks.json", "snapshot_0.150s.png", "snapshot_0.300s.png", "surface_pga.png"]);
   const lines = readFileSync(join(out, "seismograms.csv"), "utf8").trim().split("\n");
   assert.equal(lines.length, summary.nsteps + 1);
   // 1 named + 5 surface receivers (0..800 every 200 m), 2 quantities, 2 components.
@@ -62,6 +62,9 @@ test("sem writes seismograms.csv, peaks.json (with D_N) and the PGA profile; --j
   assert.ok(top.z.pga_m_s2 > 0 && top.z.pgv_m_s > 0 && top.z.pgd_m > 0 && top.z.arias_m_s > 0);
   assert.deepEqual(top.newmark.map((n: { ac_g: number }) => n.ac_g), [0.01, 0.05]);
   assert.ok(existsSync(join(out, "surface_pga.png")));
+  // A re-run into the same folder overwrites its own outputs (all expected names).
+  const again = await runCli(["--model", join(work, "ok.json"), "--out", out, "--json", "--threads", "1"]);
+  assert.equal(again.code, 0);
 });
 
 for (const [label, file, expected] of [
