@@ -58,7 +58,7 @@ export function invokeStep(
 ): tasks.LambdaInvoke {
   const field = (name: string, value: string | Record<string, unknown> | undefined) =>
     typeof value === "string" ? { [`${name}.$`]: value } : { [name]: value ?? {} };
-  return new tasks.LambdaInvoke(scope, id, {
+  const task = new tasks.LambdaInvoke(scope, id, {
     lambdaFunction: step.fn,
     payload: sfn.TaskInput.fromObject({
       ...field("inputs", payload.inputs),
@@ -67,9 +67,17 @@ export function invokeStep(
     payloadResponseOnly: true,
     resultPath,
     taskTimeout: sfn.Timeout.duration(step.fn.timeout ?? Duration.minutes(15)),
-    // Lambda.ServiceException, AWSLambdaException, SdkClientException, TooManyRequests: retried.
+    // Lambda.ServiceException, AWSLambdaException, SdkClientException, ClientExecutionTimeout.
     retryOnServiceExceptions: true,
   });
+  // Throttling when many campaigns or events run at once: back off rather than fail.
+  task.addRetry({
+    errors: ["Lambda.TooManyRequestsException"],
+    interval: Duration.seconds(5),
+    backoffRate: 2,
+    maxAttempts: 8,
+  });
+  return task;
 }
 
 /** A bad input fails the same way every time: no retry, end the execution with its message. */
