@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { basename, join, relative } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { z } from "zod";
-import { InputError } from "../../core/errors.ts";
+import { InputError, isInputError } from "../../core/errors.ts";
 import { type StepEvent, type StepResult, outputName, parseS3Uri, stepEventSchema } from "./event.ts";
 import { MANIFEST_NAME, runPrefix } from "./layout.ts";
 import {
@@ -90,7 +90,9 @@ export async function runStep<Schema extends z.ZodType>(
       throw new InputError(`${spec.step} options: ${describeIssues(stepOptions.error)}`);
     await downloadInputs(client, inputs, localPaths);
     await mkdir(outDir, { recursive: true });
-    const summary = await spec.run(stepOptions.data, progressLogger(spec.step, options.log));
+    const summary = await spec
+      .run(stepOptions.data, progressLogger(spec.step, options.log))
+      .catch((error: unknown) => Promise.reject(withInputUris(error, inputs, localPaths)));
     const uploaded = await uploadOutputs(client, bucket, prefix, outDir);
     const result: StepResult = {
       step: spec.step,
@@ -119,6 +121,26 @@ export async function runStep<Schema extends z.ZodType>(
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Core names the local copy of a file in its InputErrors; the user knows the S3 object. Put the
+ * input's URI in the message instead of the staged path (other errors are left as they are).
+ */
+function withInputUris(
+  error: unknown,
+  inputs: Record<string, ResolvedInput[]>,
+  localPaths: Record<string, string | string[]>,
+): unknown {
+  if (!isInputError(error)) return error;
+  let message = error.message;
+  for (const [name, list] of Object.entries(inputs)) {
+    const paths = ([] as string[]).concat(localPaths[name]);
+    list.forEach((input, index) => {
+      message = message.split(paths[index]).join(input.uri);
+    });
+  }
+  return new InputError(message, { cause: error });
 }
 
 /** Uploads every file of `outDir` under `prefix`; returns relative name → URI and SHA-256. */

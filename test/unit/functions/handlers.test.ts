@@ -203,3 +203,13 @@ test("a handler given a bad event throws an InputError naming the option", async
     (error: Error) => error.name === "InputError" && /dem/.test(error.message),
   );
 });
+
+test("an InputError from core names the S3 object, not the handler's local copy", async () => {
+  await put("dem/not-a-tiff.tif", "this is text, not a GeoTIFF");
+  await assert.rejects(terrain({ inputs: { dem: "s3://data/dem/not-a-tiff.tif" } }), (error: Error) => {
+    assert.equal(error.name, "InputError");
+    assert.match(error.message, /s3:\/\/data\/dem\/not-a-tiff\.tif/);
+    assert.doesNotMatch(error.message, /quakeslide-terrain-/, "no staged /tmp path");
+    return true;
+  });
+});
