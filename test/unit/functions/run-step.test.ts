@@ -140,7 +140,7 @@ test("an input may name an output of a stored StepResult (s3://…/result.json#n
   );
 });
 
-test("a container job reads QUAKESLIDE_JOB, stores the result at resultUri, exits 2 on bad input", async () => {
+test("a container job reads QUAKESLIDE_JOB or QUAKESLIDE_JOB_URI, stores the result at resultUri, exits 2 on bad input", async () => {
   const saved = { ...process.env };
   Object.assign(process.env, s3.environment);
   try {
@@ -155,6 +155,11 @@ test("a container job reads QUAKESLIDE_JOB, stores the result at resultUri, exit
     assert.equal(await runJobFromEnvironment(scaleSpec, env, (line) => lines.push(line)), 0);
     const stored = JSON.parse(await text(job.resultUri));
     assert.equal(await text(stored.outputs.scaled_txt), "abc".repeat(5));
+    // A job too large for Batch's container overrides comes as an S3 object instead.
+    await put("results", "intermediate/job/input.json", JSON.stringify({ ...job, params: { factor: 6 } }));
+    const byUri = { QUAKESLIDE_JOB_URI: "s3://results/intermediate/job/input.json" };
+    assert.equal(await runJobFromEnvironment(scaleSpec, byUri, (line) => lines.push(line)), 0);
+    assert.equal(await text(JSON.parse(await text(job.resultUri)).outputs.scaled_txt), "abc".repeat(6));
     const bad = { QUAKESLIDE_JOB: JSON.stringify({ ...job, params: { factor: "five" } }) };
     assert.equal(await runJobFromEnvironment(scaleSpec, bad, (line) => lines.push(line)), 2);
     assert.match(lines.at(-1)!, /factor/);
