@@ -40,56 +40,72 @@ export function correlationFunction(model: VariogramModel): (h: number) => numbe
   }
 }
 
-/** Below this r = h / range the Matérn correlation is computed directly; above, it is interpolated. */
-const MATERN_DIRECT_BELOW = 0.05;
-const MATERN_TABLE_STEP = 1e-3;
+/** Matérn tables: log-spaced in r below MATERN_SPLIT (where rho is not smooth in r for small κ), linear above. */
+const MATERN_SPLIT = 0.05;
+const MATERN_LINEAR_STEP = 1e-3;
+const MATERN_LOG_FIRST = Math.log(1e-8);
+const MATERN_LOG_STEP = 0.01;
+
+interface MaternTables {
+  /** rho at r = exp(MATERN_LOG_FIRST + (k − 1) step), up to just past MATERN_SPLIT */
+  nearLog: Float64Array;
+  /** rho at r = MATERN_SPLIT + (k − 1) step, until it falls below 1e-17 */
+  farLinear: Float64Array;
+}
 
 /**
  * Matérn correlation rho(r) = r^κ K_κ(r) / (2^(κ−1) Γ(κ)), r = h / range (gstat's parameterisation).
- * Kriging evaluates it millions of times, so beyond r = 0.05 it comes from a table with spacing 1e-3
- * and 4-point Lagrange interpolation (error ~ step⁴ × fourth derivative / 24); closer to 0, where
- * rho is not smooth for small κ, it is computed directly. The test checks the table against the
- * direct formula.
+ * Kriging evaluates it millions of times, so it is interpolated (4-point Lagrange, error ~ step⁴ ×
+ * fourth derivative / 24) from two tables: in ln r below r = 0.05, where rho behaves like
+ * 1 − c r^(2κ) and is smooth in ln r but not in r, and in r above. Below r = 1e-8 it is computed
+ * directly. The unit test checks the tables against the direct formula.
  */
 function maternCorrelation(kappa: number, range: number): (h: number) => number {
   const scale = 1 / (2 ** (kappa - 1) * gammaFunction(kappa));
   const exact = (r: number) => (r === 0 ? 1 : scale * r ** kappa * besselK(kappa, r));
-  const first = MATERN_DIRECT_BELOW - MATERN_TABLE_STEP;
-  const table = maternTable(kappa, first, exact);
-  const last = table.length - 3;
+  const { nearLog, farLinear } = maternTables(kappa, exact);
+  const smallest = Math.exp(MATERN_LOG_FIRST);
   return (h) => {
     const r = h / range;
-    if (r < MATERN_DIRECT_BELOW) return exact(r);
-    const position = (r - first) / MATERN_TABLE_STEP;
-    const i = Math.max(1, Math.floor(position));
-    if (i >= last) return 0;
-    const t = position - i;
-    // Lagrange weights on nodes i-1, i, i+1, i+2 (i >= 1 because r >= first + one step).
-    return (
-      (-t * (t - 1) * (t - 2) * table[i - 1]) / 6 +
-      ((t + 1) * (t - 1) * (t - 2) * table[i]) / 2 -
-      ((t + 1) * t * (t - 2) * table[i + 1]) / 2 +
-      ((t + 1) * t * (t - 1) * table[i + 2]) / 6
-    );
+    if (r < smallest) return exact(r);
+    if (r < MATERN_SPLIT) return lagrange4(nearLog, (Math.log(r) - MATERN_LOG_FIRST) / MATERN_LOG_STEP + 1);
+    const position = (r - MATERN_SPLIT) / MATERN_LINEAR_STEP + 1;
+    return position >= farLinear.length - 2 ? 0 : lagrange4(farLinear, position);
   };
 }
 
-/** The tables depend on κ only (r is scaled by the range), so the fit's many ranges share one. */
-const maternTables = new Map<number, Float64Array>();
+/** Interpolates table at a fractional position in [1, length − 2) through nodes i−1 .. i+2. */
+function lagrange4(table: Float64Array, position: number): number {
+  const i = Math.min(table.length - 3, Math.max(1, Math.floor(position)));
+  const t = position - i;
+  return (
+    (-t * (t - 1) * (t - 2) * table[i - 1]) / 6 +
+    ((t + 1) * (t - 1) * (t - 2) * table[i]) / 2 -
+    ((t + 1) * t * (t - 2) * table[i + 1]) / 2 +
+    ((t + 1) * t * (t - 1) * table[i + 2]) / 6
+  );
+}
 
-function maternTable(kappa: number, first: number, exact: (r: number) => number): Float64Array {
-  let table = maternTables.get(kappa);
-  if (!table) {
-    const values: number[] = [];
-    for (let i = 0; ; i++) {
-      const value = exact(first + i * MATERN_TABLE_STEP);
-      values.push(value);
-      if (value < 1e-17 && values.length > 4) break;
+/** The tables depend on κ only (r is scaled by the range), so the fit's many ranges share them. */
+const maternTableCache = new Map<number, MaternTables>();
+
+function maternTables(kappa: number, exact: (r: number) => number): MaternTables {
+  let tables = maternTableCache.get(kappa);
+  if (!tables) {
+    const near: number[] = [];
+    const nearCount = Math.ceil((Math.log(MATERN_SPLIT) - MATERN_LOG_FIRST) / MATERN_LOG_STEP) + 3;
+    for (let k = 0; k < nearCount; k++)
+      near.push(exact(Math.exp(MATERN_LOG_FIRST + (k - 1) * MATERN_LOG_STEP)));
+    const far: number[] = [];
+    for (let k = 0; ; k++) {
+      const value = exact(MATERN_SPLIT + (k - 1) * MATERN_LINEAR_STEP);
+      far.push(value);
+      if (value < 1e-17 && far.length > 4) break;
     }
-    table = Float64Array.from(values);
-    maternTables.set(kappa, table);
+    tables = { nearLog: Float64Array.from(near), farLinear: Float64Array.from(far) };
+    maternTableCache.set(kappa, tables);
   }
-  return table;
+  return tables;
 }
 
 /** Covariance C(h) including the nugget at exactly h = 0 (gstat's point-support convention). */
@@ -132,32 +148,52 @@ const PARAMETER_NAMES = ["nugget", "psill", "range", "kappa"] as const;
  */
 export function parseVariogramSpec(text: string): VariogramSpec {
   const match = SPEC_PATTERN.exec(text);
-  const usage = 'expected auto, a family (sph|exp|gau|mat) or a model such as "sph(nugget=0.05,psill=0.59,range=897)"';
+  const usage =
+    'expected auto, a family (sph|exp|gau|mat) or a model such as "sph(nugget=0.05,psill=0.59,range=897)"';
   if (!match) throw new InputError(`--variogram "${text}": ${usage}`);
   const name = match[1].toLowerCase();
   if (name === "auto" && match[2] === undefined) return { kind: "auto" };
-  if (!(MODEL_TYPES as readonly string[]).includes(name)) throw new InputError(`--variogram "${text}": unknown model "${match[1]}"; ${usage}`);
+  if (!(MODEL_TYPES as readonly string[]).includes(name))
+    throw new InputError(`--variogram "${text}": unknown model "${match[1]}"; ${usage}`);
   const type = name as ModelType;
   const values: Partial<Record<(typeof PARAMETER_NAMES)[number], number>> = {};
   for (const part of (match[2] ?? "").split(",").filter((p) => p.trim() !== "")) {
     const [key, raw] = part.split("=").map((s) => s.trim());
     const value = Number(raw);
-    if (!(PARAMETER_NAMES as readonly string[]).includes(key) || raw === undefined || raw === "" || !Number.isFinite(value)) {
-      throw new InputError(`--variogram "${text}": cannot read "${part.trim()}"; parameters are nugget=, psill=, range=, kappa= with numbers`);
+    if (
+      !(PARAMETER_NAMES as readonly string[]).includes(key) ||
+      raw === undefined ||
+      raw === "" ||
+      !Number.isFinite(value)
+    ) {
+      throw new InputError(
+        `--variogram "${text}": cannot read "${part.trim()}"; parameters are nugget=, psill=, range=, kappa= with numbers`,
+      );
     }
     values[key as (typeof PARAMETER_NAMES)[number]] = value;
   }
-  if (type === "mat" && values.kappa !== undefined && !(values.kappa > 0)) throw new InputError(`--variogram "${text}": kappa must be > 0`);
+  if (type === "mat" && values.kappa !== undefined && !(values.kappa > 0))
+    throw new InputError(`--variogram "${text}": kappa must be > 0`);
   const kappa = values.kappa ?? 0.5;
   if (values.psill === undefined && values.range === undefined && values.nugget === undefined) {
     return { kind: "fit", type, kappa: values.kappa };
   }
   if (values.psill === undefined || values.range === undefined) {
-    throw new InputError(`--variogram "${text}": a fixed model needs psill= and range= (nugget= defaults to 0)`);
+    throw new InputError(
+      `--variogram "${text}": a fixed model needs psill= and range= (nugget= defaults to 0)`,
+    );
   }
-  const model: VariogramModel = { type, nugget: values.nugget ?? 0, psill: values.psill, range: values.range, kappa };
+  const model: VariogramModel = {
+    type,
+    nugget: values.nugget ?? 0,
+    psill: values.psill,
+    range: values.range,
+    kappa,
+  };
   if (model.nugget < 0 || model.psill < 0 || !(model.range > 0) || model.nugget + model.psill <= 0) {
-    throw new InputError(`--variogram "${text}": need nugget >= 0, psill >= 0, range > 0 and a positive total sill`);
+    throw new InputError(
+      `--variogram "${text}": need nugget >= 0, psill >= 0, range > 0 and a positive total sill`,
+    );
   }
   return { kind: "fixed", model };
 }
