@@ -27,6 +27,9 @@ export interface CogWriter {
   abort(): Promise<void>;
 }
 
+/** Tile rows compressed ahead of the spill file: overlap with the caller, bounded memory. */
+const MAX_TILE_ROWS_IN_FLIGHT = 2;
+
 /** One resolution level being filled: a block of up to tileSize rows per band, cut into tiles when full. */
 interface Level extends LevelTiles {
   blockRows: SampleArray[];
@@ -62,6 +65,9 @@ class StreamingCog {
   private spillSize = 0;
   private nextRow = 0;
   private failed = false;
+  /** Tile rows being compressed or spilled, oldest first; each settles (never rejects). */
+  private spilling: Promise<void>[] = [];
+  private spillError: unknown;
 
   constructor(
     private readonly path: string,
@@ -85,6 +91,7 @@ class StreamingCog {
     const rowCount = checkRows(this.path, this.grid, this.bandCount, this.Sample, this.nextRow, y0, bands);
     try {
       await this.feed(0, bands, rowCount);
+      if (this.spillError) throw this.spillError;
     } catch (error) {
       await this.fail();
       throw error;
@@ -99,6 +106,8 @@ class StreamingCog {
       throw new Error(`COG writer for ${this.path} closed after ${this.nextRow} of ${this.grid.height} rows`);
     }
     try {
+      await Promise.all(this.spilling);
+      if (this.spillError) throw this.spillError;
       this.spill ??= await open(this.spillPath, "w+");
       await assembleCog(this.path, this.spill, {
         grid: this.grid,
@@ -138,20 +147,26 @@ class StreamingCog {
     }
   }
 
-  /** Compresses a block's row of tiles (concurrently), spills them, and feeds the next overview. */
+  /**
+   * Starts compressing a block's row of tiles (concurrently, in zlib's thread pool) and feeds the
+   * next overview without waiting, so that the caller computes its next rows meanwhile; tiles are
+   * spilled in order as they finish. At most MAX_TILE_ROWS_IN_FLIGHT rows are pending (memory bound).
+   */
   private async flushBlock(levelIndex: number): Promise<void> {
     const level = this.levels[levelIndex];
     const rows = level.filledRows;
+    const blockIndex = level.blockIndex;
     const tilesAcross = Math.ceil(level.width / this.tileSize);
     const padValue = this.nodata ?? 0;
     const jobs: Promise<Buffer>[] = [];
     for (let band = 0; band < this.bandCount; band++) {
       for (let tx = 0; tx < tilesAcross; tx++) {
+        const x0 = tx * this.tileSize;
         const tile = cutTile(
           level.blockRows[band],
           level.width,
           rows,
-          tx * this.tileSize,
+          x0,
           this.tileSize,
           padValue,
           this.Sample,
@@ -159,17 +174,26 @@ class StreamingCog {
         jobs.push(encodeTile(tile, this.tileSize, this.deflateLevel));
       }
     }
-    const encoded = await Promise.all(jobs);
-    for (let band = 0; band < this.bandCount; band++) {
-      for (let tx = 0; tx < tilesAcross; tx++) {
-        const data = encoded[band * tilesAcross + tx];
-        const index = level.blockIndex * tilesAcross + tx;
-        level.spillOffsets[band][index] = await this.appendToSpill(data);
-        level.byteCounts[band][index] = data.length;
+    const previous = this.spilling.at(-1);
+    const spilled = Promise.all(jobs).then(async (encoded) => {
+      await previous;
+      for (let band = 0; band < this.bandCount; band++) {
+        for (let tx = 0; tx < tilesAcross; tx++) {
+          const data = encoded[band * tilesAcross + tx];
+          const index = blockIndex * tilesAcross + tx;
+          level.spillOffsets[band][index] = await this.appendToSpill(data);
+          level.byteCounts[band][index] = data.length;
+        }
       }
-    }
+    });
+    this.spilling.push(
+      spilled.catch((error: unknown) => {
+        this.spillError ??= error;
+      }),
+    );
     level.filledRows = 0;
     level.blockIndex++;
+    while (this.spilling.length > MAX_TILE_ROWS_IN_FLIGHT) await this.spilling.shift();
     const next = this.levels[levelIndex + 1];
     if (next) {
       const reduced = level.blockRows.map((block) =>
@@ -195,6 +219,7 @@ class StreamingCog {
 
   private async fail(): Promise<void> {
     this.failed = true;
+    await Promise.all(this.spilling);
     await this.removeSpill();
     await rm(this.path, { force: true });
   }

@@ -39,7 +39,8 @@ export async function encodeTile(tile: SampleArray, size: number, level: number)
     layout.predictor === 3
       ? floatingPointPredictor(tile, size, layout.bytes)
       : horizontalPredictor(tile, size);
-  return deflateAsync(bytes, { level });
+  // One output chunk big enough for the whole tile: zlib then needs a single thread-pool round trip.
+  return deflateAsync(bytes, { level, chunkSize: bytes.byteLength + 1024 });
 }
 
 /**

@@ -237,3 +237,15 @@ test("writer misuse fails loudly and leaves neither output nor spill file", asyn
   assert.equal(existsSync(path), false);
   assert.deepEqual(readdirSync(sub), []);
 });
+
+test("a spill failure in the background (missing folder) surfaces as an error, not a hang or a crash", async () => {
+  const writer = openCogWriter(join(dir, "no-such-folder", "out.tif"), grid);
+  const rows = new Float32Array(grid.width * grid.height);
+  await assert.rejects(
+    (async () => {
+      await writer.writeRows(0, rows);
+      await writer.close();
+    })(),
+    /ENOENT/,
+  );
+});
