@@ -35,3 +35,11 @@ test("the default time step is cfl × the Courant-1 step and the limit is stated
   assert.ok(Math.abs(prepared.courant - 0.3) < 1e-12);
   assert.ok(Math.abs(prepared.dtLimit - (COURANT_LIMIT / 0.3) * prepared.dt) < 1e-15);
 });
+
+// Resolution check as SPECFEM2D reports it: vs / (2.5 f0) over the mean GLL spacing. 50 m
+// elements (12.5 m spacing) at f0 = 10 Hz and vs = 1000 m/s give 40 m / 12.5 m = 3.2 points.
+test("under-resolved meshes are warned about with the points-per-wavelength figure", () => {
+  const coarse = boxAtCourant(0.3, 5);
+  assert.ok(Math.abs(coarse.pointsPerWavelength - 1000 / 25 / 12.5) < 1e-9);
+  assert.match(coarse.warnings[0], /only 3\.20 GLL points per shortest S wavelength at 25 Hz/);
+});
