@@ -105,13 +105,12 @@ async function readWindow(
   };
 }
 
-/** One band as Float32 with the file's nodata value (and any non-finite value) turned into NaN. */
+/** A Float32 copy of one band in which the file's nodata value is NaN (Float64 values are rounded). */
 export function bandAsFloat32(raster: Raster, band = 0): Float32Array {
   const source = raster.bands[band];
   if (source === undefined)
     throw new RangeError(`band ${band} does not exist (raster has ${raster.bands.length})`);
-  const out = source instanceof Float32Array ? Float32Array.from(source) : new Float32Array(source.length);
-  if (!(source instanceof Float32Array)) for (let i = 0; i < source.length; i++) out[i] = source[i];
+  const out = new Float32Array(source);
   const nodata = raster.nodata;
   if (nodata === null || Number.isNaN(nodata)) return out;
   // Compare in the source type so that a Float32 nodata such as -3.4e38 matches its stored value.
