@@ -233,6 +233,13 @@ export async function writeCog(
 ): Promise<void> {
   const first = raster.bands[0];
   if (first === undefined) throw new Error(`writeCog ${path}: no bands`);
+  const cells = raster.width * raster.height;
+  const wrong = raster.bands.findIndex((band) => band.length !== cells);
+  if (wrong >= 0) {
+    throw new Error(
+      `writeCog ${path}: band ${wrong} has ${raster.bands[wrong].length} cells, the grid ${cells}`,
+    );
+  }
   const writer = openCogWriter(path, raster, {
     ...options,
     bandNames: raster.bandNames,

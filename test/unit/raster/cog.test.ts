@@ -234,6 +234,10 @@ test("writer misuse fails loudly and leaves neither output nor spill file", asyn
     openCogWriter(path, grid).writeRows(0, new Float32Array(grid.width + 1)),
     /k\*600 samples/,
   );
+  await assert.rejects(
+    writeCog(path, { ...grid, bands: [new Float32Array(10)] }),
+    /band 0 has 10 cells, the grid 180000/,
+  );
   assert.equal(existsSync(path), false);
   assert.deepEqual(readdirSync(sub), []);
 });
