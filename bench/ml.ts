@@ -81,6 +81,8 @@ export async function run(args: string[]): Promise<void> {
     for (let k = 0; k < raster.length; k++) raster[k] = rng.next();
     writeFileSync(join(work, "raster.f32"), Buffer.from(raster.buffer));
     const bands = Array.from({ length: 5 }, (_, b) => raster.subarray(b * cells, (b + 1) * cells));
+    // Other processes share the machine: the load average tells how much to trust the seconds.
+    console.log(`load average at start: ${loadavg()[0].toFixed(1)}`);
     console.log(
       `synthetic ${rows} x 10 (train) + ${rows} (test), ${trees} trees; raster ${side} x ${side} x 5`,
     );

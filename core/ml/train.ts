@@ -36,21 +36,13 @@ export async function trainForest(
   if (threads <= 1 || n * params.numTrees < THREADING_THRESHOLD) {
     results = [growTrees({ ...base, treeIds }, onTree)];
   } else {
-    const shares = Array.from({ length: threads }, (_, w) => treeIds.filter((t) => t % threads === w));
+    // Contiguous runs of tree ids per worker: concatenating the results keeps tree-id order, so
+    // the forest is identical for any thread count.
+    const chunk = Math.ceil(params.numTrees / threads);
+    const shares = Array.from({ length: threads }, (_, w) => treeIds.slice(w * chunk, (w + 1) * chunk));
     results = await Promise.all(shares.map((ids) => growInWorker({ ...base, treeIds: ids }, onTree)));
   }
-  // Put trees back in tree-id order so the forest is identical for any thread count.
-  const byId = new Map<number, Forest["trees"][number]>();
-  const shares =
-    results.length === 1
-      ? [treeIds]
-      : Array.from({ length: threads }, (_, w) => treeIds.filter((t) => t % threads === w));
-  results.forEach((r, w) => {
-    r.trees.forEach((tree, k) => {
-      byId.set(shares[w][k], tree);
-    });
-  });
-  const trees = treeIds.map((t) => byId.get(t) as Forest["trees"][number]);
+  const trees = results.flatMap((r) => r.trees);
   return { forest: { featureCount: columns.length, trees }, outOfBag: combineOutOfBag(results, n) };
 }
 

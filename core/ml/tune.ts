@@ -1,10 +1,9 @@
 import type { Dataset } from "./dataset.ts";
-import { type CvProtocol, type CvResult, runFolds } from "./cv.ts";
+import { type CvProtocol, type CvResult, runFolds, splitRows } from "./cv.ts";
 import { type ForestHyper, fitLearner, predictProbability, takeLabels, takeRows } from "./learner.ts";
 import { auroc } from "./metrics.ts";
 import { makeFolds } from "./partition.ts";
 import { Random } from "./random.ts";
-import { splitRows } from "./cv.ts";
 
 export interface TuningOptions {
   evaluations: number;
