@@ -17,7 +17,8 @@ export function readCsv(file: string): CsvTable {
   } catch (error) {
     throw new InputError(`cannot read inventory: ${(error as Error).message}`, { file, cause: error });
   }
-  const lines = text.split(/\r?\n/);
+  // Spreadsheet exports often start with a byte-order mark, which would end up in the first column name.
+  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
   const firstLine = lines.findIndex((line) => line.trim() !== "");
   if (firstLine < 0) throw new InputError("the inventory is empty", { file });
   const header = splitCsvLine(lines[firstLine]);
