@@ -12,8 +12,11 @@ const positive = finite.refine((value) => value > 0, "must be > 0");
 const point = z.tuple([finite, finite]);
 
 export const sourceTimeFunctionSchema = z.object({
-  /** ricker: (1 − 2π²f0²τ²)·exp(−π²f0²τ²); gaussian: exp(−π²f0²τ²); τ = t − t0. */
-  type: z.enum(["ricker", "gaussian"]),
+  /**
+   * ricker: (1 − 2π²f0²τ²)·exp(−π²f0²τ²); gaussian: exp(−π²f0²τ²); step: ½(1 + erf(π f0 τ)),
+   * a smoothed step whose rate is a Gaussian (the usual moment function of an earthquake); τ = t − t0.
+   */
+  type: z.enum(["ricker", "gaussian", "step"]),
   f0_hz: positive,
   t0_s: finite,
 });

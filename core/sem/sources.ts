@@ -2,10 +2,21 @@ import { interpolationStencil, locatePoint } from "./locate.ts";
 import type { Mesh } from "./mesh.ts";
 import type { SourceSpec, SourceTimeFunction } from "./scenario.ts";
 
-/** Source time function at time t (s): ricker (1 − 2π²f0²τ²)·exp(−π²f0²τ²) or gaussian exp(−π²f0²τ²), τ = t − t0. */
+/** Source time function at time t (s), τ = t − t0: see sourceTimeFunctionSchema. */
 export function sourceTimeFunction(stf: SourceTimeFunction, t: number): number {
-  const a = Math.PI * Math.PI * stf.f0_hz * stf.f0_hz * (t - stf.t0_s) * (t - stf.t0_s);
-  return stf.type === "ricker" ? (1 - 2 * a) * Math.exp(-a) : Math.exp(-a);
+  const tau = t - stf.t0_s;
+  const a = Math.PI * Math.PI * stf.f0_hz * stf.f0_hz * tau * tau;
+  if (stf.type === "ricker") return (1 - 2 * a) * Math.exp(-a);
+  if (stf.type === "gaussian") return Math.exp(-a);
+  return 0.5 * (1 + erf(Math.PI * stf.f0_hz * tau));
+}
+
+/** Error function, Abramowitz & Stegun 7.1.26 (absolute error < 1.5e-7). */
+export function erf(x: number): number {
+  const t = 1 / (1 + 0.3275911 * Math.abs(x));
+  const polynomial = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const value = 1 - polynomial * Math.exp(-x * x);
+  return x >= 0 ? value : -value;
 }
 
 /**

@@ -16,6 +16,15 @@ test("Ricker and Gaussian time functions follow the scenario's definitions", () 
   assert.ok(Math.abs(sourceTimeFunction(ricker, 0.12 + tau) - (1 - 2 * a) * Math.exp(-a)) < TIGHT);
   assert.ok(Math.abs(sourceTimeFunction({ ...ricker, type: "gaussian" }, 0.12 + tau) - Math.exp(-a)) < TIGHT);
   assert.ok(Math.abs(momentOfMagnitude(6) / 10 ** 18.1 - 1) < TIGHT);
+  // The smoothed step: ½ at t0, its rate f0√π·exp(−π²f0²τ²) (checked by a centred difference,
+  // whose error O(h²) plus erf's 1.5e-7 approximation error over 2h stays below 1e-3 relative).
+  const step = { ...ricker, type: "step" } as const;
+  assert.ok(Math.abs(sourceTimeFunction(step, 0.12) - 0.5) < 1e-7);
+  assert.ok(Math.abs(sourceTimeFunction(step, 0.5) - 1) < 1e-7 && Math.abs(sourceTimeFunction(step, -0.2)) < 1e-7);
+  const h = 1e-4;
+  const rate = (sourceTimeFunction(step, 0.12 + tau + h) - sourceTimeFunction(step, 0.12 + tau - h)) / (2 * h);
+  const expectedRate = 10 * Math.sqrt(Math.PI) * Math.exp(-a);
+  assert.ok(Math.abs(rate / expectedRate - 1) < 1e-3, `${rate} vs ${expectedRate}`);
 });
 
 function fullSpace(
