@@ -84,6 +84,8 @@ test("readRasterInfo reports layout, sample type and band names without pixels",
   assert.deepEqual(striped.layout, { tiled: false, blockWidth: 37, blockHeight: 5 });
   const multi = await readRasterInfo(fixture("multiband_band_descriptions.tif"));
   assert.deepEqual(multi.bandNames, ["slope", "cplan", "elev"]);
+  // gdalinfo lists two overviews (18x11, 9x5) for GDAL's own COG.
+  assert.equal((await readRasterInfo(fixture("gdal_cog_deflate.tif"))).overviewCount, 2);
 });
 
 for (const name of [
