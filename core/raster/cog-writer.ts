@@ -1,7 +1,13 @@
 import { type FileHandle, open, rm } from "node:fs/promises";
 import { downsampleRows } from "./downsample.ts";
 import { assembleCog, type LevelTiles } from "./cog-assemble.ts";
-import { encodeTile, type SampleConstructor, type SampleLayout, sampleLayoutOf } from "./tile-codec.ts";
+import {
+  encodeTile,
+  type SampleConstructor,
+  type SampleLayout,
+  sampleLayoutOf,
+  type TileSource,
+} from "./tile-codec.ts";
 import type { Grid, SampleArray } from "./types.ts";
 
 export interface CogWriterOptions {
@@ -161,17 +167,15 @@ class StreamingCog {
     const jobs: Promise<Buffer>[] = [];
     for (let band = 0; band < this.bandCount; band++) {
       for (let tx = 0; tx < tilesAcross; tx++) {
-        const x0 = tx * this.tileSize;
-        const tile = cutTile(
+        const source = tileSource(
           level.blockRows[band],
           level.width,
           rows,
-          x0,
+          tx * this.tileSize,
           this.tileSize,
           padValue,
-          this.Sample,
         );
-        jobs.push(encodeTile(tile, this.tileSize, this.deflateLevel));
+        jobs.push(encodeTile(source, this.tileSize, this.deflateLevel));
       }
     }
     const previous = this.spilling.at(-1);
@@ -279,21 +283,25 @@ function planLevels(
   }
 }
 
-function cutTile(
+/**
+ * Where the predictor reads a tile: straight from the block when the tile is whole, or from a
+ * padded copy (nodata beyond the raster's right or bottom edge) when it is not.
+ */
+function tileSource(
   block: SampleArray,
   width: number,
   rows: number,
   x0: number,
   tileSize: number,
   padValue: number,
-  Sample: SampleConstructor,
-): SampleArray {
-  const tile = new Sample(tileSize * tileSize);
+): TileSource {
   const columns = Math.min(tileSize, width - x0);
-  if (columns < tileSize || rows < tileSize) tile.fill(padValue);
+  if (columns === tileSize && rows === tileSize) return { data: block, offset: x0, stride: width };
+  const Sample = block.constructor as SampleConstructor;
+  const tile = new Sample(tileSize * tileSize).fill(padValue);
   for (let r = 0; r < rows; r++)
     tile.set(block.subarray(r * width + x0, r * width + x0 + columns), r * tileSize);
-  return tile;
+  return { data: tile, offset: 0, stride: tileSize };
 }
 
 function checkRows(
