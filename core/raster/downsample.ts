@@ -24,24 +24,32 @@ export function downsampleRows(
     for (let c = 0; c < outWidth; c++) {
       const left = 2 * c;
       const right = left + 1 < width ? left + 1 : left;
-      const a = block[top + left];
-      const b = block[top + right];
-      const c2 = block[bottom + left];
-      const d = block[bottom + right];
       // Duplicated edge cells (odd width/height) are counted twice, which leaves the mean unchanged.
-      const count = valid(a, skip) + valid(b, skip) + valid(c2, skip) + valid(d, skip);
-      const sum =
-        (valid(a, skip) ? a : 0) +
-        (valid(b, skip) ? b : 0) +
-        (valid(c2, skip) ? c2 : 0) +
-        (valid(d, skip) ? d : 0);
+      let sum = 0;
+      let count = 0;
+      let v = block[top + left];
+      if (!Number.isNaN(v) && v !== skip) {
+        sum += v;
+        count++;
+      }
+      v = block[top + right];
+      if (!Number.isNaN(v) && v !== skip) {
+        sum += v;
+        count++;
+      }
+      v = block[bottom + left];
+      if (!Number.isNaN(v) && v !== skip) {
+        sum += v;
+        count++;
+      }
+      v = block[bottom + right];
+      if (!Number.isNaN(v) && v !== skip) {
+        sum += v;
+        count++;
+      }
       const mean = count === 0 ? empty : sum / count;
       out[r * outWidth + c] = isFloat || count === 0 ? mean : Math.round(mean);
     }
   }
   return out;
-}
-
-function valid(value: number, nodata: number): number {
-  return !Number.isNaN(value) && value !== nodata ? 1 : 0;
 }
