@@ -201,6 +201,27 @@ test("bad input: clear one-line error, exit 2, no output", async () => {
     ECUADOR_TIF,
   );
   await expectInputError(/unknown sub-verb "fit"/, "susceptibility", "fit");
+  await expectInputError(
+    /--tune tunes the random forest/,
+    "susceptibility",
+    "cv",
+    ...ecuadorCsv,
+    "--features",
+    "slope",
+    "--learner",
+    "glm",
+    "--tune",
+  );
+  await expectInputError(
+    /--trees must be an integer/,
+    "susceptibility",
+    "cv",
+    ...ecuadorCsv,
+    "--features",
+    "slope",
+    "--trees",
+    "1.5",
+  );
 });
 
 test("predict refuses covariates in another CRS than the model was trained on", async () => {
@@ -245,4 +266,50 @@ test("predict refuses covariates in another CRS than the model was trained on", 
     "--covariates",
     ECUADOR_TIF,
   );
+});
+
+test("evaluate scores an inventory of landslides only (no AUROC, but sensitivity)", async () => {
+  const model = join(work, "glm-model");
+  const features = ["--features", "slope,cplan,cprof,elev,log10_carea"];
+  const train = await cli(
+    "susceptibility",
+    "train",
+    ...ecuadorCsv,
+    ...features,
+    "--learner",
+    "glm",
+    "--out",
+    model,
+  );
+  assert.equal(train.code, 0, train.stderr);
+  const slidesOnly = join(work, "slides_only.csv");
+  const lines = readFileSync(ECUADOR_CSV, "utf8").trim().split("\n");
+  writeFileSync(slidesOnly, `${[lines[0], ...lines.filter((line) => line.includes('"TRUE"'))].join("\n")}\n`);
+  const r = await cli(
+    "susceptibility",
+    "evaluate",
+    "--model",
+    join(model, "model.json"),
+    "--inventory",
+    slidesOnly,
+    "--json",
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const summary = JSON.parse(r.stdout);
+  assert.equal(summary.points, 175);
+  assert.equal(summary.auroc, null);
+  assert.equal(summary.confusion.trueNegative + summary.confusion.falsePositive, 0);
+  assert.ok(
+    summary.confusion.sensitivity > 0.5,
+    `the GLM finds most landslides it was trained on: ${summary.confusion.sensitivity}`,
+  );
+});
+
+test("help of one sub-verb, and the command's --help lists every sub-verb's options", async () => {
+  const one = await cli("susceptibility", "help", "explain");
+  assert.match(one.stdout, /^quakeslide susceptibility explain/);
+  assert.match(one.stdout, /--repeats N/);
+  const all = await cli("susceptibility", "--help");
+  for (const option of ["--partition", "--cv-repeats", "--covariates TIF", "--repeats N", "--threshold P"])
+    assert.ok(all.stdout.includes(option), option);
 });
