@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { writeCog } from "../../../core/raster/index.ts";
 import { parseScenario } from "../../../core/sem/scenario.ts";
+import { runSem } from "../../../core/sem/step.ts";
 import { demProfile, resolveSurface } from "../../../core/sem/topography.ts";
 
 const work = mkdtempSync(join(tmpdir(), "quakeslide-sem-dem-"));
@@ -65,4 +66,34 @@ test("DEM profiles refuse geographic DEMs and lines that leave the DEM, naming t
   await assert.rejects(demProfile(dem, [700050, 9799950], [701500, 9799950], 0, 1400), (error: Error) => error.message.includes(dem) && /leaves the DEM/.test(error.message));
   writeFileSync(join(work, "not-a-tiff.tif"), "nope");
   await assert.rejects(demProfile(join(work, "not-a-tiff.tif"), [0, 0], [1, 1], 0, 1), /not-a-tiff\.tif/);
+});
+
+// End to end through the step the CLI and the Batch container call: the surface receivers sit on
+// the DEM (bilinear in the DEM, then linear between element corners every 50 m: on a plane both
+// are exact, so 1e-3 m as above).
+test("runSem on a DEM profile puts the surface receivers on the DEM", async () => {
+  await planeDem("step.tif");
+  const model = join(work, "step.json");
+  writeFileSync(
+    model,
+    JSON.stringify({
+      name: "dem-step",
+      domain: { xmin: 0, xmax: 400, zmin: 0 },
+      topography: { dem: "step.tif", from: [700050, 9799800], to: [700450, 9799800] },
+      layers: [{ vp: 2000, vs: 1000, rho: 2000 }],
+      mesh: { element_size_m: 50 },
+      source: { type: "force", x: 200, z: 200, amplitude: 1e8, stf: { type: "ricker", f0_hz: 4, t0_s: 0.3 } },
+      surface_receivers: { spacing_m: 100 },
+      time: { duration_s: 0.05 },
+    }),
+  );
+  const outDir = mkdtempSync(join(work, "out-"));
+  const summary = await runSem({ model, outDir });
+  assert.deepEqual(summary.outputs, ["seismograms.csv", "peaks.json", "surface_pga.png"]);
+  const peaks = JSON.parse(readFileSync(join(outDir, "peaks.json"), "utf8"));
+  assert.equal(peaks.receivers.length, 5);
+  for (const receiver of peaks.receivers) {
+    const expected = 500 + 0.05 * (50 + receiver.x_m) - 0.02 * 200;
+    assert.ok(Math.abs(receiver.z_m - expected) < 1e-3, `${receiver.name}: ${receiver.z_m} vs ${expected}`);
+  }
 });
