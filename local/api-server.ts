@@ -77,11 +77,23 @@ async function handle(
     case "StartExecution": {
       const machine = findStateMachine(model, input.stateMachineArn);
       if (!machine) return notFound("StateMachine");
-      const started = executor.start(machine, JSON.parse(input.input ?? "{}"), input.name);
+      let started: ExecutionRecord;
+      try {
+        started = executor.start(machine, JSON.parse(input.input ?? "{}"), input.name);
+      } catch (error) {
+        const e = error as Error;
+        return send(response, 400, { __type: e.name, message: e.message });
+      }
       return send(response, 200, {
         executionArn: started.executionArn,
         startDate: Date.parse(started.startDate) / 1000,
       });
+    }
+    case "StopExecution": {
+      const found = store.get(input.executionArn);
+      if (!found) return notFound("Execution");
+      executor.stop(found.executionId);
+      return send(response, 200, { stopDate: Date.now() / 1000 });
     }
     case "DescribeExecution": {
       const found = store.get(input.executionArn);

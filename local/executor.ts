@@ -39,6 +39,7 @@ class BatchJobFailedError extends Error {
  */
 export class Executor {
   private readonly running = new Map<string, { done: Promise<ExecutionRecord>; abort: () => void }>();
+  private readonly aborted = new Set<string>();
 
   constructor(private readonly options: ExecutorOptions) {}
 
@@ -58,7 +59,14 @@ export class Executor {
       totalStates: Object.keys(machine.definition.States as Json).length,
       history: [],
     };
-    if (this.options.store.get(name)) throw new Error(`ExecutionAlreadyExists: ${name}`);
+    const existing = this.options.store.get(name);
+    if (existing) {
+      // As StartExecution: the same name and input is the same execution (idempotent retry).
+      if (JSON.stringify(existing.input) === JSON.stringify(input)) return existing;
+      throw Object.assign(new Error(`an execution named ${name} already exists`), {
+        name: "ExecutionAlreadyExists",
+      });
+    }
     this.options.store.create(record);
     const failedJobs = new Map<string, BatchJob>();
     const onEvent = (event: Omit<HistoryEvent, "id" | "timestamp">) =>
@@ -72,7 +80,10 @@ export class Executor {
     const { result, abort } = this.runDefinition(machine.definition, input, onEvent, failedJobs, context);
     const done = result.then(
       (output) => this.finish(name, { status: "SUCCEEDED", output }),
-      () => this.finish(name, { status: "FAILED", failure: this.failureReason(name, failedJobs) }),
+      () =>
+        this.aborted.delete(name)
+          ? this.finish(name, { status: "ABORTED" })
+          : this.finish(name, { status: "FAILED", failure: this.failureReason(name, failedJobs) }),
     );
     this.running.set(name, { done, abort });
     return record;
@@ -86,10 +97,23 @@ export class Executor {
     return record;
   }
 
+  /**
+   * Aborts a running execution (StopExecution); it ends ABORTED. A Batch job it started runs on
+   * to its end (or until the runtime stops), as a Batch job outlives its execution on AWS.
+   */
+  stop(executionId: string): boolean {
+    const running = this.running.get(executionId);
+    if (!running) return false;
+    this.aborted.add(executionId);
+    running.abort();
+    return true;
+  }
+
   /** Aborts every running execution (the runtime is stopping). */
   async stopAll(): Promise<void> {
-    for (const { abort } of this.running.values()) abort();
-    await Promise.allSettled([...this.running.values()].map((r) => r.done));
+    const stopping = [...this.running.entries()];
+    for (const [executionId] of stopping) this.stop(executionId);
+    await Promise.allSettled(stopping.map(([, r]) => r.done));
   }
 
   /** Invokes a function of the app by name or ARN, as Lambda's Invoke does. */

@@ -10,6 +10,7 @@ import {
   paginateListStateMachines,
   SFNClient,
   StartExecutionCommand,
+  StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import { InputError } from "../../core/errors.ts";
 import { type ClientOptions, type ResolvedConfig, resolveClientConfig } from "./config.ts";
@@ -78,6 +79,11 @@ export class Quakeslide {
       new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input ?? {}), name: options.name }),
     );
     return { id: started.executionArn!, flow, status: "RUNNING", startDate: started.startDate, input };
+  }
+
+  /** Stops a running run; it ends ABORTED. */
+  async stopRun(runId: string): Promise<void> {
+    await this.sfn.send(new StopExecutionCommand({ executionArn: runId }));
   }
 
   async getRun(runId: string): Promise<Run> {

@@ -6,7 +6,12 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import {
+  DescribeExecutionCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from "@aws-sdk/client-sfn";
 import type { ExecutionRecord } from "../../local/executions.ts";
 import { EmbeddedRuntime } from "../../local/runtime.ts";
 import { LOCAL_S3_CREDENTIALS } from "../../local/s3-server.ts";
@@ -175,6 +180,25 @@ test("Lambda Invoke over HTTP returns the payload, or the function error", async
   } finally {
     lambda.destroy();
   }
+});
+
+test("StopExecution aborts a run; StartExecution with a known name is idempotent for the same input", async () => {
+  const name = "stop-me";
+  const input = JSON.stringify({ key: "stopped", sleepMs: 5000 });
+  const first = await sfn.send(
+    new StartExecutionCommand({ stateMachineArn: "fixture-pipeline", name, input }),
+  );
+  const again = await sfn.send(
+    new StartExecutionCommand({ stateMachineArn: "fixture-pipeline", name, input }),
+  );
+  assert.equal(again.executionArn, first.executionArn);
+  await assert.rejects(
+    sfn.send(new StartExecutionCommand({ stateMachineArn: "fixture-pipeline", name, input: "{}" })),
+    { name: "ExecutionAlreadyExists" },
+  );
+  await sfn.send(new StopExecutionCommand({ executionArn: first.executionArn }));
+  const record = await runtime.executor.wait(name);
+  assert.equal(record.status, "ABORTED");
 });
 
 test("stop() kills running Batch jobs (no orphan processes) and frees both ports", async () => {
