@@ -64,13 +64,13 @@ test("an all-NaN band gives a fully transparent map and a 'no data' legend inste
 });
 
 test("legend numbers have four significant digits", () => {
-  assert.deepEqual([1000, 12, 12.5, 0.0001234, 1234567, -3.14159, 0].map(formatValue), [
+  assert.deepEqual([1000, 12, 12.5, 0.0001234, 1234567, -3.14259, 0].map(formatValue), [
     "1000",
     "12",
     "12.5",
     "1.234e-4",
     "1.235e+6",
-    "-3.142",
+    "-3.143",
     "0",
   ]);
 });
