@@ -8,6 +8,8 @@ export interface Command {
   summary: string;
   /** The full `--help` text: usage line, options with units and defaults, an example. */
   help: string;
+  /** For verbs with sub-verbs: the help that `args` (the words after the verb) asks for. */
+  helpFor?(args: string[]): string;
   /** Returns the exit code. Throw InputError for bad input (exit 2). */
   run(args: string[]): Promise<number>;
 }

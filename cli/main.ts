@@ -35,7 +35,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
-    console.log(command.help);
+    console.log(command.helpFor?.(rest) ?? command.help);
     return 0;
   }
   try {

@@ -27,13 +27,12 @@ Usage: quakeslide susceptibility <cv|train|predict|explain|evaluate> [options]
 
 Documentation: docs/susceptibility.md`;
 
-/** Help of every sub-verb, since `--help` anywhere on the line prints this command's help. */
-const fullHelp = [overview, ...Object.values(subVerbs).map((v) => v.help)].join(`\n\n${"-".repeat(72)}\n\n`);
 
 export const susceptibilityCommand: Command = {
   name: "susceptibility",
   summary: "random-forest / GLM landslide susceptibility: spatial CV, train, predict, explain, evaluate",
-  help: fullHelp,
+  help: overview,
+  helpFor: ([sub]) => (sub !== undefined && subVerbs[sub] ? subVerbs[sub].help : overview),
   async run(args: string[]): Promise<number> {
     const [sub, ...rest] = args;
     if (sub === "help") {

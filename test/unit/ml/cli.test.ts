@@ -305,11 +305,14 @@ test("evaluate scores an inventory of landslides only (no AUROC, but sensitivity
   );
 });
 
-test("help of one sub-verb, and the command's --help lists every sub-verb's options", async () => {
+test("help of one sub-verb, by `help X` or `X --help`; the command's --help lists the sub-verbs", async () => {
   const one = await cli("susceptibility", "help", "explain");
   assert.match(one.stdout, /^quakeslide susceptibility explain/);
   assert.match(one.stdout, /--repeats N/);
+  const flag = await cli("susceptibility", "cv", "--help");
+  assert.match(flag.stdout, /^quakeslide susceptibility cv/);
+  assert.ok(flag.stdout.includes("--partition"), "cv --help shows cv's options");
+  assert.ok(!flag.stdout.includes("--threshold P"), "cv --help does not show evaluate's options");
   const all = await cli("susceptibility", "--help");
-  for (const option of ["--partition", "--cv-repeats", "--covariates TIF", "--repeats N", "--threshold P"])
-    assert.ok(all.stdout.includes(option), option);
+  for (const sub of ["cv", "train", "predict", "explain", "evaluate"]) assert.match(all.stdout, new RegExp(`^  ${sub} `, "m"));
 });
