@@ -92,3 +92,9 @@ test("sem without --model is a usage error (exit 2)", async () => {
   assert.equal(code, 2);
   assert.match(stderr, /missing required option --model/);
 });
+
+test("sem --help documents every option with an example", async () => {
+  const { code, stdout } = await runCli(["--help"]);
+  assert.equal(code, 0);
+  for (const option of ["--model", "--out", "--threads", "--ac", "--json", "Example:"]) assert.ok(stdout.includes(option), option);
+});
