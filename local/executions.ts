@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
+const SAVE_INTERVAL_MS = 250;
+
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED" | "TIMED_OUT";
 
 /** Why an execution failed, in the words a user needs: where, what, and the job's own story. */
@@ -46,6 +48,7 @@ export interface ExecutionRecord {
 export class ExecutionStore {
   private readonly folder: string;
   private readonly live = new Map<string, ExecutionRecord>();
+  private readonly pendingSaves = new Map<string, NodeJS.Timeout>();
 
   constructor(stateDir: string) {
     this.folder = join(stateDir, "executions");
@@ -57,13 +60,28 @@ export class ExecutionStore {
     this.save(record);
   }
 
-  /** Applies `change` to a running execution and persists it. */
+  /**
+   * Applies `change` to a running execution and persists it: at once when the execution ends,
+   * otherwise at most every SAVE_INTERVAL_MS (rewriting a long history at every event would
+   * make a 1,000-item map quadratic).
+   */
   update(executionId: string, change: (record: ExecutionRecord) => void): void {
     const record = this.live.get(executionId);
     if (!record) return;
     change(record);
-    this.save(record);
-    if (record.status !== "RUNNING") this.live.delete(executionId);
+    if (record.status !== "RUNNING") {
+      clearTimeout(this.pendingSaves.get(executionId));
+      this.pendingSaves.delete(executionId);
+      this.save(record);
+      this.live.delete(executionId);
+    } else if (!this.pendingSaves.has(executionId)) {
+      const timer = setTimeout(() => {
+        this.pendingSaves.delete(executionId);
+        this.save(record);
+      }, SAVE_INTERVAL_MS);
+      timer.unref(); // a pending save never keeps the process alive
+      this.pendingSaves.set(executionId, timer);
+    }
   }
 
   /** Finds an execution by id, name or ARN; undefined when unknown. */

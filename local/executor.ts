@@ -40,6 +40,7 @@ class BatchJobFailedError extends Error {
 export class Executor {
   private readonly running = new Map<string, { done: Promise<ExecutionRecord>; abort: () => void }>();
   private readonly aborted = new Set<string>();
+  private readonly validated = new WeakSet<object>();
 
   constructor(private readonly options: ExecutorOptions) {}
 
@@ -164,9 +165,14 @@ export class Executor {
   ) {
     const handlers: Record<string, TaskHandler> = {};
     this.collectHandlers(definition, handlers, onEvent, failedJobs, context);
+    // Validation costs ~50 ms per construction: once per definition, not once per Map item.
+    const validationOptions = this.validated.has(definition)
+      ? { noValidate: true }
+      : { checkArn: false, checkPaths: false };
     const machine = new StateMachine(prepareDefinition(definition) as unknown as StateMachineDefinition, {
-      validationOptions: { checkArn: false, checkPaths: false },
+      validationOptions,
     });
+    this.validated.add(definition);
     const execution = machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: handlers as never },
       context: context as never,
