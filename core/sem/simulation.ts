@@ -101,7 +101,11 @@ function prepare(scenario: Scenario, surface: { x: ArrayLike<number>; z: ArrayLi
   const dtLimit = COURANT_LIMIT * spacingOverVp;
   const dt = scenario.time.dt_s ?? scenario.time.cfl * spacingOverVp;
   if (checkStability && dt > dtLimit * (1 + 1e-9)) {
-    throw new InputError(`time.dt_s = ${dt} s is above the stability limit ${dtLimit.toPrecision(4)} s of this mesh (Courant number ${(dt / spacingOverVp).toFixed(3)} > ${COURANT_LIMIT}); use a smaller dt_s or omit it`, { file });
+    const asked = scenario.time.dt_s === undefined ? `time.cfl = ${scenario.time.cfl} gives dt = ${dt.toPrecision(4)} s, which` : `time.dt_s = ${dt} s`;
+    throw new InputError(
+      `${asked} is above the stability limit ${dtLimit.toPrecision(4)} s of this mesh (Courant number ${(dt / spacingOverVp).toFixed(3)} > ${COURANT_LIMIT}); use a smaller time step`,
+      { file },
+    );
   }
   const nsteps = Math.round(scenario.time.duration_s / dt);
   const warnings: string[] = [];

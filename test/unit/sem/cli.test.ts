@@ -70,6 +70,7 @@ test("sem writes seismograms.csv, peaks.json (with D_N) and the PGA profile; --j
 for (const [label, file, expected] of [
   ["invalid JSON", "{ not json", /not valid JSON/],
   ["a time step above the stability limit", scenario({ time: { duration_s: 0.3, dt_s: 0.01 } }), /above the stability limit [0-9.e-]+ s/],
+  ["a Courant number above the limit", scenario({ time: { duration_s: 0.3, cfl: 0.9 } }), /time\.cfl = 0\.9 gives dt = [0-9.e-]+ s, which is above the stability limit/],
   ["a receiver outside the domain", scenario({ receivers: [{ name: "far", x: 900, z: "surface" }] }), /receiver far at x = 900 m lies outside the domain/],
   ["a source above the surface", scenario({ source: { type: "force", x: 100, z: 50, amplitude: 1, stf: { type: "ricker", f0_hz: 3, t0_s: 0.3 } } }), /source at \(x = 100 m, z = 50 m\) lies outside the domain/],
   ["vs too high for vp", scenario({ layers: [{ vp: 2000, vs: 1500, rho: 2000 }] }), /layers\.0\.vs: vs must be below vp/],
