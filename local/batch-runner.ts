@@ -49,6 +49,7 @@ export interface BatchRunnerOptions {
 
 const LOG_TAIL_CHARS = 4000;
 const TSX_LOADER = import.meta.resolve("tsx");
+const CHILD_GUARD = new URL("./batch-child-guard.mjs", import.meta.url).href;
 
 /**
  * Runs AWS Batch jobs as local child processes: the container's entrypoint under Node with the
@@ -133,10 +134,10 @@ export class LocalBatchRunner {
       AWS_BATCH_JOB_ID: job.jobId,
       AWS_BATCH_JOB_ATTEMPT: String(job.attempts.length + 1),
     };
-    const child = spawn(process.execPath, ["--import", TSX_LOADER, entrypoint], {
+    const child = spawn(process.execPath, ["--import", TSX_LOADER, "--import", CHILD_GUARD, entrypoint], {
       cwd: this.options.projectRoot,
       env,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
     this.running.add(child);
     const startedAt = Date.now();

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,12 +23,13 @@ const projectRoot = join(import.meta.dirname, "fixtures");
 let stateDir: string;
 let runtime: EmbeddedRuntime;
 let startMs: number;
+let templates: ReturnType<typeof synthesizeTemplates>;
 let sfn: SFNClient;
 const killedPids: number[] = [];
 
 before(async () => {
   stateDir = mkdtempSync(join(tmpdir(), "quakeslide-runtime-"));
-  const templates = synthesizeTemplates(createFixtureApp()); // synthesis is the app's cost, not the runtime's
+  templates = synthesizeTemplates(createFixtureApp()); // synthesis is the app's cost, not the runtime's
   const started = performance.now();
   runtime = await EmbeddedRuntime.start({
     projectRoot,
@@ -199,6 +201,40 @@ test("StopExecution aborts a run; StartExecution with a known name is idempotent
   await sfn.send(new StopExecutionCommand({ executionArn: first.executionArn }));
   const record = await runtime.executor.wait(name);
   assert.equal(record.status, "ABORTED");
+});
+
+test("a runtime killed with SIGKILL takes its running Batch jobs with it (no orphans)", async () => {
+  const assemblyDir = join(stateDir, "assembly");
+  mkdirSync(assemblyDir);
+  writeFileSync(join(assemblyDir, "manifest.json"), "{}");
+  for (const [stack, template] of templates) {
+    writeFileSync(join(assemblyDir, `${stack}.template.json`), JSON.stringify(template));
+  }
+  const script = join(projectRoot, "runtime-with-long-job.ts");
+  const parent = spawn(process.execPath, ["--import", "tsx", script, assemblyDir, join(stateDir, "killed")], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const jobPid = await new Promise<number>((resolve, reject) => {
+    let out = "";
+    parent.stdout.on("data", (chunk: Buffer) => {
+      out += chunk;
+      const match = out.match(/job (\d+)/);
+      if (match) resolve(Number(match[1]));
+    });
+    parent.once("exit", (code) => reject(new Error(`runtime exited early (${code})`)));
+  });
+  process.kill(parent.pid!, "SIGKILL");
+  // The job notices its parent's death through the closed IPC channel; give it 5 s under load.
+  let alive = true;
+  for (let i = 0; i < 100 && alive; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    try {
+      process.kill(jobPid, 0);
+    } catch {
+      alive = false;
+    }
+  }
+  assert.equal(alive, false, `job process ${jobPid} outlived its runtime`);
 });
 
 test("stop() kills running Batch jobs (no orphan processes) and frees both ports", async () => {
