@@ -65,6 +65,7 @@ export class EmbeddedRuntime {
     const projectRoot = resolve(options.projectRoot ?? ".");
     const stateDir = resolve(options.stateDir ?? join(projectRoot, ".quakeslide"));
     mkdirSync(stateDir, { recursive: true });
+    refuseSecondRuntime(stateDir);
     const templates = options.templates ?? (await loadTemplates(projectRoot, stateDir, options.assemblyDir));
     const model = buildAppModel(templates, LOCAL_REGION);
     let dispatch: (record: S3NotificationRecord) => void = () => undefined;
@@ -152,6 +153,21 @@ export class EmbeddedRuntime {
       }
     }
   }
+}
+
+/** Two runtimes on one state folder would serve the same objects and executions twice. */
+function refuseSecondRuntime(stateDir: string): void {
+  const file = join(stateDir, "runtime.json");
+  if (!existsSync(file)) return;
+  const { pid } = JSON.parse(readFileSync(file, "utf8")) as RuntimeEndpoints;
+  try {
+    process.kill(pid, 0); // signal 0: only asks whether the process exists
+  } catch {
+    return; // left over from a runtime that ended without cleaning up
+  }
+  throw new InputError(
+    `a runtime (process ${pid}) is already running on ${stateDir}; stop it or choose --state-dir`,
+  );
 }
 
 /**

@@ -67,8 +67,12 @@ async function readResult(key: string): Promise<Record<string, unknown>> {
   return JSON.parse(await object.Body!.transformToString());
 }
 
-test("the runtime starts in under 3 s", () => {
+test("the runtime starts in under 3 s; a second one on the same state folder is refused", async () => {
   assert.ok(startMs < 3000, `started in ${startMs.toFixed(0)} ms`);
+  await assert.rejects(EmbeddedRuntime.start({ projectRoot, templates, stateDir }), {
+    name: "InputError",
+    message: /already running on/,
+  });
 });
 
 test("pipeline: a Lambda, then a Batch job writing to the results bucket, all over HTTP", async () => {
