@@ -18,6 +18,8 @@ export interface ElementArrays {
   jacobian: Float64Array;
   lambda: Float64Array;
   mu: Float64Array;
+  /** 1 where the element is an axis-aligned rectangle (see Mesh.rectangular). */
+  rectangular: Int32Array;
   /** derivative[i * ngll + l] = h'_l(xi_i). */
   derivative: Float64Array;
   /** weightedDerivative[l * ngll + i] = w_l h'_i(xi_l). */

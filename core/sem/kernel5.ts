@@ -3,7 +3,7 @@ import type { ElementArrays, KernelScratch } from "./kernel.ts";
 /**
  * addElasticForces for NGLL = 5 (the default): the same arithmetic as the generic kernel in the
  * same order (so results are identical to the last bit), with the sums over the five GLL points
- * written out and the derivative rows held in locals. About 1.6× faster than the generic loops.
+ * written out, the derivative rows held in locals, and a shortcut for rectangular elements.
  */
 export function addElasticForces5(
   m: ElementArrays,
@@ -45,6 +45,10 @@ export function addElasticForces5(
       const mu = m.mu[e];
       const lambda2mu = lambda + 2 * mu;
       const e25 = e * 25;
+      const rectangle = m.rectangular[e] === 1;
+      const rectXix = mxix[e25];
+      const rectGammaz = mgammaz[e25];
+      const rectJacobian = mjac[e25];
       for (let i = 0; i < 5; i++) {
         const di0 = d[i * 5];
         const di1 = d[i * 5 + 1];
@@ -62,6 +66,20 @@ export function addElasticForces5(
           const duzdxi = di0 * luz[j] + di1 * luz[5 + j] + di2 * luz[10 + j] + di3 * luz[15 + j] + di4 * luz[20 + j];
           const duxdgamma = dj0 * lux[row] + dj1 * lux[row + 1] + dj2 * lux[row + 2] + dj3 * lux[row + 3] + dj4 * lux[row + 4];
           const duzdgamma = dj0 * luz[row] + dj1 * luz[row + 1] + dj2 * luz[row + 2] + dj3 * luz[row + 3] + dj4 * luz[row + 4];
+          if (rectangle) {
+            // Constant inverse map, xiz = gammax = 0: the general formulas below with those
+            // zero terms dropped, which leaves every value unchanged.
+            const duxdx = duxdxi * rectXix;
+            const duzdz = duzdgamma * rectGammaz;
+            const sxx = lambda2mu * duxdx + lambda * duzdz;
+            const szz = lambda2mu * duzdz + lambda * duxdx;
+            const sxz = mu * (duzdxi * rectXix + duxdgamma * rectGammaz);
+            t1x[row + j] = rectJacobian * (sxx * rectXix);
+            t1z[row + j] = rectJacobian * (sxz * rectXix);
+            t2x[row + j] = rectJacobian * (sxz * rectGammaz);
+            t2z[row + j] = rectJacobian * (szz * rectGammaz);
+            continue;
+          }
           const k = e25 + row + j;
           const xix = mxix[k];
           const xiz = mxiz[k];

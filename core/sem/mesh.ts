@@ -56,6 +56,8 @@ export interface Mesh {
   vp: Float64Array;
   vs: Float64Array;
   layerOf: Int32Array;
+  /** 1 for an axis-aligned rectangle (constant inverse map: the kernel's shortcut), else 0. */
+  rectangular: Int32Array;
 }
 
 export function surfaceElevation(surface: MeshSpec["surface"], x: number): number {
@@ -143,6 +145,7 @@ export function buildMesh(spec: MeshSpec): Mesh {
     vp: new Float64Array(nspec),
     vs: new Float64Array(nspec),
     layerOf: new Int32Array(nspec),
+    rectangular: new Int32Array(nspec),
   };
   // Row r belongs to layer i when it is among that layer's rows (counted from the bottom).
   const layerOfRow = new Int32Array(nzElem);
@@ -195,6 +198,7 @@ function fillElement(mesh: Mesh, layer: MeshLayer, layerIndex: number, c: number
   mesh.mu[e] = layer.rho * layer.vs * layer.vs;
   mesh.lambda[e] = layer.rho * layer.vp * layer.vp - 2 * mesh.mu[e];
   mesh.layerOf[e] = layerIndex;
+  mesh.rectangular[e] = zBottomLeft === zBottomRight && zTopLeft === zTopRight ? 1 : 0;
 }
 
 /** Smallest distance between neighbouring GLL points of element e (for the Courant number). */

@@ -156,6 +156,7 @@ export function buildSolverData(
     gammaz: sharedCopy(mesh.gammaz),
     jacobian: sharedCopy(mesh.jacobian),
     lambda: sharedCopy(mesh.lambda),
+    rectangular: sharedCopy(mesh.rectangular),
     mu: sharedCopy(mesh.mu),
     derivative: basis.derivative,
     weightedDerivative,

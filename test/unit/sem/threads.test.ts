@@ -36,6 +36,8 @@ test("pausing for snapshots leaves the seismograms bit-identical", async () => {
 test("the NGLL = 5 kernel computes exactly what the generic kernel computes", () => {
   const prepared = prepareSimulation(smallScenario(), { x: [0, 300, 500, 700, 1000], z: [0, 0, 80, 0, 10] });
   const d = prepared.data;
+  // Both code paths of the kernel must be exercised: rectangles below the hill, others in it.
+  assert.ok(d.rectangular.includes(1) && d.rectangular.includes(0));
   const ux = new Float64Array(d.nglob).map((_, p) => Math.sin(p * 0.37));
   const uz = new Float64Array(d.nglob).map((_, p) => Math.cos(p * 0.11));
   const forces = [0, 1].map(() => ({ fx: new Float64Array(d.nglob), fz: new Float64Array(d.nglob) }));
