@@ -1,15 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type AppModel, findStateMachine } from "./app-model.ts";
-import type { ExecutionRecord, ExecutionStore } from "./executions.ts";
+import type { ExecutionRecord, ExecutionStore, HistoryEvent } from "./executions.ts";
 import type { Executor } from "./executor.ts";
 import { LambdaFunctionError } from "./lambda-invoker.ts";
 
 /**
  * The part of the Step Functions and Lambda HTTP APIs that the client uses, so that the AWS SDK
  * (JS or boto3) talks to the embedded runtime through AWS_ENDPOINT_URL_SFN / _LAMBDA with no
- * code change: StartExecution, DescribeExecution, StopExecution, ListStateMachines,
- * ListExecutions, and Lambda Invoke. `GET /quakeslide/executions/<id>` returns the runtime's own
+ * code change: StartExecution, DescribeExecution, StopExecution, GetExecutionHistory,
+ * ListStateMachines, ListExecutions, and Lambda Invoke. `GET /quakeslide/executions/<id>` returns the runtime's own
  * record (history, failure reason with the job's exit code and log tail) for `quakeslide logs`.
  */
 export async function startApiServer(model: AppModel, executor: Executor, store: ExecutionStore, port = 0) {
@@ -95,6 +95,12 @@ async function handle(
       executor.stop(found.executionId);
       return send(response, 200, { stopDate: Date.now() / 1000 });
     }
+    case "GetExecutionHistory": {
+      const found = store.get(input.executionArn);
+      return found
+        ? send(response, 200, { events: found.history.map(toStepFunctionsEvent) })
+        : notFound("Execution");
+    }
     case "DescribeExecution": {
       const found = store.get(input.executionArn);
       return found ? send(response, 200, describe(found)) : notFound("Execution");
@@ -126,6 +132,67 @@ function describe(r: ExecutionRecord) {
     output: r.output === undefined ? undefined : JSON.stringify(r.output),
     error: r.failure?.error,
     cause: r.failure?.cause,
+  };
+}
+
+/**
+ * A history event in the shape of Step Functions' GetExecutionHistory: `<Type>StateEntered` /
+ * `<Type>StateExited` with the state's name and JSON input/output, `TaskFailed`, `Execution*`,
+ * `MapIteration*`. Retries and catches, which AWS shows only as a failure followed by a new
+ * attempt or the next state, keep the interpreter's names `StateRetried` and `StateCaught`.
+ */
+function toStepFunctionsEvent(event: HistoryEvent) {
+  const detail = event.detail ?? {};
+  const state = detail.state as
+    | { name?: string; type?: string; input?: unknown; output?: unknown }
+    | undefined;
+  const base = { id: event.id, previousEventId: event.id - 1, timestamp: Date.parse(event.timestamp) / 1000 };
+  const json = (value: unknown) => JSON.stringify(value ?? null);
+  switch (event.type) {
+    case "ExecutionStarted":
+      return { ...base, type: event.type, executionStartedEventDetails: { input: json(detail.input) } };
+    case "ExecutionSucceeded":
+      return { ...base, type: event.type, executionSucceededEventDetails: { output: json(detail.output) } };
+    case "ExecutionFailed":
+      return { ...base, type: event.type, executionFailedEventDetails: errorDetails(detail) };
+    case "StateEntered":
+      return {
+        ...base,
+        type: `${state?.type}StateEntered`,
+        stateEnteredEventDetails: { name: state?.name, input: json(state?.input) },
+      };
+    case "StateExited":
+      return {
+        ...base,
+        type: `${state?.type}StateExited`,
+        stateExitedEventDetails: { name: state?.name, output: json(state?.output) },
+      };
+    case "StateFailed":
+      return {
+        ...base,
+        type: "TaskFailed",
+        taskFailedEventDetails: { ...errorDetails(detail), resource: state?.name },
+      };
+    case "MapIterationStarted":
+    case "MapIterationSucceeded":
+    case "MapIterationFailed": {
+      const key = `mapIteration${event.type.slice("MapIteration".length)}EventDetails`;
+      return {
+        ...base,
+        type: event.type,
+        [key]: { name: (detail.parentState as { name?: string })?.name, index: detail.index },
+      };
+    }
+    default:
+      return { ...base, type: event.type };
+  }
+}
+
+function errorDetails(detail: Record<string, unknown>) {
+  const cause = detail.Cause;
+  return {
+    error: String(detail.Error ?? ""),
+    cause: typeof cause === "string" ? cause : JSON.stringify(cause ?? ""),
   };
 }
 

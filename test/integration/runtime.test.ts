@@ -9,6 +9,7 @@ import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import {
   DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
   SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
@@ -83,6 +84,13 @@ test("pipeline: a Lambda, then a Batch job writing to the results bucket, all ov
   assert.deepEqual(record.completedStates, ["Prepare", "Write"]);
   const described = await sfn.send(new DescribeExecutionCommand({ executionArn: record.executionArn }));
   assert.equal(described.status, "SUCCEEDED");
+  const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn: record.executionArn }));
+  const types = events!.map((e) => `${e.type} ${e.stateEnteredEventDetails?.name ?? ""}`.trim());
+  assert.ok(
+    types.includes("TaskStateEntered Prepare") && types.includes("TaskStateEntered Write"),
+    types.join(),
+  );
+  assert.equal(events!.at(-1)?.type, "ExecutionSucceeded");
 });
 
 test("a Batch job killed mid-run is retried by the state machine's Retry and the run succeeds", async () => {
