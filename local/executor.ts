@@ -125,9 +125,8 @@ export class Executor {
   /** Error and cause as the interpreter reported them, the state that failed, and the job's story. */
   private failureReason(executionId: string, failedJobs: Map<string, BatchJob>): FailureReason {
     const history = this.options.store.get(executionId)?.history ?? [];
-    const latest = (type: string) => history.filter((e) => e.type === type).at(-1);
-    const failed = latest("ExecutionFailed")?.detail ?? {};
-    const state = latest("StateFailed")?.state;
+    const failed = history.filter((e) => e.type === "ExecutionFailed").at(-1)?.detail ?? {};
+    const state = originOfFailure(history, failed.Error);
     const failure: FailureReason = {
       state,
       error: String(failed.Error ?? "States.Runtime"),
@@ -349,6 +348,17 @@ function describeJob(job: BatchJob): Json {
     Container: { ExitCode: last?.exitCode ?? null },
     LogTail: job.logTail,
   };
+}
+
+/**
+ * The state where the error arose: the latest failed Task with the execution's error, rather
+ * than the Parallel/Map around it or the Fail state a Catch led to; else the latest failure.
+ */
+function originOfFailure(history: HistoryEvent[], error: unknown): string | undefined {
+  const failures = history.filter((e) => e.type === "StateFailed");
+  const typeOf = (e: HistoryEvent) => (e.detail?.state as { type?: string } | undefined)?.type;
+  const task = failures.filter((e) => typeOf(e) === "Task" && e.detail?.Error === error).at(-1);
+  return (task ?? failures.filter((e) => typeOf(e) !== "Fail").at(-1) ?? failures.at(-1))?.state;
 }
 
 function causeText(cause: unknown): string {

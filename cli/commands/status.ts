@@ -15,6 +15,17 @@ ${TARGET_HELP}
 Example:
   quakeslide status arn:aws:states:us-east-1:000000000000:execution:quakeslide-hazard-pipeline:3f0c...`;
 
+/** A Lambda error's message, or a Batch job's status reason, rather than the whole JSON cause. */
+function readableCause(cause: string): string {
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: string; StatusReason?: string };
+    if (parsed.errorMessage || parsed.StatusReason) return String(parsed.errorMessage ?? parsed.StatusReason);
+  } catch {
+    // not JSON: a Fail state's or the interpreter's own text
+  }
+  return cause.length > 500 ? `${cause.slice(0, 497)}...` : cause;
+}
+
 export const statusCommand: Command = {
   name: "status",
   summary: "status of a run, with the failure reason when it failed",
@@ -38,7 +49,9 @@ export const statusCommand: Command = {
         `started ${run.startDate?.toISOString() ?? "?"}${run.stopDate ? `, stopped ${run.stopDate.toISOString()}` : ""}`,
       );
       if (failure) {
-        console.log(`failed in state ${failure.state ?? "?"}: ${failure.error}: ${failure.cause}`);
+        console.log(
+          `failed in state ${failure.state ?? "?"}: ${failure.error}: ${readableCause(failure.cause)}`,
+        );
         if (failure.job) {
           console.log(
             `Batch job ${failure.job.jobId}: exit code ${failure.job.exitCode}, ${failure.job.statusReason ?? ""}`,
@@ -46,7 +59,7 @@ export const statusCommand: Command = {
           console.log(`last output of the job:\n${failure.job.logTail}`);
         }
       } else if (run.error) {
-        console.log(`failed: ${run.error}: ${run.cause}`);
+        console.log(`failed: ${run.error}: ${readableCause(run.cause ?? "")}`);
       }
       if (run.status === "SUCCEEDED") console.log(`output: ${JSON.stringify(run.output)}`);
       return 0;

@@ -90,7 +90,10 @@ test("quakeslide start --wait, status and logs show a failed run's reason", asyn
   assert.equal(run.status, "FAILED");
   const status = await cli("status", run.id, "--state-dir", stateDir);
   assert.equal(status.code, 0);
-  assert.match(status.stdout, /failed in state Write: States\.TaskFailed/);
+  assert.match(
+    status.stdout,
+    /failed in state Write: States\.TaskFailed: Essential container in task exited \(exit code 4\)/,
+  );
   assert.match(status.stdout, /exit code 4/);
   assert.match(status.stdout, /giving up with exit code 4/);
   const logs = await cli("logs", run.id, "--state-dir", stateDir);

@@ -127,6 +127,7 @@ test("a Lambda that throws takes the Catch path; the failure keeps the function'
   assert.ok(record.history.some((e) => e.type === "StateCaught" && e.state === "Explode"));
   assert.ok(record.history.some((e) => e.type === "StateEntered" && e.state === "ReportFailure"));
   assert.equal(record.failure?.error, "SoilParameterError");
+  assert.equal(record.failure?.state, "Explode", "where the error arose, not the Fail state it led to");
   assert.match(record.failure?.cause ?? "", /cohesion must be >= 0 \(test\)/);
 });
 
