@@ -82,7 +82,8 @@ async function handle(
         started = executor.start(machine, JSON.parse(input.input ?? "{}"), input.name);
       } catch (error) {
         const e = error as Error;
-        return send(response, 400, { __type: e.name, message: e.message });
+        const type = e instanceof SyntaxError ? "InvalidExecutionInput" : e.name;
+        return send(response, 400, { __type: type, message: e.message });
       }
       return send(response, 200, {
         executionArn: started.executionArn,

@@ -58,6 +58,8 @@ export class EmbeddedRuntime {
       batch: LocalBatchRunner;
       client: S3Client;
       stateDir: string;
+      /** process.env before start() added the endpoints; stop() puts it back. */
+      environmentBefore: NodeJS.ProcessEnv;
     },
   ) {}
 
@@ -75,6 +77,7 @@ export class EmbeddedRuntime {
       buckets: model.buckets.map((b) => b.name),
       onObjectEvent: (record) => dispatch(record),
     });
+    const environmentBefore = { ...process.env };
     Object.assign(process.env, s3.environment);
     const client = new S3Client(s3.clientConfig);
     const batch = new LocalBatchRunner({
@@ -100,6 +103,7 @@ export class EmbeddedRuntime {
       batch,
       client,
       stateDir,
+      environmentBefore,
     });
     dispatch = (record) => runtime.deliverEvent(record);
     return runtime;
@@ -135,6 +139,10 @@ export class EmbeddedRuntime {
     this.parts.client.destroy();
     await this.parts.s3.close();
     rmSync(join(this.parts.stateDir, "runtime.json"), { force: true });
+    // Endpoints and function variables set for the in-process handlers go; what was there stays.
+    const before = this.parts.environmentBefore;
+    for (const name of Object.keys(process.env)) if (!(name in before)) delete process.env[name];
+    Object.assign(process.env, before);
   }
 
   /** EventBridge: each enabled rule whose pattern matches starts its targets (at least once). */

@@ -211,6 +211,10 @@ test("StopExecution aborts a run; StartExecution with a known name is idempotent
     sfn.send(new StartExecutionCommand({ stateMachineArn: "fixture-pipeline", name, input: "{}" })),
     { name: "ExecutionAlreadyExists" },
   );
+  await assert.rejects(
+    sfn.send(new StartExecutionCommand({ stateMachineArn: "fixture-pipeline", input: "{not json" })),
+    { name: "InvalidExecutionInput" },
+  );
   await sfn.send(new StopExecutionCommand({ executionArn: first.executionArn }));
   const record = await runtime.executor.wait(name);
   assert.equal(record.status, "ABORTED");
@@ -266,6 +270,7 @@ test("stop() kills running Batch jobs (no orphan processes) and frees both ports
   const ports = [other.endpoints.s3, other.endpoints.api].map((url) => Number(new URL(url).port));
   await other.stop();
   assert.throws(() => process.kill(jobPid!, 0), { code: "ESRCH" }, "the job's process is gone");
+  assert.equal(process.env.AWS_ENDPOINT_URL_S3, runtime.endpoints.s3, "the environment before start is back");
   for (const port of ports) {
     await new Promise<void>((resolve, reject) => {
       const probe = createServer().once("error", reject);
