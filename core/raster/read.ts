@@ -2,7 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { fromFile, type GeoTIFF, type GeoTIFFImage } from "geotiff";
 import { InputError } from "../errors.ts";
 import { registerFastDecoders } from "./decoders.ts";
-import { describe, type RasterInfo } from "./tiff-header.ts";
+import { checkFirstIfdInsideFile, describe, type RasterInfo } from "./tiff-header.ts";
 import type { GeoTransform, Raster, SampleArray } from "./types.ts";
 
 export type { RasterInfo, SampleType } from "./tiff-header.ts";
@@ -122,6 +122,7 @@ export function bandAsFloat32(raster: Raster, band = 0): Float32Array {
 async function openTiff(path: string): Promise<OpenedTiff> {
   if (!existsSync(path)) throw new InputError("file not found", { file: path });
   if (!statSync(path).isFile()) throw new InputError("is not a file", { file: path });
+  checkFirstIfdInsideFile(path);
   let tiff: GeoTIFF;
   let image: GeoTIFFImage;
   try {

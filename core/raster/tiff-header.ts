@@ -1,4 +1,4 @@
-import { statSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 import type { GeoTIFF, GeoTIFFImage } from "geotiff";
 import { InputError } from "../errors.ts";
 import type { Crs, GeoTransform, Grid } from "./types.ts";
@@ -209,4 +209,61 @@ function unescapeXml(text: string): string {
     .replace(/&quot;/g, '"')
     .replace(/&apos;/g, "'")
     .replace(/&amp;/g, "&");
+}
+
+/** Bytes per value of each TIFF field type (1 BYTE ... 18 IFD8). */
+const FIELD_TYPE_SIZES = [0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4, 0, 0, 8, 8, 8];
+
+/**
+ * GDAL often writes the IFD after the image data, so a file cut short loses its tags, and
+ * geotiff.js would then read zeros past the end (a "0-bit" sample type). Checking that the first
+ * IFD and its out-of-line values lie inside the file names the real problem.
+ */
+export function checkFirstIfdInsideFile(path: string): void {
+  const fileSize = statSync(path).size;
+  const fd = openSync(path, "r");
+  try {
+    const read = (position: number, length: number): Buffer | undefined => {
+      if (position + length > fileSize) return undefined;
+      const buffer = Buffer.alloc(length);
+      readSync(fd, buffer, 0, length, position);
+      return buffer;
+    };
+    const truncated = (what: string) =>
+      new InputError(`is truncated: its ${what} lies past the end of the file (${fileSize} bytes)`, {
+        file: path,
+      });
+    const header = read(0, 16) ?? read(0, 8);
+    if (!header) throw new InputError(`is not a TIFF: only ${fileSize} bytes`, { file: path });
+    const order = header.toString("latin1", 0, 2);
+    if (order !== "II" && order !== "MM")
+      throw new InputError("not a readable TIFF (no TIFF byte-order mark)", { file: path });
+    const little = order === "II";
+    const u16 = (b: Buffer, at: number) => (little ? b.readUInt16LE(at) : b.readUInt16BE(at));
+    const u32 = (b: Buffer, at: number) => (little ? b.readUInt32LE(at) : b.readUInt32BE(at));
+    const u64 = (b: Buffer, at: number) => Number(little ? b.readBigUInt64LE(at) : b.readBigUInt64BE(at));
+    const version = u16(header, 2);
+    if (version !== 42 && version !== 43)
+      throw new InputError(`not a readable TIFF (version ${version})`, { file: path });
+    const big = version === 43;
+    if (big && header.length < 16) throw truncated("header");
+    const ifdOffset = big ? u64(header, 8) : u32(header, 4);
+    const countBytes = read(ifdOffset, big ? 8 : 2);
+    if (!countBytes) throw truncated("first image directory (IFD)");
+    const entries = big ? u64(countBytes, 0) : u16(countBytes, 0);
+    const entrySize = big ? 20 : 12;
+    const table = read(ifdOffset + countBytes.length, entries * entrySize);
+    if (!table) throw truncated("first image directory (IFD)");
+    for (let i = 0; i < entries; i++) {
+      const at = i * entrySize;
+      const valueBytes =
+        (FIELD_TYPE_SIZES[u16(table, at + 2)] ?? 0) * (big ? u64(table, at + 4) : u32(table, at + 4));
+      const inline = big ? 8 : 4;
+      if (valueBytes <= inline) continue;
+      const valueOffset = big ? u64(table, at + 12) : u32(table, at + 8);
+      if (valueOffset + valueBytes > fileSize) throw truncated(`tag ${u16(table, at)} value`);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -204,3 +204,17 @@ test("bad input: truncated TIFFs (first 60% of the file) are refused, striped or
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("bad input: a TIFF cut before its image directory (GDAL writes it last) is called truncated", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "raster-truncated-ifd-"));
+  try {
+    const bytes = readFileSync(new URL("../../../data/ecuador/dem.tif", import.meta.url));
+    const ifdOffset = bytes.readUInt32LE(4);
+    assert.ok(ifdOffset > bytes.length / 2, "this GDAL file keeps its IFD after the pixels");
+    const truncated = join(dir, "dem-cut.tif");
+    writeFileSync(truncated, bytes.subarray(0, ifdOffset - 100));
+    await assertInputError(readRaster(truncated), truncated, /truncated: its first image directory/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
