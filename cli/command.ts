@@ -4,8 +4,6 @@ import { InputError } from "../core/errors.ts";
 /** One verb of the `quakeslide` command; each lives in its own file under cli/commands/. */
 export interface Command {
   name: string;
-  /** One line for `quakeslide --help`. */
-  summary: string;
   /** The full `--help` text: usage line, options with units and defaults, an example. */
   help: string;
   /** For verbs with sub-verbs: the help that `args` (the words after the verb) asks for. */

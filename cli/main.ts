@@ -29,11 +29,12 @@ export async function main(argv: string[]): Promise<number> {
     console.log(VERSION);
     return 0;
   }
-  const command = commands.find((c) => c.name === verb);
-  if (!command) {
+  const entry = commands.find((c) => c.name === verb);
+  if (!entry) {
     console.error(`quakeslide: unknown command "${verb}" (see quakeslide --help)`);
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes("--help") || rest.includes("-h")) {
     console.log(command.helpFor?.(rest) ?? command.help);
     return 0;

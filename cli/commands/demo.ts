@@ -35,7 +35,6 @@ const STEP_FOLDERS = ["terrain", "stability", "newmark", "susceptibility"] as co
 
 export const demoCommand: Command = {
   name: "demo",
-  summary: "run terrain → stability → Newmark → susceptibility on the embedded Ecuador data",
   help,
   async run(args) {
     const { values } = parseOptions(args, { out: { type: "string" }, json: { type: "boolean" } });

@@ -1,18 +1,76 @@
 import type { Command } from "../command.ts";
-import { demoCommand } from "./demo.ts";
-import { krigeCommand } from "./krige.ts";
-import { logsCommand } from "./logs.ts";
-import { newmarkCommand } from "./newmark.ts";
-import { newmarkMapCommand } from "./newmark-map.ts";
-import { semCommand } from "./sem.ts";
-import { stabilityCommand } from "./stability.ts";
-import { startCommand } from "./start.ts";
-import { statusCommand } from "./status.ts";
-import { susceptibilityCommand } from "./susceptibility.ts";
-import { terrainCommand } from "./terrain.ts";
-import { upCommand } from "./up.ts";
 
-/** Every verb, in the order `quakeslide --help` lists them. Add one line per new command file. */
-export const commands: Command[] = [
-  demoCommand,
-  terrainCommand, krigeCommand, stabilityCommand, newmarkCommand, newmarkMapCommand, semCommand, susceptibilityCommand, upCommand, startCommand, statusCommand, logsCommand];
+/**
+ * Every verb, in the order `quakeslide --help` lists them. A verb's module (and the science it
+ * imports) is loaded only when that verb runs, so `quakeslide terrain` does not pay for loading
+ * the SEM solver or the AWS SDK. Add one entry per new command file.
+ */
+export interface CommandEntry {
+  name: string;
+  /** One line for `quakeslide --help`. */
+  summary: string;
+  load(): Promise<Command>;
+}
+
+export const commands: CommandEntry[] = [
+  {
+    name: "demo",
+    summary: "run terrain → stability → Newmark → susceptibility on the embedded Ecuador data",
+    load: async () => (await import("./demo.ts")).demoCommand,
+  },
+  {
+    name: "terrain",
+    summary: "slope, aspect and curvature of a DEM (COGs + PNG previews)",
+    load: async () => (await import("./terrain.ts")).terrainCommand,
+  },
+  {
+    name: "krige",
+    summary: "fit a variogram and krige soil samples onto a grid or points, with kriging variance",
+    load: async () => (await import("./krige.ts")).krigeCommand,
+  },
+  {
+    name: "stability",
+    summary: "infinite-slope factor of safety and critical acceleration (COGs + PNGs, or one slope)",
+    load: async () => (await import("./stability.ts")).stabilityCommand,
+  },
+  {
+    name: "newmark",
+    summary: "rigid-block Newmark displacement of one record for a list of critical accelerations",
+    load: async () => (await import("./newmark.ts")).newmarkCommand,
+  },
+  {
+    name: "newmark-map",
+    summary: "Newmark displacement and probability-of-failure maps (one record, or a regression on PGA)",
+    load: async () => (await import("./newmark-map.ts")).newmarkMapCommand,
+  },
+  {
+    name: "sem",
+    summary: "2D spectral-element ground motion along a profile (seismograms, PGA, Arias, Newmark)",
+    load: async () => (await import("./sem.ts")).semCommand,
+  },
+  {
+    name: "susceptibility",
+    summary: "random-forest / GLM landslide susceptibility: spatial CV, train, predict, explain, evaluate",
+    load: async () => (await import("./susceptibility.ts")).susceptibilityCommand,
+  },
+  {
+    name: "up",
+    summary: "start the embedded local runtime (S3, state machines, Batch, events) and keep it running",
+    load: async () => (await import("./up.ts")).upCommand,
+  },
+  {
+    name: "start",
+    summary: "start a run of a flow (state machine) on the embedded runtime, LocalStack or AWS",
+    load: async () => (await import("./start.ts")).startCommand,
+  },
+  {
+    name: "status",
+    summary: "status of a run, with the failure reason when it failed",
+    load: async () => (await import("./status.ts")).statusCommand,
+  },
+  {
+    name: "logs",
+    summary: "history of a run: states, retries, caught errors, failures",
+    load: async () => (await import("./logs.ts")).logsCommand,
+  },
+];

@@ -133,7 +133,6 @@ function describe(summary: KrigeSummary): string {
 
 export const krigeCommand: Command = {
   name: "krige",
-  summary: "fit a variogram and krige soil samples onto a grid or points, with kriging variance",
   help,
   async run(args) {
     const { options: parsed, json } = parse(args);

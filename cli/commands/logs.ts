@@ -16,7 +16,6 @@ Example:
 
 export const logsCommand: Command = {
   name: "logs",
-  summary: "history of a run: states, retries, caught errors, failures",
   help,
   async run(args) {
     const { values, positionals } = parseOptions(args, TARGET_OPTIONS, true);

@@ -1,4 +1,3 @@
-import { REGRESSION_MODELS } from "../../core/stability/regressions.ts";
 import { NEWMARK_MAP_OUTPUTS, type NewmarkMapOptions } from "../../core/stability/schema.ts";
 import { type NewmarkMapSummary, runNewmarkMap } from "../../core/stability/step.ts";
 import { type Command, numberOption, parseOptions, requireOption } from "../command.ts";
@@ -61,7 +60,6 @@ function printSummary(summary: NewmarkMapSummary, outDir: string): void {
 
 export const newmarkMapCommand: Command = {
   name: "newmark-map",
-  summary: `Newmark displacement and probability-of-failure maps (record, or ${REGRESSION_MODELS.length} regressions)`,
   help,
   async run(args) {
     const { values } = parseOptions(args, {

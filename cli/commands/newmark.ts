@@ -30,7 +30,6 @@ Example:
 
 export const newmarkCommand: Command = {
   name: "newmark",
-  summary: "rigid-block Newmark displacement of one record for a list of critical accelerations",
   help,
   async run(args) {
     const { values } = parseOptions(args, {

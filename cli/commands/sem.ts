@@ -37,7 +37,6 @@ Example:
 
 export const semCommand: Command = {
   name: "sem",
-  summary: "2D spectral-element ground motion along a profile (seismograms, PGA, Arias, Newmark)",
   help,
   async run(args) {
     const { values } = parseOptions(args, {

@@ -107,7 +107,6 @@ function printSummary(summary: StabilitySummary, outDir: string): void {
 
 export const stabilityCommand: Command = {
   name: "stability",
-  summary: "infinite-slope factor of safety and critical acceleration (COGs + PNGs, or one slope)",
   help,
   async run(args) {
     const { values } = parseOptions(args, {

@@ -31,7 +31,6 @@ function readInput(file: string | undefined): unknown {
 
 export const startCommand: Command = {
   name: "start",
-  summary: "start a run of a flow (state machine) on the embedded runtime, LocalStack or AWS",
   help,
   async run(args) {
     const { values, positionals } = parseOptions(

@@ -28,7 +28,6 @@ function readableCause(cause: string): string {
 
 export const statusCommand: Command = {
   name: "status",
-  summary: "status of a run, with the failure reason when it failed",
   help,
   async run(args) {
     const { values, positionals } = parseOptions(args, TARGET_OPTIONS, true);

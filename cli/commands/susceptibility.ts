@@ -30,7 +30,6 @@ Documentation: docs/susceptibility.md`;
 
 export const susceptibilityCommand: Command = {
   name: "susceptibility",
-  summary: "random-forest / GLM landslide susceptibility: spatial CV, train, predict, explain, evaluate",
   help: overview,
   helpFor: ([sub]) => (sub !== undefined && subVerbs[sub] ? subVerbs[sub].help : overview),
   async run(args: string[]): Promise<number> {

@@ -57,7 +57,6 @@ function progressPrinter(): (fraction: number) => void {
 
 export const terrainCommand: Command = {
   name: "terrain",
-  summary: "slope, aspect and curvature of a DEM (COGs + PNG previews)",
   help,
   async run(args) {
     const { values } = parseOptions(args, {

@@ -27,7 +27,6 @@ Example:
 
 export const upCommand: Command = {
   name: "up",
-  summary: "start the embedded local runtime (S3, state machines, Batch, events) and keep it running",
   help,
   async run(args) {
     const { values } = parseOptions(args, {
