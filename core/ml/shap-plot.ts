@@ -1,8 +1,5 @@
-import { writeFile } from "node:fs/promises";
-import { PNG } from "pngjs";
-import { GLYPH_ADVANCE, GLYPH_HEIGHT, GLYPH_WIDTH, glyphFor } from "../raster/font5x7.ts";
-
-type Rgb = [number, number, number];
+import { BLACK, Canvas, type Rgb } from "../plot/canvas.ts";
+import { GLYPH_ADVANCE } from "../raster/font5x7.ts";
 
 const WIDTH = 900;
 const LEFT = 230;
@@ -34,30 +31,30 @@ export async function writeShapSummaryPng(
   let extent = 1e-12;
   for (const v of shap) extent = Math.max(extent, Math.abs(v));
   const height = TOP + ROW * p + BOTTOM;
-  const png = new PNG({ width: WIDTH, height });
-  png.data.fill(255);
+  const canvas = new Canvas(WIDTH, height);
+  const drawText = (text: string, x: number, y: number) => canvas.text(x, y, text, BLACK, TEXT_SCALE);
   const plotWidth = WIDTH - LEFT - RIGHT;
   const xOf = (value: number) => Math.round(LEFT + ((value + extent) / (2 * extent)) * plotWidth);
-  drawText(png, "SHAP values (class-1 probability)", LEFT, 14);
-  fillRect(png, xOf(0), TOP, 1, ROW * p, [150, 150, 150]);
+  drawText("SHAP values (class-1 probability)", LEFT, 14);
+  canvas.fillRect(xOf(0), TOP, 1, ROW * p, [150, 150, 150]);
   order.forEach((f, r) => {
     const y = TOP + r * ROW + ROW / 2;
-    drawText(png, `${featureNames[f]}`, 8, y - 14);
-    drawText(png, meanAbs[f].toPrecision(3), 8, y + 2);
+    drawText(`${featureNames[f]}`, 8, y - 14);
+    drawText(meanAbs[f].toPrecision(3), 8, y + 2);
     const ranks = rankFraction(columns[f], rowCount);
     for (let i = 0; i < rowCount; i++) {
       // Deterministic vertical jitter so overlapping points stay visible.
       const jitter = (((i * 2654435761) >>> 0) % 25) - 12;
-      fillRect(png, xOf(shap[i * p + f]) - 1, y + jitter - 1, 3, 3, blueRed(ranks[i]));
+      canvas.fillRect(xOf(shap[i * p + f]) - 1, y + jitter - 1, 3, 3, blueRed(ranks[i]));
     }
   });
   const axisY = TOP + ROW * p + 8;
-  drawText(png, (-extent).toPrecision(2), LEFT, axisY);
-  drawText(png, "0", xOf(0) - 5, axisY);
+  drawText((-extent).toPrecision(2), LEFT, axisY);
+  drawText("0", xOf(0) - 5, axisY);
   const maxLabel = extent.toPrecision(2);
-  drawText(png, maxLabel, WIDTH - RIGHT - maxLabel.length * GLYPH_ADVANCE * TEXT_SCALE, axisY);
-  drawText(png, "colour: feature value low (blue) to high (red)", LEFT, axisY + 24);
-  await writeFile(path, PNG.sync.write(png));
+  drawText(maxLabel, WIDTH - RIGHT - maxLabel.length * GLYPH_ADVANCE * TEXT_SCALE, axisY);
+  drawText("colour: feature value low (blue) to high (red)", LEFT, axisY + 24);
+  await canvas.write(path);
 }
 
 function rankFraction(values: ArrayLike<number>, n: number): Float64Array {
@@ -75,29 +72,4 @@ function blueRed(t: number): Rgb {
     Math.round(60 + 40 * (1 - Math.abs(2 * t - 1))),
     Math.round(255 - 225 * t),
   ];
-}
-
-function fillRect(png: PNG, x0: number, y0: number, w: number, h: number, rgb: Rgb): void {
-  for (let y = Math.max(0, y0); y < Math.min(png.height, y0 + h); y++) {
-    for (let x = Math.max(0, x0); x < Math.min(png.width, x0 + w); x++) {
-      const k = (y * png.width + x) * 4;
-      png.data[k] = rgb[0];
-      png.data[k + 1] = rgb[1];
-      png.data[k + 2] = rgb[2];
-      png.data[k + 3] = 255;
-    }
-  }
-}
-
-function drawText(png: PNG, text: string, x0: number, y0: number): void {
-  for (let i = 0; i < text.length; i++) {
-    const glyph = glyphFor(text[i]);
-    const left = x0 + i * GLYPH_ADVANCE * TEXT_SCALE;
-    for (let column = 0; column < GLYPH_WIDTH; column++) {
-      for (let row = 0; row < GLYPH_HEIGHT; row++) {
-        if ((glyph[column] >> row) & 1)
-          fillRect(png, left + column * TEXT_SCALE, y0 + row * TEXT_SCALE, TEXT_SCALE, TEXT_SCALE, [0, 0, 0]);
-      }
-    }
-  }
 }

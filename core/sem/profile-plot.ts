@@ -1,9 +1,6 @@
-import { writeFile } from "node:fs/promises";
-import { PNG } from "pngjs";
-import { GLYPH_ADVANCE, GLYPH_HEIGHT, GLYPH_WIDTH, glyphFor } from "../raster/font5x7.ts";
+import { BLACK, Canvas, type Rgb } from "../plot/canvas.ts";
+import { GLYPH_HEIGHT } from "../raster/font5x7.ts";
 
-type Rgb = [number, number, number];
-const BLACK: Rgb = [0, 0, 0];
 const GREY: Rgb = [170, 170, 170];
 const BLUE: Rgb = [31, 119, 180];
 const ORANGE: Rgb = [230, 120, 20];
@@ -15,35 +12,6 @@ const MARGIN_LEFT = 80;
 const MARGIN_RIGHT = 20;
 const TOP = 30;
 const GAP = 40;
-
-class Canvas {
-  readonly png: PNG;
-  constructor(width: number, height: number) {
-    this.png = new PNG({ width, height });
-    this.png.data.fill(255);
-  }
-  pixel(x: number, y: number, colour: Rgb): void {
-    const xi = Math.round(x);
-    const yi = Math.round(y);
-    if (xi < 0 || yi < 0 || xi >= this.png.width || yi >= this.png.height) return;
-    const o = (yi * this.png.width + xi) * 4;
-    this.png.data[o] = colour[0];
-    this.png.data[o + 1] = colour[1];
-    this.png.data[o + 2] = colour[2];
-  }
-  line(x0: number, y0: number, x1: number, y1: number, colour: Rgb): void {
-    const steps = Math.max(1, Math.ceil(Math.max(Math.abs(x1 - x0), Math.abs(y1 - y0))));
-    for (let s = 0; s <= steps; s++) this.pixel(x0 + ((x1 - x0) * s) / steps, y0 + ((y1 - y0) * s) / steps, colour);
-  }
-  text(x: number, y: number, text: string, colour: Rgb = BLACK): void {
-    for (let c = 0; c < text.length; c++) {
-      const glyph = glyphFor(text[c]);
-      for (let column = 0; column < GLYPH_WIDTH; column++) {
-        for (let row = 0; row < GLYPH_HEIGHT; row++) if ((glyph[column] >> row) & 1) this.pixel(x + c * GLYPH_ADVANCE + column, y + row, colour);
-      }
-    }
-  }
-}
 
 function format(value: number): string {
   return Math.abs(value) >= 1000 || (value !== 0 && Math.abs(value) < 0.01) ? value.toExponential(2) : value.toPrecision(3);
@@ -117,5 +85,5 @@ export async function writeSurfacePgaPng(
   canvas.text(MARGIN_LEFT, axisY, format(xRange[0]));
   canvas.text(WIDTH - MARGIN_RIGHT - 60, axisY, `${format(xRange[1])} m`);
   canvas.text(WIDTH / 2 - 40, axisY, "distance x (m)");
-  await writeFile(path, PNG.sync.write(canvas.png));
+  await canvas.write(path);
 }
