@@ -2,6 +2,7 @@ import { type FileHandle, open, rm } from "node:fs/promises";
 import { downsampleRows } from "./downsample.ts";
 import { assembleCog, type LevelTiles } from "./cog-assemble.ts";
 import {
+  type DeflateStrategy,
   encodeTile,
   type SampleConstructor,
   type SampleLayout,
@@ -19,6 +20,8 @@ export interface CogWriterOptions {
   sampleType?: SampleConstructor;
   /** zlib level 1 (fast) to 9 (small); default 6 as GDAL's ZLEVEL. */
   deflateLevel?: number;
+  /** zlib strategy (see tile-codec.ts): "rle" is 2-3x faster on noisy floats, ~1 % larger; default "default". */
+  deflateStrategy?: DeflateStrategy;
   bandCount?: number;
   /** BigTIFF (64-bit offsets): "auto" (default) uses it only when the file would pass 4 GiB. */
   bigTiff?: boolean | "auto";
@@ -175,7 +178,7 @@ class StreamingCog {
           this.tileSize,
           padValue,
         );
-        jobs.push(encodeTile(source, this.tileSize, this.deflateLevel));
+        jobs.push(encodeTile(source, this.tileSize, this.deflateLevel, this.options.deflateStrategy));
       }
     }
     const previous = this.spilling.at(-1);

@@ -8,7 +8,10 @@ export type OutputKey = keyof TerrainSummary["outputs"];
 export type OutputBands = Partial<Record<OutputKey, Float32Array>>;
 export type OutputSummaries = Partial<Record<OutputKey, TerrainBandSummary>>;
 
-const OUTPUT_STYLE: Record<OutputKey, { units: string; ramp: "viridis" | "magma" | "diverging"; title: string }> = {
+const OUTPUT_STYLE: Record<
+  OutputKey,
+  { units: string; ramp: "viridis" | "magma" | "diverging"; title: string }
+> = {
   slope: { units: "degrees", ramp: "magma", title: "Slope" },
   aspect: { units: "degrees from north", ramp: "viridis", title: "Aspect" },
   curvature_plan: { units: "1/m", ramp: "diverging", title: "Plan curvature" },
@@ -27,9 +30,15 @@ export interface TerrainSink {
 
 /** The sink that encodes in the calling thread. */
 export function openLocalSink(outDir: string, grid: Grid, keys: OutputKey[]): TerrainSink {
-  // zlib level 1: slopes and curvatures are noisy Float32 that level 6 compresses < 2 % better, 20 % slower.
+  // zlib level 1 with the RLE strategy: slopes and curvatures are noisy Float32 that level 6
+  // compresses < 2 % better at 1.4 times the time, and level 1's default strategy ~1 % better
+  // than RLE at 2.5 times the time (predicted tiles of the benchmark DEMs).
   const writers: CogWriter[] = keys.map((key) =>
-    openCogWriter(join(outDir, `${key}.tif`), grid, { bandNames: [key], deflateLevel: 1 }),
+    openCogWriter(join(outDir, `${key}.tif`), grid, {
+      bandNames: [key],
+      deflateLevel: 1,
+      deflateStrategy: "rle",
+    }),
   );
   const accumulators = keys.map(() => new BandAccumulator(grid.width, grid.height));
   return {
@@ -49,7 +58,12 @@ export function openLocalSink(outDir: string, grid: Grid, keys: OutputKey[]): Te
         const key = keys[k];
         const preview = join(outDir, `${key}.png`);
         const accumulator = accumulators[k];
-        await writePreviewPng(preview, accumulator.preview, accumulator.previewGrid(grid), previewOptions(key, accumulator));
+        await writePreviewPng(
+          preview,
+          accumulator.preview,
+          accumulator.previewGrid(grid),
+          previewOptions(key, accumulator),
+        );
         const path = join(outDir, `${key}.tif`);
         summaries[key] = { path, preview, units: OUTPUT_STYLE[key].units, ...accumulator.summary() };
       }

@@ -5,6 +5,11 @@ import { type TerrainBands, type TerrainMethod, computeStrip } from "./kernel.ts
 import type { OutputBands, OutputKey, TerrainSink } from "./sink.ts";
 import { readDemStrips } from "./strips.ts";
 
+/** Cells per DEM read on wide DEMs: ~8 MB of Float32. */
+const CELLS_PER_READ = 2_000_000;
+/** Rows per DEM read on narrower DEMs: the COG writers' tile height. */
+const TILE_ROWS_PER_READ = 256;
+
 const BAND_OF_OUTPUT: Record<OutputKey, keyof TerrainBands> = {
   slope: "slope",
   aspect: "aspect",
@@ -37,8 +42,12 @@ export async function streamTerrain(options: StreamOptions): Promise<{ flatCells
   let validDemCells = 0;
   let flatCells = 0;
   let inFlight: Promise<unknown> = Promise.resolve();
-  for await (const strip of readDemStrips(dem, info, options.bandIndex, options.cellsPerRead)) {
-    for (const z of strip.newRows) if (!Number.isNaN(z)) validDemCells++;
+  // About one row of COG tiles per read (at most ~2 Mpx): even a small DEM then comes in several
+  // strips, so that zlib (in libuv's thread pool) compresses one strip's tiles on the other core
+  // while this thread computes the next strip.
+  const cellsPerRead = options.cellsPerRead ?? Math.min(CELLS_PER_READ, TILE_ROWS_PER_READ * info.width);
+  for await (const strip of readDemStrips(dem, info, options.bandIndex, cellsPerRead)) {
+    validDemCells += countValid(strip.newRows);
     const cells = (strip.rowEnd - strip.rowStart) * info.width;
     const bands: TerrainBands = {
       slope: new Float32Array(cells),
@@ -46,8 +55,11 @@ export async function streamTerrain(options: StreamOptions): Promise<{ flatCells
       curvaturePlan: new Float32Array(cells),
       curvatureProfile: new Float32Array(cells),
     };
-    computeStrip({ ...strip, ...geometry, method: options.method, computeEdges: options.computeEdges }, bands);
-    for (const s of bands.slope) if (s === 0) flatCells++;
+    computeStrip(
+      { ...strip, ...geometry, method: options.method, computeEdges: options.computeEdges },
+      bands,
+    );
+    flatCells += countZeros(bands.slope);
     await inFlight;
     const rowEnd = strip.rowEnd;
     inFlight = Promise.all(
@@ -61,6 +73,19 @@ export async function streamTerrain(options: StreamOptions): Promise<{ flatCells
     inFlight.catch(() => {});
   }
   await inFlight;
-  if (validDemCells === 0) throw new InputError("every cell of the DEM is nodata: nothing to compute", { file: dem });
+  if (validDemCells === 0)
+    throw new InputError("every cell of the DEM is nodata: nothing to compute", { file: dem });
   return { flatCells };
+}
+
+function countValid(values: Float32Array): number {
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) count++;
+  return count;
+}
+
+function countZeros(values: Float32Array): number {
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] === 0) count++;
+  return count;
 }
