@@ -52,27 +52,41 @@ export function openLocalSink(outDir: string, grid: Grid, keys: OutputKey[]): Te
       );
     },
     async finish() {
-      await Promise.all(writers.map((writer) => writer.close()));
-      const summaries: OutputSummaries = {};
-      for (let k = 0; k < keys.length; k++) {
-        const key = keys[k];
-        const preview = join(outDir, `${key}.png`);
-        const accumulator = accumulators[k];
-        await writePreviewPng(
-          preview,
-          accumulator.preview,
-          accumulator.previewGrid(grid),
-          previewOptions(key, accumulator),
-        );
-        const path = join(outDir, `${key}.tif`);
-        summaries[key] = { path, preview, units: OUTPUT_STYLE[key].units, ...accumulator.summary() };
+      // The last tiles are still being compressed, and the COGs assembled, in libuv's thread
+      // pool: draw the previews on this thread meanwhile.
+      const closing = Promise.all(writers.map((writer) => writer.close()));
+      closing.catch(() => {}); // awaited below, also when a preview fails
+      try {
+        const summaries = await writePreviews();
+        await closing;
+        return summaries;
+      } catch (error) {
+        await closing.catch(() => {});
+        throw error;
       }
-      return summaries;
     },
     async abort() {
       await Promise.all(writers.map((writer) => writer.abort()));
     },
   };
+
+  async function writePreviews(): Promise<OutputSummaries> {
+    const summaries: OutputSummaries = {};
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k];
+      const preview = join(outDir, `${key}.png`);
+      const accumulator = accumulators[k];
+      await writePreviewPng(
+        preview,
+        accumulator.preview,
+        accumulator.previewGrid(grid),
+        previewOptions(key, accumulator),
+      );
+      const path = join(outDir, `${key}.tif`);
+      summaries[key] = { path, preview, units: OUTPUT_STYLE[key].units, ...accumulator.summary() };
+    }
+    return summaries;
+  }
 }
 
 function previewOptions(key: OutputKey, accumulator: BandAccumulator) {
