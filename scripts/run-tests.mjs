@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Node 20's `--test` does not expand globs or pick up .ts files, so collect them here and hand
-// the list to the built-in runner (TypeScript through tsx). Extra args after `--` go to the runner.
+// Node 20's `--test` does not expand globs or pick up .ts files, so collect them here (from
+// folders or single files) and hand the list to the built-in runner (TypeScript through tsx).
+// Extra args after `--` go to the runner.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -12,6 +13,7 @@ const passThrough = sep >= 0 ? args.slice(sep + 1) : [];
 
 function collect(dir, out) {
   if (!existsSync(dir)) return out;
+  if (!statSync(dir).isDirectory()) return dir.endsWith(".test.ts") ? [...out, dir] : out;
   for (const name of readdirSync(dir).sort()) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) collect(path, out);

@@ -13,6 +13,7 @@ import type { VariogramModel } from "../../core/geostat/models.ts";
 import { readNumericCsv } from "../../core/geostat/samples.ts";
 import { empiricalVariogram } from "../../core/geostat/variogram.ts";
 import { fixture, maxRelativeError, meuseLogZinc } from "../unit/geostat/helpers.ts";
+import { skipUnlessInstalled } from "./reference-tool.ts";
 
 const hasR = spawnSync("Rscript", ["-e", "library(gstat); library(sp)"], { encoding: "utf8" }).status === 0;
 const scratch = mkdtempSync(join(tmpdir(), "quakeslide-gstat-"));
@@ -23,7 +24,7 @@ function rscript(file: string, cwd: string) {
   assert.equal(result.status, 0, result.stderr);
 }
 
-test("make-fixtures.R rerun live gives the stored gstat outputs (1e-12 relative: same gstat, same doubles)", { skip: !hasR && "Rscript with gstat not found" }, () => {
+test("make-fixtures.R rerun live gives the stored gstat outputs (1e-12 relative: same gstat, same doubles)", { skip: skipUnlessInstalled(hasR, "Rscript with gstat and sp") }, () => {
   copyFileSync(fixture("make-fixtures.R"), join(scratch, "make-fixtures.R"));
   rscript("make-fixtures.R", scratch);
   for (const [file, columns] of [
@@ -42,7 +43,7 @@ test("make-fixtures.R rerun live gives the stored gstat outputs (1e-12 relative:
   }
 });
 
-test("Matérn (kappa 1.5) global and exponential nmax 10 / maxdist 600 kriging equal gstat live (1e-6 relative)", { skip: !hasR && "Rscript with gstat not found" }, () => {
+test("Matérn (kappa 1.5) global and exponential nmax 10 / maxdist 600 kriging equal gstat live (1e-6 relative)", { skip: skipUnlessInstalled(hasR, "Rscript with gstat and sp") }, () => {
   writeFileSync(
     join(scratch, "extra.R"),
     `suppressPackageStartupMessages({ library(sp); library(gstat) })

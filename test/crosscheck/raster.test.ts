@@ -7,12 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { skipUnlessInstalled } from "./reference-tool.ts";
 import { bandAsFloat32, readRaster, type SampleArray, writeCog } from "../../core/raster/index.ts";
 
-const gdalMissing =
-  spawnSync("gdalinfo", ["--version"]).status !== 0
-    ? "gdalinfo not installed (apt-get install gdal-bin python3-gdal)"
-    : false;
+const gdalMissing = skipUnlessInstalled(
+  spawnSync("gdalinfo", ["--version"]).status === 0,
+  "gdalinfo (apt-get install gdal-bin python3-gdal)",
+);
 const taPath = fileURLToPath(new URL("../../data/ecuador/ta.tif", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "raster-crosscheck-"));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { readScenario } from "../../core/sem/scenario.ts";
 import { prepareSimulation, simulate } from "../../core/sem/simulation.ts";
 import { LAMB_FIXTURES, lambMisfits, readExactLamb } from "../unit/sem/lamb-reference.ts";
+import { skipUnlessInstalled } from "./reference-tool.ts";
 
 const hasScipy = spawnSync("python3", ["-c", "import numpy, scipy.special"], { encoding: "utf8" }).status === 0;
 const scratch = mkdtempSync(join(tmpdir(), "quakeslide-sem-"));
@@ -25,7 +26,7 @@ function readCsv(path: string): number[][] {
 
 // The stored file has 8 significant digits; scipy's Hankel functions and numpy's FFT agree across
 // versions to ~1e-12, so 1e-6 of each column's peak is only the rounding of the stored digits.
-test("greens.py rerun live reproduces the stored full-space solution (1e-6 of the peak)", { skip: !hasScipy && "python3 with numpy and scipy not found" }, () => {
+test("greens.py rerun live reproduces the stored full-space solution (1e-6 of the peak)", { skip: skipUnlessInstalled(hasScipy, "python3 with numpy and scipy") }, () => {
   copyFileSync(new URL("greens.py", FULLSPACE), join(scratch, "greens.py"));
   const result = spawnSync("python3", ["greens.py"], { cwd: scratch, encoding: "utf8" });
   assert.equal(result.status, 0, result.stderr);
