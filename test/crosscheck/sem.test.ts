@@ -15,7 +15,7 @@ import { prepareSimulation, simulate } from "../../core/sem/simulation.ts";
 import { LAMB_FIXTURES, lambMisfits, readExactLamb } from "../unit/sem/lamb-reference.ts";
 import { skipUnlessInstalled } from "./reference-tool.ts";
 
-const hasScipy = spawnSync("python3", ["-c", "import numpy, scipy.special"], { encoding: "utf8" }).status === 0;
+const hasScipy = spawnSync("/usr/bin/python3", ["-c", "import numpy, scipy.special"], { encoding: "utf8" }).status === 0;
 const scratch = mkdtempSync(join(tmpdir(), "quakeslide-sem-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 const FULLSPACE = new URL("../fixtures/sem/fullspace/", import.meta.url);
@@ -28,7 +28,7 @@ function readCsv(path: string): number[][] {
 // versions to ~1e-12, so 1e-6 of each column's peak is only the rounding of the stored digits.
 test("greens.py rerun live reproduces the stored full-space solution (1e-6 of the peak)", { skip: skipUnlessInstalled(hasScipy, "python3 with numpy and scipy") }, () => {
   copyFileSync(new URL("greens.py", FULLSPACE), join(scratch, "greens.py"));
-  const result = spawnSync("python3", ["greens.py"], { cwd: scratch, encoding: "utf8" });
+  const result = spawnSync("/usr/bin/python3", ["greens.py"], { cwd: scratch, encoding: "utf8" });
   assert.equal(result.status, 0, result.stderr);
   const live = readCsv(join(scratch, "fullspace_exact.csv"));
   const stored = readCsv(fileURLToPath(new URL("fullspace_exact.csv", FULLSPACE)));
