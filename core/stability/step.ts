@@ -180,8 +180,12 @@ export async function runNewmarkMap(options: NewmarkMapOptions): Promise<Newmark
   mkdirSync(parsed.outDir, { recursive: true });
   await writeBandOutputs(parsed.outDir, "dn_cm", ac.grid, displacementCm, {
     ramp: "magma",
-    title: "Newmark displacement",
+    // Statically unstable cells (a_c = 0) slide metres and would wash out the scale; 30 cm is
+    // past every hazard threshold in use (Jibson & Michael 2009: 1, 5, 15 cm).
+    title: "Newmark displacement (30 cm and more saturate)",
     units: "cm",
+    min: 0,
+    max: 30,
   });
   await writeBandOutputs(parsed.outDir, "pf", ac.grid, pf, {
     ramp: "magma",
