@@ -4,12 +4,16 @@ import { encodeIfd, ifdSize } from "./tiff-ifd.ts";
 import type { SampleLayout } from "./tile-codec.ts";
 import type { Grid } from "./types.ts";
 
-/** Where one level's compressed tiles lie in the spill file, per band, in row-major tile order. */
+/**
+ * Where one level's compressed tiles are, per band, in row-major tile order: in memory
+ * (`held`, while the writer keeps them there) or at `spillOffsets` in the spill file.
+ */
 export interface LevelTiles {
   width: number;
   height: number;
   spillOffsets: number[][];
   byteCounts: number[][];
+  held: (Buffer | undefined)[][];
 }
 
 export interface CogPlan {
@@ -32,7 +36,7 @@ const COPY_BATCH_BYTES = 8 * 1024 * 1024;
  * resolution, each framed by a size leader and a 4-byte trailer. BigTIFF when the classic
  * format's 32-bit offsets cannot reach the end of the file.
  */
-export async function assembleCog(path: string, spill: FileHandle, plan: CogPlan): Promise<void> {
+export async function assembleCog(path: string, spill: FileHandle | undefined, plan: CogPlan): Promise<void> {
   const classic = layout(plan, false);
   const bigTiff = plan.bigTiff === "auto" ? classic.end > CLASSIC_TIFF_LIMIT : plan.bigTiff;
   const { ifdOffsets, tileOffsets, dataStart, end } = bigTiff ? layout(plan, true) : classic;
@@ -101,8 +105,16 @@ function entriesFor(plan: CogPlan, index: number, bigTiff: boolean, offsets: num
   );
 }
 
-/** Copies the compressed tiles from the spill file in COG order, adding each tile's leader and trailer. */
-async function copyTiles(plan: CogPlan, spill: FileHandle, output: FileHandle, start: number): Promise<void> {
+/**
+ * Copies the compressed tiles (held in memory, or read back from the spill file) in COG order,
+ * adding each tile's leader and trailer.
+ */
+async function copyTiles(
+  plan: CogPlan,
+  spill: FileHandle | undefined,
+  output: FileHandle,
+  start: number,
+): Promise<void> {
   let batch: Buffer[] = [];
   let batchBytes = 0;
   let position = start;
@@ -118,12 +130,21 @@ async function copyTiles(plan: CogPlan, spill: FileHandle, output: FileHandle, s
     for (let band = 0; band < plan.bandCount; band++) {
       for (let tile = 0; tile < level.byteCounts[band].length; tile++) {
         const count = level.byteCounts[band][tile];
-        const framed = Buffer.allocUnsafe(count + TILE_FRAME_BYTES);
-        framed.writeUInt32LE(count, 0);
-        await spill.read(framed, 4, count, level.spillOffsets[band][tile]);
-        framed.copy(framed, count + 4, count, count + 4);
-        batch.push(framed);
-        batchBytes += framed.length;
+        const held = level.held[band][tile];
+        if (held) {
+          // Leader, data and trailer (the data's last 4 bytes again) as they are: no copy.
+          const leader = Buffer.allocUnsafe(4);
+          leader.writeUInt32LE(count, 0);
+          batch.push(leader, held, held.subarray(count - 4, count));
+        } else {
+          if (!spill) throw new Error("COG tile neither held in memory nor spilled");
+          const framed = Buffer.allocUnsafe(count + TILE_FRAME_BYTES);
+          framed.writeUInt32LE(count, 0);
+          await spill.read(framed, 4, count, level.spillOffsets[band][tile]);
+          framed.copy(framed, count + 4, count, count + 4);
+          batch.push(framed);
+        }
+        batchBytes += count + TILE_FRAME_BYTES;
         if (batchBytes >= COPY_BATCH_BYTES) await flush();
       }
     }

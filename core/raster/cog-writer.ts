@@ -23,6 +23,8 @@ export interface CogWriterOptions {
   /** zlib strategy (see tile-codec.ts): "rle" is 2-3x faster on noisy floats, ~1 % larger; default "default". */
   deflateStrategy?: DeflateStrategy;
   bandCount?: number;
+  /** Compressed bytes kept in memory before tiles go to the spill file; default 32 MiB. */
+  maxHeldBytes?: number;
   /** BigTIFF (64-bit offsets): "auto" (default) uses it only when the file would pass 4 GiB. */
   bigTiff?: boolean | "auto";
 }
@@ -38,6 +40,12 @@ export interface CogWriter {
 
 /** Tile rows compressed ahead of the spill file: overlap with the caller, bounded memory. */
 const MAX_TILE_ROWS_IN_FLIGHT = 2;
+/**
+ * Compressed bytes a writer keeps in memory (default) rather than in its spill file: a small raster's COG
+ * is then written in one go at close, without writing its tiles to disk and reading them back.
+ * Past this, every tile goes to the spill file, so memory stays bounded whatever the raster size.
+ */
+const DEFAULT_MAX_HELD_BYTES = 32 * 1024 * 1024;
 
 /** One resolution level being filled: a block of up to tileSize rows per band, cut into tiles when full. */
 interface Level extends LevelTiles {
@@ -48,8 +56,8 @@ interface Level extends LevelTiles {
 
 /**
  * Streams a Cloud Optimized GeoTIFF: rows arrive top to bottom, every completed row of tiles is
- * compressed and spilled to `<path>.tiles.tmp`, and each overview is built by averaging 2x2 cells
- * as rows arrive. Memory is a few tile rows per level, whatever the raster size. `close` writes
+ * compressed and kept in memory (up to maxHeldBytes) or spilled to `<path>.tiles.tmp`, and each
+ * overview is built by averaging 2x2 cells as rows arrive. Memory is a few tile rows per level, whatever the raster size. `close` writes
  * the IFDs first, then the tiles from the smallest overview to full resolution (see cog-assemble.ts).
  */
 export function openCogWriter(path: string, grid: Grid, options: CogWriterOptions = {}): CogWriter {
@@ -72,6 +80,8 @@ class StreamingCog {
   private readonly levels: Level[];
   private spill: FileHandle | undefined;
   private spillSize = 0;
+  /** Bytes of compressed tiles held in memory; undefined once they have moved to the spill file. */
+  private heldBytes: number | undefined = 0;
   private nextRow = 0;
   private failed = false;
   /** Tile rows being compressed or spilled, oldest first; each settles (never rejects). */
@@ -117,7 +127,6 @@ class StreamingCog {
     try {
       await Promise.all(this.spilling);
       if (this.spillError) throw this.spillError;
-      this.spill ??= await open(this.spillPath, "w+");
       await assembleCog(this.path, this.spill, {
         grid: this.grid,
         levels: this.levels,
@@ -188,8 +197,17 @@ class StreamingCog {
         for (let tx = 0; tx < tilesAcross; tx++) {
           const data = encoded[band * tilesAcross + tx];
           const index = blockIndex * tilesAcross + tx;
-          level.spillOffsets[band][index] = await this.appendToSpill(data);
           level.byteCounts[band][index] = data.length;
+          // zlib's result may be a slice of a larger output buffer: count what it keeps alive.
+          const kept = Math.max(data.length, data.buffer.byteLength);
+          const limit = this.options.maxHeldBytes ?? DEFAULT_MAX_HELD_BYTES;
+          if (this.heldBytes !== undefined && this.heldBytes + kept <= limit) {
+            level.held[band][index] = data;
+            this.heldBytes += kept;
+          } else {
+            await this.spillHeldTiles();
+            level.spillOffsets[band][index] = await this.appendToSpill(data);
+          }
         }
       }
     });
@@ -207,6 +225,23 @@ class StreamingCog {
         downsampleRows(block, level.width, rows, next.width, this.nodata),
       );
       await this.feed(levelIndex + 1, reduced, Math.ceil(rows / 2));
+    }
+  }
+
+  /** Moves the tiles held in memory so far to the spill file (once: later tiles go there directly). */
+  private async spillHeldTiles(): Promise<void> {
+    if (this.heldBytes === undefined) return;
+    this.heldBytes = undefined;
+    for (const level of this.levels) {
+      for (let band = 0; band < level.held.length; band++) {
+        const held = level.held[band];
+        for (let index = 0; index < held.length; index++) {
+          const data = held[index];
+          if (!data) continue;
+          level.spillOffsets[band][index] = await this.appendToSpill(data);
+          held[index] = undefined;
+        }
+      }
     }
   }
 
@@ -278,6 +313,7 @@ function planLevels(
       blockIndex: 0,
       spillOffsets: Array.from({ length: bandCount }, () => new Array(tileCount).fill(0)),
       byteCounts: Array.from({ length: bandCount }, () => new Array(tileCount).fill(0)),
+      held: Array.from({ length: bandCount }, () => new Array(tileCount).fill(undefined)),
     });
     // Overviews halve the size until the image fits in one tile, as GDAL's COG driver does.
     if (w <= tileSize && h <= tileSize) return levels;

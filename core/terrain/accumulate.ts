@@ -84,7 +84,38 @@ export class BandAccumulator {
       if (Number.isFinite(v)) magnitudes[count++] = Math.abs(v);
     }
     if (count === 0) return 1;
-    magnitudes.subarray(0, count).sort();
-    return magnitudes[Math.min(count - 1, Math.floor(fraction * count))] || 1;
+    // The value a full sort would put at this rank, found by quickselect (no full sort).
+    return selectRank(magnitudes.subarray(0, count), Math.min(count - 1, Math.floor(fraction * count))) || 1;
   }
+}
+
+/** The value at index `rank` of `values` once sorted ascending (no NaN); reorders `values`. */
+export function selectRank(values: Float32Array, rank: number): number {
+  let left = 0;
+  let right = values.length - 1;
+  while (left < right) {
+    // Hoare partition around the median of three.
+    const middle = (left + right) >> 1;
+    const a = values[left];
+    const b = values[middle];
+    const c = values[right];
+    const pivot = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (values[i] < pivot) i++;
+      while (values[j] > pivot) j--;
+      if (i <= j) {
+        const t = values[i];
+        values[i] = values[j];
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (rank <= j) right = j;
+    else if (rank >= i) left = i;
+    else return values[rank];
+  }
+  return values[rank];
 }

@@ -117,6 +117,24 @@ test("streaming rows in uneven chunks writes the same file as writing the whole 
   );
 });
 
+test("tiles held in memory, spilled to disk, or moved there midway give the same file", async () => {
+  const band = cases[0][1] as Float32Array;
+  const files = [undefined, 0, 600_000].map((maxHeldBytes) => join(dir, `held-${maxHeldBytes}.tif`));
+  for (const [k, maxHeldBytes] of [undefined, 0, 600_000].entries()) {
+    const writer = openCogWriter(files[k], grid, { bandNames: ["v"], maxHeldBytes });
+    for (let y = 0; y < grid.height; y += 100)
+      await writer.writeRows(y, band.slice(y * grid.width, (y + 100) * grid.width));
+    await writer.close();
+  }
+  assert.ok(readFileSync(files[0]).equals(readFileSync(files[1])), "all held = all spilled");
+  assert.ok(readFileSync(files[0]).equals(readFileSync(files[2])), "all held = spilled midway");
+  assert.deepEqual(
+    readdirSync(dir).filter((n) => n.endsWith(".tmp")),
+    [],
+    "no spill file left",
+  );
+});
+
 test("each overview cell is the NaN-ignoring mean of the 2x2 cells below it", async () => {
   const path = join(dir, "overviews.tif");
   const band = field(Float32Array, 0, 100, Number.NaN);
@@ -243,7 +261,7 @@ test("writer misuse fails loudly and leaves neither output nor spill file", asyn
 });
 
 test("a spill failure in the background (missing folder) surfaces as an error, not a hang or a crash", async () => {
-  const writer = openCogWriter(join(dir, "no-such-folder", "out.tif"), grid);
+  const writer = openCogWriter(join(dir, "no-such-folder", "out.tif"), grid, { maxHeldBytes: 0 });
   const rows = new Float32Array(grid.width * grid.height);
   await assert.rejects(
     (async () => {
