@@ -1,4 +1,5 @@
-import { writeFile } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { pipeline } from "node:stream/promises";
 import { PNG } from "pngjs";
 import { GLYPH_ADVANCE, GLYPH_HEIGHT, GLYPH_WIDTH, glyphFor, textWidth } from "./font5x7.ts";
 import { type RampName, rampTable } from "./ramps.ts";
@@ -17,7 +18,7 @@ export interface PreviewOptions {
 /** Longest side of the map part of a preview, in pixels. */
 export const PREVIEW_MAX_SIDE = 1024;
 const MIN_CANVAS_WIDTH = 260;
-const PNG_OPTIONS = { filterType: 1, deflateLevel: 1 };
+const PNG_OPTIONS = { filterType: 1, deflateLevel: 1, deflateChunkSize: 4 * 1024 * 1024 };
 
 /**
  * Writes a PNG preview of one band: block-averaged so that its long side is at most 1024 px,
@@ -39,7 +40,7 @@ export async function writePreviewPng(
   const titleHeight = options.title ? lineHeight : 0;
   const legendHeight = padding + titleHeight + barHeight + 3 * scale + lineHeight + padding;
   const width = Math.max(map.width, MIN_CANVAS_WIDTH * scale);
-  const png = new PNG({ width, height: map.height + legendHeight });
+  const png = new PNG({ width, height: map.height + legendHeight, ...PNG_OPTIONS });
   const table = rampTable(options.ramp ?? "viridis");
   paintMap(png, map, range, table);
   const legendTop = map.height;
@@ -64,7 +65,7 @@ export async function writePreviewPng(
   // One filter ("sub": identical neighbours become zeros) and zlib level 1 with pngjs's RLE
   // strategy: pngjs's default (all five filters tried per row, level 9) takes several times
   // longer for files that are only a few percent smaller.
-  await writeFile(path, PNG.sync.write(png, PNG_OPTIONS));
+  await pipeline(png.pack(), createWriteStream(path));
 }
 
 interface ReducedMap {

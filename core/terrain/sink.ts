@@ -72,19 +72,20 @@ export function openLocalSink(outDir: string, grid: Grid, keys: OutputKey[]): Te
 
   async function writePreviews(): Promise<OutputSummaries> {
     const summaries: OutputSummaries = {};
-    for (let k = 0; k < keys.length; k++) {
-      const key = keys[k];
-      const preview = join(outDir, `${key}.png`);
-      const accumulator = accumulators[k];
-      await writePreviewPng(
-        preview,
-        accumulator.preview,
-        accumulator.previewGrid(grid),
-        previewOptions(key, accumulator),
-      );
-      const path = join(outDir, `${key}.tif`);
-      summaries[key] = { path, preview, units: OUTPUT_STYLE[key].units, ...accumulator.summary() };
-    }
+    await Promise.all(
+      keys.map((key, k) => {
+        const preview = join(outDir, `${key}.png`);
+        const accumulator = accumulators[k];
+        const path = join(outDir, `${key}.tif`);
+        summaries[key] = { path, preview, units: OUTPUT_STYLE[key].units, ...accumulator.summary() };
+        return writePreviewPng(
+          preview,
+          accumulator.preview,
+          accumulator.previewGrid(grid),
+          previewOptions(key, accumulator),
+        );
+      }),
+    );
     return summaries;
   }
 }
