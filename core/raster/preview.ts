@@ -18,6 +18,11 @@ export interface PreviewOptions {
 /** Longest side of the map part of a preview, in pixels. */
 export const PREVIEW_MAX_SIDE = 1024;
 const MIN_CANVAS_WIDTH = 260;
+/**
+ * One filter ("sub": identical neighbours become zeros) and zlib level 1 with pngjs's RLE
+ * strategy: pngjs's default (all five filters tried per row, level 9) takes several times longer
+ * for files only a few percent smaller. One deflate output chunk: one thread-pool round trip.
+ */
 const PNG_OPTIONS = { filterType: 1, deflateLevel: 1, deflateChunkSize: 4 * 1024 * 1024 };
 
 /**
@@ -62,9 +67,8 @@ export async function writePreviewPng(
   drawText(png, maxLabel, width - padding - textWidth(maxLabel, scale), y, scale);
   if (options.units)
     drawText(png, options.units, Math.round((width - textWidth(options.units, scale)) / 2), y, scale);
-  // One filter ("sub": identical neighbours become zeros) and zlib level 1 with pngjs's RLE
-  // strategy: pngjs's default (all five filters tried per row, level 9) takes several times
-  // longer for files that are only a few percent smaller.
+  // Packed as a stream: zlib deflates in libuv's thread pool, so previews written at once
+  // compress in parallel with each other and with the caller's work.
   await pipeline(png.pack(), createWriteStream(path));
 }
 
