@@ -1,5 +1,7 @@
-import type { OptionSpec } from "../command.ts";
+import { InputError } from "../../core/errors.ts";
+import { type OptionSpec, parseOptions, requireOption } from "../command.ts";
 import { type ClientOptions, parseTarget } from "./config.ts";
+import type { Quakeslide } from "./index.ts";
 
 /** Options every verb that talks to a runtime shares (start, status, logs). */
 export const TARGET_OPTIONS = {
@@ -31,4 +33,25 @@ export function clientOptions(values: {
     profile: values.profile,
     stateDir: values["state-dir"],
   };
+}
+
+/**
+ * The frame of the verbs that read one run (status, logs): `RUN [options]` parsed, a client for
+ * the target, destroyed afterwards.
+ */
+export async function withRunClient(
+  args: string[],
+  use: (client: Quakeslide, runId: string, json: boolean) => Promise<number>,
+): Promise<number> {
+  const { values, positionals } = parseOptions(args, TARGET_OPTIONS, true);
+  const runId = requireOption(positionals[0], "RUN (first argument)");
+  if (positionals.length > 1) throw new InputError(`one RUN expected, got ${positionals.join(" ")}`);
+  // Loaded here, not at the top: the AWS SDK costs every other verb's start-up otherwise.
+  const { Quakeslide } = await import("./index.ts");
+  const client = new Quakeslide(clientOptions(values));
+  try {
+    return await use(client, runId, values.json === true);
+  } finally {
+    client.destroy();
+  }
 }

@@ -1,6 +1,5 @@
-import { InputError } from "../../core/errors.ts";
-import { clientOptions, TARGET_HELP, TARGET_OPTIONS } from "../client/target-options.ts";
-import { type Command, parseOptions, requireOption } from "../command.ts";
+import { TARGET_HELP, withRunClient } from "../client/target-options.ts";
+import type { Command } from "../command.ts";
 
 const help = `Usage: quakeslide logs RUN [options]
 
@@ -17,16 +16,10 @@ Example:
 export const logsCommand: Command = {
   name: "logs",
   help,
-  async run(args) {
-    const { values, positionals } = parseOptions(args, TARGET_OPTIONS, true);
-    const runId = requireOption(positionals[0], "RUN (first argument)");
-    if (positionals.length > 1) throw new InputError(`one RUN expected, got ${positionals.join(" ")}`);
-    // Loaded here, not at the top: the AWS SDK costs every other verb's start-up otherwise.
-    const { Quakeslide } = await import("../client/index.ts");
-    const client = new Quakeslide(clientOptions(values));
-    try {
+  run: (args) =>
+    withRunClient(args, async (client, runId, json) => {
       const events = await client.logs(runId);
-      if (values.json) {
+      if (json) {
         console.log(JSON.stringify(events));
         return 0;
       }
@@ -36,8 +29,5 @@ export const logsCommand: Command = {
         );
       }
       return 0;
-    } finally {
-      client.destroy();
-    }
-  },
+    }),
 };

@@ -1,6 +1,5 @@
-import { InputError } from "../../core/errors.ts";
-import { clientOptions, TARGET_HELP, TARGET_OPTIONS } from "../client/target-options.ts";
-import { type Command, parseOptions, requireOption } from "../command.ts";
+import { TARGET_HELP, withRunClient } from "../client/target-options.ts";
+import type { Command } from "../command.ts";
 
 const help = `Usage: quakeslide status RUN [options]
 
@@ -29,17 +28,11 @@ function readableCause(cause: string): string {
 export const statusCommand: Command = {
   name: "status",
   help,
-  async run(args) {
-    const { values, positionals } = parseOptions(args, TARGET_OPTIONS, true);
-    const runId = requireOption(positionals[0], "RUN (first argument)");
-    if (positionals.length > 1) throw new InputError(`one RUN expected, got ${positionals.join(" ")}`);
-    // Loaded here, not at the top: the AWS SDK costs every other verb's start-up otherwise.
-    const { Quakeslide } = await import("../client/index.ts");
-    const client = new Quakeslide(clientOptions(values));
-    try {
+  run: (args) =>
+    withRunClient(args, async (client, runId, json) => {
       const run = await client.getRun(runId);
       const failure = run.status === "FAILED" ? (await client.embeddedRecord(runId))?.failure : undefined;
-      if (values.json) {
+      if (json) {
         console.log(JSON.stringify({ ...run, failure }));
         return 0;
       }
@@ -62,8 +55,5 @@ export const statusCommand: Command = {
       }
       if (run.status === "SUCCEEDED") console.log(`output: ${JSON.stringify(run.output)}`);
       return 0;
-    } finally {
-      client.destroy();
-    }
-  },
+    }),
 };
