@@ -35,6 +35,23 @@ export interface ModelArtifact {
     epsg?: number;
   };
   cv?: { partition: "spatial"; folds: number; repeats: number; aurocMean: number; aurocSd: number };
+  /** `train --tune`: random search by inner spatial CV on all the training points. */
+  tuning?: {
+    method: "random-search";
+    searchSpace: {
+      mtry: { lower: number; upper: number };
+      minNodeSize: { lower: number; upper: number };
+      sampleFraction: { lower: number; upper: number };
+    };
+    evaluations: number;
+    innerFolds: number;
+    /** The values the stored model was fitted with. */
+    chosen: { mtry: number; minNodeSize: number; sampleFraction: number };
+    /** Mean inner-fold AUROC of the chosen values (null if no inner fold could be scored); optimistic, as it picked them. */
+    innerAuroc: number | null;
+    /** Every draw in order with its mean inner AUROC. */
+    candidates: { mtry: number; minNodeSize: number; sampleFraction: number; innerAuroc: number | null }[];
+  };
   /** Out-of-bag AUROC and misclassification rate at p >= 0.5 (random forest). */
   outOfBag?: { auroc: number; errorRate: number };
   glm?: { coefficients: number[] };

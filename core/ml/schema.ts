@@ -57,6 +57,8 @@ export const susceptibilityTrainOptionsSchema = inventorySourceSchema.extend({
   /** Spatial CV repetitions whose metrics are stored in the model (0 skips CV). */
   cvRepeats: z.int().min(0).default(1),
   cvFolds: z.int().min(2).default(5),
+  /** Random search over mtry, min node size and sample fraction by inner spatial CV on all points, then the final fit with the best values (rf only). */
+  tune: tuningSchema.optional(),
   threads: threadsSchema,
   outDir: z.string().min(1),
 });

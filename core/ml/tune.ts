@@ -10,14 +10,37 @@ export interface TuningOptions {
   innerFolds: number;
 }
 
-/** One random-search draw, ranges as Geocomputation with R ch. 12 (mlr3 + ranger). */
+/** The random-search ranges, as Geocomputation with R ch. 12 (mlr3 + ranger); mtry runs 1..p. */
+export const SEARCH_SPACE = {
+  mtry: { lower: 1, upper: "p" },
+  minNodeSize: { lower: 1, upper: 10 },
+  sampleFraction: { lower: 0.2, upper: 0.9 },
+} as const;
+
+/** One random-search draw from SEARCH_SPACE. */
 function drawHyper(base: ForestHyper, featureCount: number, rng: Random): ForestHyper {
   return {
     ...base,
-    mtry: 1 + rng.int(featureCount),
-    minNodeSize: 1 + rng.int(10),
-    sampleFraction: 0.2 + 0.7 * rng.next(),
+    mtry: SEARCH_SPACE.mtry.lower + rng.int(featureCount),
+    minNodeSize: SEARCH_SPACE.minNodeSize.lower + rng.int(SEARCH_SPACE.minNodeSize.upper),
+    sampleFraction:
+      SEARCH_SPACE.sampleFraction.lower +
+      (SEARCH_SPACE.sampleFraction.upper - SEARCH_SPACE.sampleFraction.lower) * rng.next(),
   };
+}
+
+export interface TuningCandidate {
+  hyper: ForestHyper;
+  /** Mean inner-fold AUROC; NaN when no inner test fold held both classes. */
+  auroc: number;
+}
+
+export interface TuningResult {
+  /** The first candidate with the highest inner AUROC (the base hyper-parameters if none scored). */
+  best: ForestHyper;
+  bestAuroc: number;
+  /** Every evaluated draw, in draw order. */
+  candidates: TuningCandidate[];
 }
 
 export interface TunedCvResult extends CvResult {
@@ -43,7 +66,7 @@ export async function nestedCrossValidate(
     protocol,
     async (trainRows, testRows, foldSeed) => {
       const inner = subset(dataset, trainRows);
-      const best = await searchHyper(inner, protocol, tuning, foldSeed);
+      const { best } = await searchHyper(inner, protocol.hyper, tuning, foldSeed);
       chosen.push(best);
       const model = await fitLearner("rf", inner.columns, inner.label, best, foldSeed, { threads: 1 });
       return predictProbability(model, takeRows(dataset.columns, testRows), testRows.length);
@@ -53,19 +76,25 @@ export async function nestedCrossValidate(
   return { ...result, chosen };
 }
 
-async function searchHyper(
+/**
+ * Random search over SEARCH_SPACE, each draw scored by spatial `innerFolds`-fold CV AUROC on
+ * `data`; used inside every outer fold of nested CV and, by `train --tune`, on all the points.
+ */
+export async function searchHyper(
   data: Dataset,
-  protocol: CvProtocol,
+  base: ForestHyper,
   tuning: TuningOptions,
   seed: number,
-): Promise<ForestHyper> {
+  onProgress?: (fraction: number, message?: string) => void,
+): Promise<TuningResult> {
   const rng = new Random(seed);
   const innerFolds = Math.min(tuning.innerFolds, data.label.length);
   const fold = makeFolds("spatial", data, innerFolds, seed, 0);
-  let best = protocol.hyper;
+  let best = base;
   let bestScore = Number.NEGATIVE_INFINITY;
+  const candidates: TuningCandidate[] = [];
   for (let e = 0; e < tuning.evaluations; e++) {
-    const hyper = drawHyper(protocol.hyper, data.columns.length, rng);
+    const hyper = drawHyper(base, data.columns.length, rng);
     let sum = 0;
     let count = 0;
     for (let k = 0; k < innerFolds; k++) {
@@ -88,12 +117,15 @@ async function searchHyper(
         count++;
       }
     }
-    if (count > 0 && sum / count > bestScore) {
-      bestScore = sum / count;
+    const mean = count > 0 ? sum / count : Number.NaN;
+    candidates.push({ hyper, auroc: mean });
+    if (count > 0 && mean > bestScore) {
+      bestScore = mean;
       best = hyper;
     }
+    onProgress?.((e + 1) / tuning.evaluations, `tuning: evaluation ${e + 1}/${tuning.evaluations}`);
   }
-  return best;
+  return { best, bestAuroc: Number.isFinite(bestScore) ? bestScore : Number.NaN, candidates };
 }
 
 function subset(dataset: Dataset, rows: Int32Array): Dataset {
