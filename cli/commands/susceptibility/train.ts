@@ -35,7 +35,7 @@ Tuning (rf only):
                         --sample-fraction are ignored). model.json records the search space, the
                         chosen values, their inner CV AUROC (optimistic: it picked them) and every
                         draw. For an unbiased estimate of tune-then-fit, run \`cv --tune\`.
-  --evaluations N       random-search draws (default 50)
+  --tune-evals N        random-search draws (default 50), as in cv
   --inner-folds K       spatial folds scoring each draw (default 5)
 
 Output:
@@ -57,14 +57,14 @@ export async function runTrain(args: string[]): Promise<number> {
     "cv-repeats": { type: "string" },
     "cv-folds": { type: "string" },
     tune: { type: "boolean" },
-    evaluations: { type: "string" },
+    "tune-evals": { type: "string" },
     "inner-folds": { type: "string" },
     threads: { type: "string" },
     json: { type: "boolean" },
   });
   const out = requireOption(textOption(values, "out"), "out");
-  if (!values.tune && (values.evaluations !== undefined || values["inner-folds"] !== undefined))
-    throw new InputError("--evaluations and --inner-folds belong to --tune");
+  if (!values.tune && (values["tune-evals"] !== undefined || values["inner-folds"] !== undefined))
+    throw new InputError("--tune-evals and --inner-folds belong to --tune");
   const options = {
     ...inventoryFrom(values),
     ...learnerFrom(values),
@@ -72,7 +72,7 @@ export async function runTrain(args: string[]): Promise<number> {
     cvFolds: integerOption(values, "cv-folds"),
     tune: values.tune
       ? {
-          evaluations: integerOption(values, "evaluations"),
+          evaluations: integerOption(values, "tune-evals"),
           innerFolds: integerOption(values, "inner-folds"),
         }
       : undefined,

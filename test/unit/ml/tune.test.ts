@@ -107,7 +107,7 @@ test("train --tune on the CLI prints and stores the chosen values", async () => 
   const out = join(work, "cli");
   const r = await train(
     "--tune",
-    "--evaluations",
+    "--tune-evals",
     "3",
     "--inner-folds",
     "4",
@@ -131,7 +131,7 @@ test("train --tune with --learner glm exits 2 and writes nothing", async () => {
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--tune.*--learner rf/);
   assert.ok(!existsSync(join(out, "model.json")));
-  const r2 = await train("--evaluations", "5", "--out", join(work, "no-tune"));
+  const r2 = await train("--tune-evals", "5", "--out", join(work, "no-tune"));
   assert.equal(r2.code, 2);
-  assert.match(r2.stderr, /--evaluations/);
+  assert.match(r2.stderr, /--tune-evals/);
 });
