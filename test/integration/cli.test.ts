@@ -4,11 +4,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { main } from "../../cli/main.ts";
 import { Quakeslide } from "../../cli/client/index.ts";
 import { EmbeddedRuntime } from "../../local/runtime.ts";
 import { synthesizeTemplates } from "../../local/templates.ts";
 import { createFixtureApp } from "./fixtures/app.ts";
+import { runQuakeslide } from "../helpers/run-cli.ts";
 
 const projectRoot = join(import.meta.dirname, "fixtures");
 const repositoryRoot = join(import.meta.dirname, "..", "..");
@@ -32,20 +32,7 @@ after(async () => {
 });
 
 /** Runs the CLI in this process and captures what it prints. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const { log, error } = console;
-  console.log = (...parts: unknown[]) => out.push(parts.join(" "));
-  console.error = (...parts: unknown[]) => err.push(parts.join(" "));
-  try {
-    const code = await main(args);
-    return { code, stdout: out.join("\n"), stderr: err.join("\n") };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
+const cli = (...args: string[]) => runQuakeslide(args);
 
 test("client: upload, startRun, waitForRun with progress, listOutputs, download, invoke", async () => {
   const client = new Quakeslide({ target: "embedded", stateDir });

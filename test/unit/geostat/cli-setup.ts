@@ -5,9 +5,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after } from "node:test";
-import { main } from "../../../cli/main.ts";
 import { writeCog } from "../../../core/raster/index.ts";
 import { meuseLogZinc, readFixture } from "./helpers.ts";
+import { runQuakeslide } from "../../helpers/run-cli.ts";
 
 export const scratch = mkdtempSync(join(tmpdir(), "quakeslide-krige-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -29,19 +29,7 @@ writeFileSync(
   `x,y,logzinc\n${[...meuse.x].map((x, i) => `${x},${meuse.y[i]},${meuse.z[i]}`).join("\n")}\n`,
 );
 
-export async function runCli(args: string[]) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const saved = { log: console.log, error: console.error };
-  console.log = (...parts: unknown[]) => stdout.push(parts.join(" "));
-  console.error = (...parts: unknown[]) => stderr.push(parts.join(" "));
-  try {
-    const code = await main(["krige", ...args]);
-    return { code, stdout: stdout.join("\n"), stderr: stderr.join("\n") };
-  } finally {
-    Object.assign(console, saved);
-  }
-}
+export const runCli = (args: string[]) => runQuakeslide(["krige", ...args]);
 
 export function readPredictions(path: string) {
   const rows = readFileSync(path, "utf8")

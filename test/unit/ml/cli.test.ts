@@ -3,29 +3,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { main } from "../../../cli/main.ts";
 import { readRaster, writeCog } from "../../../core/raster/index.ts";
 import { ECUADOR_CSV, ECUADOR_TIF, FIXTURES } from "./helpers.ts";
+import { runQuakeslide } from "../../helpers/run-cli.ts";
 
 const work = mkdtempSync(join(tmpdir(), "quakeslide-ml-"));
 after(() => rmSync(work, { recursive: true, force: true }));
 
 /** Runs the CLI in-process, capturing what it prints. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = console.log;
-  const error = console.error;
-  console.log = (...parts: unknown[]) => out.push(parts.join(" "));
-  console.error = (...parts: unknown[]) => err.push(parts.join(" "));
-  try {
-    const code = await main(args);
-    return { code, stdout: out.join("\n"), stderr: err.join("\n") };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
+const cli = (...args: string[]) => runQuakeslide(args);
 
 const ecuadorCsv = ["--inventory", ECUADOR_CSV, "--label", "lslpts"];
 
@@ -314,5 +300,6 @@ test("help of one sub-verb, by `help X` or `X --help`; the command's --help list
   assert.ok(flag.stdout.includes("--partition"), "cv --help shows cv's options");
   assert.ok(!flag.stdout.includes("--threshold P"), "cv --help does not show evaluate's options");
   const all = await cli("susceptibility", "--help");
-  for (const sub of ["cv", "train", "predict", "explain", "evaluate"]) assert.match(all.stdout, new RegExp(`^  ${sub} `, "m"));
+  for (const sub of ["cv", "train", "predict", "explain", "evaluate"])
+    assert.match(all.stdout, new RegExp(`^  ${sub} `, "m"));
 });

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { main } from "../../../cli/main.ts";
+import { runQuakeslide } from "../../helpers/run-cli.ts";
 
 const work = mkdtempSync(join(tmpdir(), "quakeslide-sem-cli-"));
 
@@ -30,37 +30,48 @@ function writeScenario(name: string, value: unknown): string {
 }
 
 /** Runs the CLI in-process and returns its exit code and what it printed on stderr. */
-async function runCli(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
-  const errors: string[] = [];
-  const outs: string[] = [];
-  const { error, log } = console;
-  console.error = (...parts: unknown[]) => errors.push(parts.join(" "));
-  console.log = (...parts: unknown[]) => outs.push(parts.join(" "));
-  try {
-    return { code: await main(["sem", ...args]), stderr: errors.join("\n"), stdout: outs.join("\n") };
-  } finally {
-    console.error = error;
-    console.log = log;
-  }
-}
+const runCli = (args: string[]) => runQuakeslide(["sem", ...args]);
 
 test("sem writes seismograms.csv, peaks.json (with D_N) and the PGA profile; --json prints only JSON", async () => {
   const out = join(work, "ok");
-  const { code, stdout } = await runCli(["--model", writeScenario("ok.json", scenario()), "--out", out, "--json", "--threads", "2", "--ac", "0.01,0.05"]);
+  const { code, stdout } = await runCli([
+    "--model",
+    writeScenario("ok.json", scenario()),
+    "--out",
+    out,
+    "--json",
+    "--threads",
+    "2",
+    "--ac",
+    "0.01,0.05",
+  ]);
   assert.equal(code, 0);
   const summary = JSON.parse(stdout);
-  assert.deepEqual(summary.outputs, ["seismograms.csv", "peaks.json", "snapshot_0.150s.png", "snapshot_0.300s.png", "surface_pga.png"]);
+  assert.deepEqual(summary.outputs, [
+    "seismograms.csv",
+    "peaks.json",
+    "snapshot_0.150s.png",
+    "snapshot_0.300s.png",
+    "surface_pga.png",
+  ]);
   const lines = readFileSync(join(out, "seismograms.csv"), "utf8").trim().split("\n");
   assert.equal(lines.length, summary.nsteps + 1);
   // 1 named + 5 surface receivers (0..800 every 200 m), 2 quantities, 2 components.
   assert.equal(lines[0].split(",").length, 1 + 6 * 2 * 2);
-  assert.ok(lines[0].startsWith("t,top_x_acceleration,top_z_acceleration,top_x_displacement,top_z_displacement,surf_0_x_acceleration"));
+  assert.ok(
+    lines[0].startsWith(
+      "t,top_x_acceleration,top_z_acceleration,top_x_displacement,top_z_displacement,surf_0_x_acceleration",
+    ),
+  );
   const peaks = JSON.parse(readFileSync(join(out, "peaks.json"), "utf8"));
   assert.equal(peaks.receivers.length, 6);
   const top = peaks.receivers[0];
   assert.equal(top.z_m, 40);
   assert.ok(top.z.pga_m_s2 > 0 && top.z.pgv_m_s > 0 && top.z.pgd_m > 0 && top.z.arias_m_s > 0);
-  assert.deepEqual(top.newmark.map((n: { ac_g: number }) => n.ac_g), [0.01, 0.05]);
+  assert.deepEqual(
+    top.newmark.map((n: { ac_g: number }) => n.ac_g),
+    [0.01, 0.05],
+  );
   assert.ok(existsSync(join(out, "surface_pga.png")));
   // A re-run into the same folder overwrites its own outputs (all expected names).
   const again = await runCli(["--model", join(work, "ok.json"), "--out", out, "--json", "--threads", "1"]);
@@ -69,11 +80,33 @@ test("sem writes seismograms.csv, peaks.json (with D_N) and the PGA profile; --j
 
 for (const [label, file, expected] of [
   ["invalid JSON", "{ not json", /not valid JSON/],
-  ["a time step above the stability limit", scenario({ time: { duration_s: 0.3, dt_s: 0.01 } }), /above the stability limit [0-9.e-]+ s/],
-  ["a Courant number above the limit", scenario({ time: { duration_s: 0.3, cfl: 0.9 } }), /time\.cfl = 0\.9 gives dt = [0-9.e-]+ s, which is above the stability limit/],
-  ["a receiver outside the domain", scenario({ receivers: [{ name: "far", x: 900, z: "surface" }] }), /receiver far at x = 900 m lies outside the domain/],
-  ["a source above the surface", scenario({ source: { type: "force", x: 100, z: 50, amplitude: 1, stf: { type: "ricker", f0_hz: 3, t0_s: 0.3 } } }), /source at \(x = 100 m, z = 50 m\) lies outside the domain/],
-  ["vs too high for vp", scenario({ layers: [{ vp: 2000, vs: 1500, rho: 2000 }] }), /layers\.0\.vs: vs must be below vp/],
+  [
+    "a time step above the stability limit",
+    scenario({ time: { duration_s: 0.3, dt_s: 0.01 } }),
+    /above the stability limit [0-9.e-]+ s/,
+  ],
+  [
+    "a Courant number above the limit",
+    scenario({ time: { duration_s: 0.3, cfl: 0.9 } }),
+    /time\.cfl = 0\.9 gives dt = [0-9.e-]+ s, which is above the stability limit/,
+  ],
+  [
+    "a receiver outside the domain",
+    scenario({ receivers: [{ name: "far", x: 900, z: "surface" }] }),
+    /receiver far at x = 900 m lies outside the domain/,
+  ],
+  [
+    "a source above the surface",
+    scenario({
+      source: { type: "force", x: 100, z: 50, amplitude: 1, stf: { type: "ricker", f0_hz: 3, t0_s: 0.3 } },
+    }),
+    /source at \(x = 100 m, z = 50 m\) lies outside the domain/,
+  ],
+  [
+    "vs too high for vp",
+    scenario({ layers: [{ vp: 2000, vs: 1500, rho: 2000 }] }),
+    /layers\.0\.vs: vs must be below vp/,
+  ],
 ] as const) {
   test(`sem refuses ${label}: one line naming the file, exit 2, no output folder`, async () => {
     const name = `bad-${label.replace(/\W+/g, "-")}`;
@@ -97,5 +130,6 @@ test("sem without --model is a usage error (exit 2)", async () => {
 test("sem --help documents every option with an example", async () => {
   const { code, stdout } = await runCli(["--help"]);
   assert.equal(code, 0);
-  for (const option of ["--model", "--out", "--threads", "--ac", "--json", "Example:"]) assert.ok(stdout.includes(option), option);
+  for (const option of ["--model", "--out", "--threads", "--ac", "--json", "Example:"])
+    assert.ok(stdout.includes(option), option);
 });

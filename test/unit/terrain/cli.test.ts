@@ -1,32 +1,28 @@
 import assert from "node:assert/strict";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { main } from "../../../cli/main.ts";
 import { bandAsFloat32, readRaster, readRasterInfo } from "../../../core/raster/index.ts";
 import { TERRAIN_OUTPUT_NAMES } from "../../../core/terrain/schema.ts";
 import { loadFixture, maxAbsDiff } from "./fixtures.ts";
+import { runQuakeslide } from "../../helpers/run-cli.ts";
 
 const DEM = "data/ecuador/dem.tif";
 const fixture = (name: string) => `test/fixtures/terrain/${name}`;
 const scratch = mkdtempSync(join(tmpdir(), "quakeslide-terrain-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** Runs the CLI in-process and captures what it prints. */
-async function runCli(args: string[]) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const saved = { log: console.log, error: console.error };
-  console.log = (...parts: unknown[]) => stdout.push(parts.join(" "));
-  console.error = (...parts: unknown[]) => stderr.push(parts.join(" "));
-  try {
-    const code = await main(["terrain", ...args]);
-    return { code, stdout: stdout.join("\n"), stderr: stderr.join("\n") };
-  } finally {
-    Object.assign(console, saved);
-  }
-}
+const runCli = (args: string[]) => runQuakeslide(["terrain", ...args]);
 
 test("terrain on the Ecuador DEM writes the four COGs and previews on the DEM's grid, equal to gdaldem", async () => {
   const out = join(scratch, "ok");
@@ -76,7 +72,11 @@ const badInputs: [string, () => string, RegExp][] = [
   ["a missing file", () => join(scratch, "nothing-here.tif"), /nothing-here\.tif: file not found/],
   ["a truncated TIFF", truncatedCog, /cut\.tif: is truncated/],
   ["a TIFF without georeferencing", () => fixture("no_georef.tif"), /no_georef\.tif: has no georeferencing/],
-  ["an unsupported sample type", () => fixture("complex_int16.tif"), /complex_int16\.tif: .*unsupported sample type/],
+  [
+    "an unsupported sample type",
+    () => fixture("complex_int16.tif"),
+    /complex_int16\.tif: .*unsupported sample type/,
+  ],
   ["an all-nodata DEM", () => fixture("all_nodata.tif"), /all_nodata\.tif: every cell of the DEM is nodata/],
 ];
 
@@ -88,7 +88,11 @@ for (const [what, makeDem, message] of badInputs) {
     assert.equal(stderr.split("\n").length, 1, stderr);
     assert.match(stderr, message);
     assert.equal(existsSync(out), false, "no output folder");
-    assert.deepEqual(readdirSync(scratch).filter((name) => name.includes(".tmp-")), [], "no temporary folder left");
+    assert.deepEqual(
+      readdirSync(scratch).filter((name) => name.includes(".tmp-")),
+      [],
+      "no temporary folder left",
+    );
   });
 }
 
@@ -137,8 +141,14 @@ test("--band picks a band of a multi-band file by name or number", async () => {
   const byName = join(scratch, "band-name");
   const byNumber = join(scratch, "band-number");
   assert.equal((await runCli(["--dem", DEM, "--out", fromDem, "--json"])).code, 0);
-  assert.equal((await runCli(["--dem", "data/ecuador/ta.tif", "--band", "elev", "--out", byName, "--json"])).code, 0);
-  assert.equal((await runCli(["--dem", "data/ecuador/ta.tif", "--band", "4", "--out", byNumber, "--json"])).code, 0);
+  assert.equal(
+    (await runCli(["--dem", "data/ecuador/ta.tif", "--band", "elev", "--out", byName, "--json"])).code,
+    0,
+  );
+  assert.equal(
+    (await runCli(["--dem", "data/ecuador/ta.tif", "--band", "4", "--out", byNumber, "--json"])).code,
+    0,
+  );
   const reference = readFileSync(join(fromDem, "slope.tif"));
   assert.ok(readFileSync(join(byName, "slope.tif")).equals(reference));
   assert.ok(readFileSync(join(byNumber, "slope.tif")).equals(reference));
