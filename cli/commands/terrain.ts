@@ -4,6 +4,7 @@ import { TERRAIN_OUTPUT_NAMES, type TerrainSummary } from "../../core/terrain/sc
 import { runTerrain } from "../../core/terrain/step.ts";
 import { type Command, parseOptions, requireOption } from "../command.ts";
 import { writeOutputsAtomically } from "../output.ts";
+import { progressPrinter } from "../progress.ts";
 
 const help = `Usage: quakeslide terrain --dem DEM.tif --out DIR [options]
 
@@ -41,20 +42,6 @@ function printSummary(summary: TerrainSummary, outDir: string): void {
   console.log(`  ${summary.flatCells} flat cells (aspect nodata). Outputs in ${outDir}`);
 }
 
-/** Progress on stderr: a rewritten line on a terminal, a line per 10 % otherwise. */
-function progressPrinter(): (fraction: number) => void {
-  let lastTenth = -1;
-  return (fraction) => {
-    const percent = Math.round(fraction * 100);
-    if (process.stderr.isTTY) {
-      process.stderr.write(`\rterrain: ${percent}%${fraction >= 1 ? "\n" : ""}`);
-    } else if (Math.floor(percent / 10) > lastTenth) {
-      lastTenth = Math.floor(percent / 10);
-      process.stderr.write(`terrain: ${percent}%\n`);
-    }
-  };
-}
-
 export const terrainCommand: Command = {
   name: "terrain",
   help,
@@ -78,7 +65,7 @@ export const terrainCommand: Command = {
     if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
       throw new InputError(`--threads must be a whole number >= 1, got "${values.threads}"`);
     }
-    const onProgress = values.json ? undefined : progressPrinter();
+    const onProgress = values.json ? undefined : progressPrinter("terrain");
     const summary = await writeOutputsAtomically(outDir, TERRAIN_OUTPUT_NAMES, async (tmpDir) => {
       const result = await runTerrain(
         { dem, outDir: tmpDir, method: values.method as "horn", computeEdges: values["compute-edges"], band, threads },

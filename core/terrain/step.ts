@@ -60,7 +60,7 @@ export async function runTerrain(options: TerrainOptions, hooks: { onProgress?: 
       method,
       computeEdges,
       sinks,
-      onProgress: (fraction) => hooks.onProgress?.(fraction, `${Math.round(fraction * 100)}% of ${info.height} rows`),
+      onProgress: (fraction) => hooks.onProgress?.(fraction, `row ${Math.round(fraction * info.height)} of ${info.height}`),
     }));
     for (const { sink } of sinks) Object.assign(outputs, await sink.finish());
   } catch (error) {
