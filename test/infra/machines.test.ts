@@ -16,6 +16,7 @@ import { createApp } from "../../infra/app.ts";
 import type { ExecutionRecord } from "../../local/executions.ts";
 import { EmbeddedRuntime } from "../../local/runtime.ts";
 import { synthesizeTemplates } from "../../local/templates.ts";
+import { ridgeScenario as smallRidgeScenario } from "../helpers/ridge-scenario.ts";
 
 // The synthesized state machines, executed end to end by the embedded runtime (local ASL
 // interpreter, in-process handlers, Batch jobs as local processes, the inventory rule on S3
@@ -79,17 +80,7 @@ after(async () => {
   rmSync(stateDir, { recursive: true, force: true });
 });
 
-const ridgeScenario = {
-  name: "ridge",
-  domain: { xmin: 0, xmax: 280, zmin: -200 },
-  topography: { dem: "ridge.tif", from: [500_005, 9_799_850], to: [500_295, 9_799_850] },
-  layers: [{ vp: 2000, vs: 1000, rho: 2000 }],
-  mesh: { element_size_m: 70, ngll: 5 },
-  source: { type: "force", x: 140, z: -120, amplitude: 1e9, stf: { type: "ricker", f0_hz: 3, t0_s: 0.35 } },
-  receivers: [{ name: "top", x: 140, z: "surface" }],
-  time: { duration_s: 0.3 },
-  output: { quantities: ["acceleration"] },
-};
+const ridgeScenario = smallRidgeScenario("ridge");
 
 const sceneInputs = () => ({ model: `s3://${data}/scenarios/ridge.json`, dem: `s3://${data}/dem/ridge.tif` });
 

@@ -8,6 +8,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3
 import { writeCog } from "../../../core/raster/index.ts";
 import { S3_CLIENT_SETTINGS } from "../../../functions/shared/s3.ts";
 import { type LocalS3, startLocalS3 } from "../../../local/s3-server.ts";
+import { ridgeScenario } from "../../helpers/ridge-scenario.ts";
 
 // The `sem` container's entrypoint as Batch runs it: a process whose job comes from the
 // environment, reading and writing a real S3-compatible server. The scenario names its DEM by
@@ -17,17 +18,7 @@ let s3: LocalS3;
 let client: S3Client;
 let directory: string;
 
-const scenario = {
-  name: "container-small",
-  domain: { xmin: 0, xmax: 280, zmin: -200 },
-  topography: { dem: "ridge.tif", from: [500_005, 9_799_850], to: [500_295, 9_799_850] },
-  layers: [{ vp: 2000, vs: 1000, rho: 2000 }],
-  mesh: { element_size_m: 70, ngll: 5 },
-  source: { type: "force", x: 140, z: -120, amplitude: 1e9, stf: { type: "ricker", f0_hz: 3, t0_s: 0.35 } },
-  receivers: [{ name: "top", x: 140, z: "surface" }],
-  time: { duration_s: 0.3 },
-  output: { quantities: ["acceleration"] },
-};
+const scenario = ridgeScenario("container-small");
 
 before(async () => {
   directory = mkdtempSync(join(tmpdir(), "quakeslide-containers-"));
