@@ -6,9 +6,9 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Random } from "../core/ml/random.ts";
 import { type PredictionJob, predictAll } from "../core/geostat/predict.ts";
 import { runKrige } from "../core/geostat/step.ts";
+import { Random } from "../core/ml/random.ts";
 import { writeCog } from "../core/raster/index.ts";
 import { defaultThreads } from "../core/util/workers.ts";
 

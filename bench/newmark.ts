@@ -2,8 +2,8 @@
 // of newmark-map against a straightforward per-cell loop of the exact rigid-block integration,
 // measured in the same run (the loop on a sample of cells, extrapolated). Target: table < 1 s.
 import { existsSync } from "node:fs";
-import { recordDisplacementMap } from "../core/stability/newmark-map.ts";
 import { newmarkRigidBlock } from "../core/stability/newmark.ts";
+import { recordDisplacementMap } from "../core/stability/newmark-map.ts";
 import { readAccelerationRecord } from "../core/stability/records.ts";
 
 const SIDE = 1200;

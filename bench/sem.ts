@@ -18,8 +18,12 @@ export async function run(args: string[]): Promise<void> {
   const stepsIndex = args.indexOf("--steps");
   const steps = stepsIndex >= 0 ? Number(args[stepsIndex + 1]) : 5000;
   const threadCounts = [1, 2];
-  console.log(`machine: ${availableParallelism()} cores reported; shared machines give noisy wall times (CPU time shown too)`);
-  console.log("SPECFEM2D: not built here (no Fortran toolchain); reference rate 2.0 M element-steps/s as stated in issue 4");
+  console.log(
+    `machine: ${availableParallelism()} cores reported; shared machines give noisy wall times (CPU time shown too)`,
+  );
+  console.log(
+    "SPECFEM2D: not built here (no Fortran toolchain); reference rate 2.0 M element-steps/s as stated in issue 4",
+  );
   const rates: number[] = [];
   for (const threads of threadCounts) {
     const scenario = readScenario(fileURLToPath(new URL("scenario.json", LAMB_FIXTURES)));
@@ -49,5 +53,7 @@ function reportMisfits(prepared: Parameters<typeof lambMisfits>[0]): void {
     : readExactLamb();
   const misfits = lambMisfits(prepared, exact);
   const worst = Object.entries(misfits).reduce((a, b) => (b[1] > a[1] ? b : a));
-  console.log(`Lamb misfit within clean windows: worst ${worst[1].toExponential(2)} (${worst[0]}); issue bound 1e-2, SPECFEM2D < 2e-3`);
+  console.log(
+    `Lamb misfit within clean windows: worst ${worst[1].toExponential(2)} (${worst[0]}); issue bound 1e-2, SPECFEM2D < 2e-3`,
+  );
 }

@@ -27,7 +27,8 @@ export function parseOptions<T extends OptionSpec>(args: string[], options: T, a
 }
 
 export function requireOption<V>(value: V | undefined, name: string): V {
-  if (value === undefined || value === "") throw new InputError(`missing required option --${name} (see --help)`);
+  if (value === undefined || value === "")
+    throw new InputError(`missing required option --${name} (see --help)`);
   return value;
 }
 
@@ -38,7 +39,8 @@ export function numberOption(value: string | undefined, name: string, fallback?:
     return fallback;
   }
   const parsed = Number(value);
-  if (value.trim() === "" || !Number.isFinite(parsed)) throw new InputError(`--${name} must be a number, got "${value}"`);
+  if (value.trim() === "" || !Number.isFinite(parsed))
+    throw new InputError(`--${name} must be a number, got "${value}"`);
   return parsed;
 }
 

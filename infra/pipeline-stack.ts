@@ -1,6 +1,6 @@
 import { Duration, Stack, type StackProps, Validations } from "aws-cdk-lib";
-import type * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import * as sqs from "aws-cdk-lib/aws-sqs";
+import type * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import type { Construct } from "constructs";
 import type { ContainerJob } from "./compute-stack.ts";
 import type { StageConfig } from "./config.ts";

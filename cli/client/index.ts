@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { GetObjectCommand, paginateListObjectsV2, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand, paginateListObjectsV2, S3Client } from "@aws-sdk/client-s3";
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
@@ -15,7 +15,7 @@ import {
 import { InputError } from "../../core/errors.ts";
 import { type ClientOptions, type ResolvedConfig, resolveClientConfig } from "./config.ts";
 
-export { type ClientOptions, parseTarget, type Target, TARGETS } from "./config.ts";
+export { type ClientOptions, parseTarget, TARGETS, type Target } from "./config.ts";
 
 export type RunStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED" | "PENDING_REDRIVE";
 

@@ -1,6 +1,6 @@
 import { InputError } from "../../core/errors.ts";
 import { krigeOptionsSchema } from "../../core/geostat/schema.ts";
-import { krigeOutputNames, runKrige, type KrigeSummary } from "../../core/geostat/step.ts";
+import { type KrigeSummary, krigeOutputNames, runKrige } from "../../core/geostat/step.ts";
 import { type Command, numberListOption, numberOption, parseOptions, requireOption } from "../command.ts";
 import { writeOutputsAtomically } from "../output.ts";
 
@@ -80,11 +80,15 @@ const options = {
   json: { type: "boolean" },
 } as const;
 
-const optional = (value: string | undefined, name: string) => (value === undefined ? undefined : numberOption(value, name));
+const optional = (value: string | undefined, name: string) =>
+  value === undefined ? undefined : numberOption(value, name);
 
 function parse(args: string[]) {
   const { values } = parseOptions(args, options);
-  const cv = values.cv === undefined || values.cv === "loo" || values.cv === "none" ? values.cv : numberOption(values.cv, "cv");
+  const cv =
+    values.cv === undefined || values.cv === "loo" || values.cv === "none"
+      ? values.cv
+      : numberOption(values.cv, "cv");
   const parsed = krigeOptionsSchema.safeParse({
     samples: requireOption(values.samples, "samples"),
     x: values.x,
@@ -95,7 +99,8 @@ function parse(args: string[]) {
     variogram: values.variogram,
     cutoff: optional(values.cutoff, "cutoff"),
     width: optional(values.width, "width"),
-    directions: values.directions === undefined ? undefined : numberListOption(values.directions, "directions"),
+    directions:
+      values.directions === undefined ? undefined : numberListOption(values.directions, "directions"),
     cloud: values.cloud ?? false,
     method: values.method,
     covariates: values.covariate ?? [],
@@ -110,7 +115,9 @@ function parse(args: string[]) {
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const option = String(issue.path[0] ?? "").replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace("out-dir", "out");
+    const option = String(issue.path[0] ?? "")
+      .replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
+      .replace("out-dir", "out");
     throw new InputError(`--${option}: ${issue.message} (see --help)`);
   }
   return { options: parsed.data, json: values.json ?? false };
@@ -136,8 +143,10 @@ export const krigeCommand: Command = {
   help,
   async run(args) {
     const { options: parsed, json } = parse(args);
-    const summary = await writeOutputsAtomically(parsed.outDir, krigeOutputNames(parsed.grid, parsed.cloud), (tmpDir) =>
-      runKrige({ ...parsed, outDir: tmpDir }),
+    const summary = await writeOutputsAtomically(
+      parsed.outDir,
+      krigeOutputNames(parsed.grid, parsed.cloud),
+      (tmpDir) => runKrige({ ...parsed, outDir: tmpDir }),
     );
     console.log(json ? JSON.stringify(summary, null, 2) : describe(summary));
     return 0;

@@ -1,7 +1,7 @@
 import { InputError } from "../../core/errors.ts";
 import { readScenario } from "../../core/sem/scenario.ts";
-import { runSem, semOutputNames } from "../../core/sem/step.ts";
 import { semOptionsSchema } from "../../core/sem/schema.ts";
+import { runSem, semOutputNames } from "../../core/sem/step.ts";
 import { defaultThreads } from "../../core/util/workers.ts";
 import { type Command, numberListOption, numberOption, parseOptions, requireOption } from "../command.ts";
 import { writeOutputsAtomically } from "../output.ts";
@@ -54,7 +54,9 @@ export const semCommand: Command = {
     });
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new InputError(`--${issue.path[0] === "outDir" ? "out" : String(issue.path[0])}: ${issue.message}`);
+      throw new InputError(
+        `--${issue.path[0] === "outDir" ? "out" : String(issue.path[0])}: ${issue.message}`,
+      );
     }
     const options = parsed.data;
     let lastReport = 0;
@@ -67,12 +69,20 @@ export const semCommand: Command = {
       }
     };
     const expectedNames = semOutputNames(readScenario(options.model));
-    const summary = await writeOutputsAtomically(options.outDir, expectedNames, (tmpDir) => runSem({ ...options, outDir: tmpDir }, { onProgress }));
+    const summary = await writeOutputsAtomically(options.outDir, expectedNames, (tmpDir) =>
+      runSem({ ...options, outDir: tmpDir }, { onProgress }),
+    );
     if (values.json) console.log(JSON.stringify(summary));
     else {
-      console.log(`${summary.name}: ${summary.elements} elements (NGLL ${summary.ngll}), ${summary.nsteps} steps of ${summary.dt_s} s (Courant ${summary.courant.toFixed(3)}, limit dt ${summary.dt_limit_s.toPrecision(3)} s)`);
-      console.log(`${summary.wall_s.toFixed(1)} s on ${summary.threads} thread(s): ${(summary.element_steps_per_s / 1e6).toFixed(2)} M element-steps/s`);
-      console.log(`${summary.receivers} receivers; wrote ${summary.outputs.map((name) => `${options.outDir}/${name}`).join(", ")}`);
+      console.log(
+        `${summary.name}: ${summary.elements} elements (NGLL ${summary.ngll}), ${summary.nsteps} steps of ${summary.dt_s} s (Courant ${summary.courant.toFixed(3)}, limit dt ${summary.dt_limit_s.toPrecision(3)} s)`,
+      );
+      console.log(
+        `${summary.wall_s.toFixed(1)} s on ${summary.threads} thread(s): ${(summary.element_steps_per_s / 1e6).toFixed(2)} M element-steps/s`,
+      );
+      console.log(
+        `${summary.receivers} receivers; wrote ${summary.outputs.map((name) => `${options.outDir}/${name}`).join(", ")}`,
+      );
     }
     return 0;
   },

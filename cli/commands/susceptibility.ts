@@ -27,7 +27,6 @@ Usage: quakeslide susceptibility <cv|train|predict|explain|evaluate> [options]
 
 Documentation: docs/susceptibility.md`;
 
-
 export const susceptibilityCommand: Command = {
   name: "susceptibility",
   help: overview,

@@ -34,9 +34,14 @@ Example:
   quakeslide terrain --dem srtm.tif --out out/zt --method zevenbergen-thorne --json`;
 
 function printSummary(summary: TerrainSummary, outDir: string): void {
-  console.log(`terrain (${summary.method}) of ${summary.dem}: ${summary.width} x ${summary.height} cells, ${summary.seconds.toFixed(2)} s`);
+  console.log(
+    `terrain (${summary.method}) of ${summary.dem}: ${summary.width} x ${summary.height} cells, ${summary.seconds.toFixed(2)} s`,
+  );
   for (const [name, band] of Object.entries(summary.outputs)) {
-    const range = band.min === null ? "all nodata" : `min ${band.min.toPrecision(4)}, max ${band.max?.toPrecision(4)}, mean ${band.mean?.toPrecision(4)}`;
+    const range =
+      band.min === null
+        ? "all nodata"
+        : `min ${band.min.toPrecision(4)}, max ${band.max?.toPrecision(4)}, mean ${band.mean?.toPrecision(4)}`;
     console.log(`  ${name.padEnd(18)} ${range} ${band.units}; ${band.nodataCells} nodata cells`);
   }
   console.log(`  ${summary.flatCells} flat cells (aspect nodata). Outputs in ${outDir}`);
@@ -60,7 +65,8 @@ export const terrainCommand: Command = {
     if (values.method !== "horn" && values.method !== "zevenbergen-thorne") {
       throw new InputError(`--method must be horn or zevenbergen-thorne, got "${values.method}"`);
     }
-    const band = values.band === undefined ? undefined : /^\d+$/.test(values.band) ? Number(values.band) : values.band;
+    const band =
+      values.band === undefined ? undefined : /^\d+$/.test(values.band) ? Number(values.band) : values.band;
     const threads = values.threads === undefined ? undefined : Number(values.threads);
     if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
       throw new InputError(`--threads must be a whole number >= 1, got "${values.threads}"`);
@@ -68,7 +74,14 @@ export const terrainCommand: Command = {
     const onProgress = values.json ? undefined : progressPrinter("terrain");
     const summary = await writeOutputsAtomically(outDir, TERRAIN_OUTPUT_NAMES, async (tmpDir) => {
       const result = await runTerrain(
-        { dem, outDir: tmpDir, method: values.method as "horn", computeEdges: values["compute-edges"], band, threads },
+        {
+          dem,
+          outDir: tmpDir,
+          method: values.method as "horn",
+          computeEdges: values["compute-edges"],
+          band,
+          threads,
+        },
         { onProgress },
       );
       return relocate(result, outDir);

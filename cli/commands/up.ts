@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { numberOption, parseOptions, type Command } from "../command.ts";
+import { type Command, numberOption, parseOptions } from "../command.ts";
 
 const help = `Usage: quakeslide up [options]
 

@@ -9,13 +9,19 @@ export interface FittedModel {
 }
 
 /** Matérn smoothness values tried by the automatic choice (those of automap's autofitVariogram). */
-export const AUTO_KAPPAS = [0.2, 0.3, 0.4, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.7, 1.8, 1.9, 2, 5, 10];
+export const AUTO_KAPPAS = [
+  0.2, 0.3, 0.4, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.7, 1.8, 1.9, 2, 5, 10,
+];
 
 /**
  * Best non-negative nugget and partial sill for a fixed range: a two-parameter non-negative
  * weighted least-squares problem, solved exactly (unconstrained solution, else the best one-sided one).
  */
-function bestSills(gamma: Float64Array, weight: Float64Array, shape: Float64Array): { nugget: number; psill: number; sserr: number } {
+function bestSills(
+  gamma: Float64Array,
+  weight: Float64Array,
+  shape: Float64Array,
+): { nugget: number; psill: number; sserr: number } {
   let sw = 0;
   let swg = 0;
   let swgg = 0;
@@ -32,7 +38,8 @@ function bestSills(gamma: Float64Array, weight: Float64Array, shape: Float64Arra
     swyy += w * gamma[j] * gamma[j];
   }
   // S(n, s) = swyy - 2 n swy - 2 s swyg + n² sw + 2 n s swg + s² swgg
-  const objective = (n: number, s: number) => swyy - 2 * n * swy - 2 * s * swyg + n * n * sw + 2 * n * s * swg + s * s * swgg;
+  const objective = (n: number, s: number) =>
+    swyy - 2 * n * swy - 2 * s * swyg + n * n * sw + 2 * n * s * swg + s * s * swgg;
   const determinant = sw * swgg - swg * swg;
   const candidates: [number, number][] = [[0, 0]];
   if (determinant > 1e-14 * sw * swgg) {
@@ -60,12 +67,15 @@ function bestSills(gamma: Float64Array, weight: Float64Array, shape: Float64Arra
 export function fitVariogram(bins: VariogramBin[], type: ModelType, kappa = 0.5): FittedModel {
   const usable = bins.filter((b) => b.dist > 0 && b.np > 0);
   if (usable.length < 3) {
-    throw new InputError(`cannot fit a variogram to ${usable.length} lag bin(s); need at least 3 (more samples, or a larger --cutoff)`);
+    throw new InputError(
+      `cannot fit a variogram to ${usable.length} lag bin(s); need at least 3 (more samples, or a larger --cutoff)`,
+    );
   }
   const h = Float64Array.from(usable, (b) => b.dist);
   const gamma = Float64Array.from(usable, (b) => b.gamma);
   const weight = Float64Array.from(usable, (b) => b.np / (b.dist * b.dist));
-  if (gamma.every((g) => g === 0)) throw new InputError("all sample values are equal: the variogram is zero and kriging is meaningless");
+  if (gamma.every((g) => g === 0))
+    throw new InputError("all sample values are equal: the variogram is zero and kriging is meaningless");
   const shape = new Float64Array(h.length);
   const profile = (range: number) => {
     const rho = correlationFunction({ type, nugget: 0, psill: 1, range, kappa });
@@ -126,7 +136,11 @@ function goldenSection(f: (v: number) => number, a: number, b: number): number {
  * with the smallest weighted SSErr; all candidates are returned for the report.
  */
 export function fitBestVariogram(bins: VariogramBin[]): { best: FittedModel; candidates: FittedModel[] } {
-  const candidates: FittedModel[] = [fitVariogram(bins, "sph"), fitVariogram(bins, "exp"), fitVariogram(bins, "gau")];
+  const candidates: FittedModel[] = [
+    fitVariogram(bins, "sph"),
+    fitVariogram(bins, "exp"),
+    fitVariogram(bins, "gau"),
+  ];
   for (const kappa of AUTO_KAPPAS) candidates.push(fitVariogram(bins, "mat", kappa));
   const best = candidates.reduce((a, b) => (b.sserr < a.sserr ? b : a));
   return { best, candidates };

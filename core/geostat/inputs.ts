@@ -2,8 +2,8 @@ import { InputError } from "../errors.ts";
 import { assertSameGrid, bandAsFloat32, cellOf, readRaster, readRasterInfo } from "../raster/index.ts";
 import type { Grid } from "../raster/types.ts";
 import type { TargetSpec } from "./predict.ts";
-import type { KrigeOptions } from "./schema.ts";
 import { handleDuplicates, readNumericCsv, type Samples } from "./samples.ts";
+import type { KrigeOptions } from "./schema.ts";
 
 export interface LoadedTargets {
   targets: TargetSpec;
@@ -27,9 +27,12 @@ export function loadSamples(options: KrigeOptions): Samples {
   if (options.log) {
     for (let i = 0; i < z.length; i++) {
       if (!(z[i] > 0)) {
-        throw new InputError(`line ${table.lines[i]}, column "${options.value}": ${z[i]} cannot be log-transformed (--log needs values > 0)`, {
-          file: options.samples,
-        });
+        throw new InputError(
+          `line ${table.lines[i]}, column "${options.value}": ${z[i]} cannot be log-transformed (--log needs values > 0)`,
+          {
+            file: options.samples,
+          },
+        );
       }
     }
   }
@@ -47,10 +50,18 @@ export async function loadTargets(options: KrigeOptions, samples: Samples): Prom
   if (!isRasterPath(options.grid)) {
     const table = readNumericCsv(options.grid, [options.x, options.y, ...options.covariates]);
     const covariates = options.covariates.map((name) => Float32Array.from(table.columns[name]));
-    return { targets: { kind: "points", x: table.columns[options.x], y: table.columns[options.y] }, covariates };
+    return {
+      targets: { kind: "points", x: table.columns[options.x], y: table.columns[options.y] },
+      covariates,
+    };
   }
   const template = await readRaster(options.grid, { bands: [0] });
-  const grid: Grid = { width: template.width, height: template.height, transform: template.transform, crs: template.crs };
+  const grid: Grid = {
+    width: template.width,
+    height: template.height,
+    transform: template.transform,
+    crs: template.crs,
+  };
   checkSamplesAgainstGrid(samples, grid, options);
   const band = bandAsFloat32(template, 0);
   const mask = Uint8Array.from(band, (v) => (Number.isNaN(v) ? 0 : 1));
@@ -63,16 +74,27 @@ export async function loadTargets(options: KrigeOptions, samples: Samples): Prom
     covariates.push(values);
     samples.covariates.push(sampleRasterAt(values, grid, samples, path));
   }
-  return { targets: { kind: "grid", transform: grid.transform, width: grid.width, height: grid.height }, grid, mask, covariates };
+  return {
+    targets: { kind: "grid", transform: grid.transform, width: grid.width, height: grid.height },
+    grid,
+    mask,
+    covariates,
+  };
 }
 
 /** Covariate values at the samples: the cell that contains each sample (it must be inside and not nodata). */
 function sampleRasterAt(values: Float32Array, grid: Grid, samples: Samples, path: string): Float64Array {
   return samples.x.map((x, i) => {
     const [col, row] = cellOf(grid, x, samples.y[i]);
-    const value = col >= 0 && row >= 0 && col < grid.width && row < grid.height ? values[row * grid.width + col] : Number.NaN;
+    const value =
+      col >= 0 && row >= 0 && col < grid.width && row < grid.height
+        ? values[row * grid.width + col]
+        : Number.NaN;
     if (Number.isNaN(value)) {
-      throw new InputError(`sample ${i + 1} at (${x}, ${samples.y[i]}) lies outside the covariate raster or on nodata`, { file: path });
+      throw new InputError(
+        `sample ${i + 1} at (${x}, ${samples.y[i]}) lies outside the covariate raster or on nodata`,
+        { file: path },
+      );
     }
     return value;
   });
@@ -94,9 +116,12 @@ function checkSamplesAgainstGrid(samples: Samples, grid: Grid, options: KrigeOpt
     const x = samples.x[i];
     const y = samples.y[i];
     if (grid.crs.geographic && (Math.abs(x) > 180 || Math.abs(y) > 90)) {
-      throw new InputError(`sample ${i + 1} at (${x}, ${y}) is not in degrees but ${options.grid} is geographic; reproject the samples`, {
-        file: options.samples,
-      });
+      throw new InputError(
+        `sample ${i + 1} at (${x}, ${y}) is not in degrees but ${options.grid} is geographic; reproject the samples`,
+        {
+          file: options.samples,
+        },
+      );
     }
     if (x >= xs[0] - growX && x <= xs[1] + growX && y >= ys[0] - growY && y <= ys[1] + growY) near++;
   }

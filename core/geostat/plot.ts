@@ -14,7 +14,12 @@ const LINE_COLOUR: Rgb = [214, 39, 40];
  * PNG of the empirical variogram (blue squares, one per bin) and the model (red curve), with axes,
  * tick values, axis names and the model text as title. Distances start at 0; semivariance at 0.
  */
-export async function writeVariogramPng(path: string, bins: VariogramBin[], model: VariogramModel, cutoff: number): Promise<void> {
+export async function writeVariogramPng(
+  path: string,
+  bins: VariogramBin[],
+  model: VariogramModel,
+  cutoff: number,
+): Promise<void> {
   const canvas = new Canvas(WIDTH, HEIGHT);
   const maxGamma = Math.max(...bins.map((b) => b.gamma), model.nugget + model.psill) * 1.1;
   const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
@@ -39,10 +44,12 @@ export async function writeVariogramPng(path: string, bins: VariogramBin[], mode
   let previous: number | undefined;
   for (let column = 0; column <= plotWidth; column++) {
     const y = Math.round(py(semivariance(model, (column / plotWidth) * cutoff)));
-    if (previous !== undefined) canvas.line(MARGIN.left + column - 1, previous, MARGIN.left + column, y, LINE_COLOUR, 2);
+    if (previous !== undefined)
+      canvas.line(MARGIN.left + column - 1, previous, MARGIN.left + column, y, LINE_COLOUR, 2);
     previous = y;
   }
-  for (const bin of bins) canvas.fillRect(Math.round(px(bin.dist)) - 3, Math.round(py(bin.gamma)) - 3, 7, 7, POINT_COLOUR);
+  for (const bin of bins)
+    canvas.fillRect(Math.round(px(bin.dist)) - 3, Math.round(py(bin.gamma)) - 3, 7, 7, POINT_COLOUR);
   await canvas.write(path);
 }
 

@@ -32,7 +32,8 @@ export function readNumericCsv(file: string, wanted: string[]): NumericTable {
   const header = splitCsvLine(headerLine, separator);
   const positions = wanted.map((name) => {
     const position = header.indexOf(name);
-    if (position < 0) throw new InputError(`no column "${name}" in the header (columns: ${header.join(", ")})`, { file });
+    if (position < 0)
+      throw new InputError(`no column "${name}" in the header (columns: ${header.join(", ")})`, { file });
     return position;
   });
   const dataLines: number[] = [];
@@ -47,7 +48,9 @@ export function readNumericCsv(file: string, wanted: string[]): NumericTable {
       const cell = cells[positions[k]];
       const value = cell === undefined || cell === "" ? Number.NaN : Number(cell);
       if (!Number.isFinite(value)) {
-        throw new InputError(`line ${lineIndex + 1}, column "${name}": "${cell ?? ""}" is not a number`, { file });
+        throw new InputError(`line ${lineIndex + 1}, column "${name}": "${cell ?? ""}" is not a number`, {
+          file,
+        });
       }
       columns[name][row] = value;
     });
@@ -69,7 +72,12 @@ export type DuplicatePolicy = "error" | "average";
  * Finds samples that share a location. With "error" the first duplicate is reported with both
  * line numbers; with "average" their values (and covariates) are averaged into one sample.
  */
-export function handleDuplicates(samples: Samples, lines: Int32Array, file: string, policy: DuplicatePolicy): Samples {
+export function handleDuplicates(
+  samples: Samples,
+  lines: Int32Array,
+  file: string,
+  policy: DuplicatePolicy,
+): Samples {
   const groups = new Map<string, number[]>();
   for (let i = 0; i < samples.x.length; i++) {
     const key = `${samples.x[i]},${samples.y[i]}`;

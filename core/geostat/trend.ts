@@ -35,7 +35,9 @@ export function leastSquares(columns: Float64Array[], z: Float64Array): Float64A
     rhs[k] = sum;
   }
   if (z.length <= p || !choleskyInPlace(normal, p)) {
-    throw new InputError(`cannot fit the linear trend: ${z.length} samples for ${p} coefficients, or a covariate that is constant or collinear with another`);
+    throw new InputError(
+      `cannot fit the linear trend: ${z.length} samples for ${p} coefficients, or a covariate that is constant or collinear with another`,
+    );
   }
   choleskySolveInPlace(normal, p, rhs);
   return rhs;

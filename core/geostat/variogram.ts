@@ -129,7 +129,12 @@ export interface CloudPair {
 }
 
 /** The variogram cloud: every pair within the cutoff (gstat's `cloud = TRUE`). */
-export function variogramCloud(x: Float64Array, y: Float64Array, z: Float64Array, cutoff = defaultCutoff(x, y)): CloudPair[] {
+export function variogramCloud(
+  x: Float64Array,
+  y: Float64Array,
+  z: Float64Array,
+  cutoff = defaultCutoff(x, y),
+): CloudPair[] {
   const pairs: CloudPair[] = [];
   for (let i = 0; i < x.length; i++) {
     for (let j = 0; j < i; j++) {

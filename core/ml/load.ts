@@ -1,5 +1,5 @@
 import { InputError } from "../errors.ts";
-import { bandAsFloat32, cellOf, type Crs, type Grid, readRaster } from "../raster/index.ts";
+import { bandAsFloat32, type Crs, cellOf, type Grid, readRaster } from "../raster/index.ts";
 import { type Dataset, listLines, readInventory } from "./dataset.ts";
 import type { InventorySource } from "./schema.ts";
 

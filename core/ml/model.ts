@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { InputError } from "../errors.ts";
-import type { ForestHyper, FittedModel, LearnerKind } from "./learner.ts";
+import type { FittedModel, ForestHyper, LearnerKind } from "./learner.ts";
 import type { Tree } from "./tree.ts";
 
 export const MODEL_FORMAT = "quakeslide-susceptibility-model";

@@ -2,10 +2,10 @@ import { writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { InputError } from "../errors.ts";
 import { crossValidate } from "./cv.ts";
+import { resolvedMtry } from "./forest.ts";
 import { fitLearner } from "./learner.ts";
 import { loadInventory } from "./load.ts";
 import { MODEL_FORMAT, MODEL_VERSION, type ModelArtifact, serializeFitted } from "./model.ts";
-import { resolvedMtry } from "./forest.ts";
 import {
   parseOptionsWith,
   type SusceptibilityTrainOptions,

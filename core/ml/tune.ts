@@ -1,5 +1,5 @@
-import type { Dataset } from "./dataset.ts";
 import { type CvProtocol, type CvResult, runFolds, splitRows } from "./cv.ts";
+import type { Dataset } from "./dataset.ts";
 import { type ForestHyper, fitLearner, predictProbability, takeLabels, takeRows } from "./learner.ts";
 import { auroc } from "./metrics.ts";
 import { makeFolds } from "./partition.ts";

@@ -51,7 +51,13 @@ export class Canvas {
       for (let column = 0; column < GLYPH_WIDTH; column++) {
         for (let row = 0; row < GLYPH_HEIGHT; row++) {
           if ((glyph[column] >> row) & 1) {
-            this.fillRect(left + (i * GLYPH_ADVANCE + column) * scale, top + row * scale, scale, scale, colour);
+            this.fillRect(
+              left + (i * GLYPH_ADVANCE + column) * scale,
+              top + row * scale,
+              scale,
+              scale,
+              colour,
+            );
           }
         }
       }

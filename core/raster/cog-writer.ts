@@ -1,6 +1,6 @@
 import { type FileHandle, open, rm } from "node:fs/promises";
-import { downsampleRows } from "./downsample.ts";
 import { assembleCog, type LevelTiles } from "./cog-assemble.ts";
+import { downsampleRows } from "./downsample.ts";
 import {
   type DeflateStrategy,
   encodeTile,

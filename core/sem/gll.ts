@@ -27,7 +27,8 @@ function legendre(n: number, x: number): [number, number] {
 }
 
 export function gllBasis(ngll: number): GllBasis {
-  if (!Number.isInteger(ngll) || ngll < 2 || ngll > 12) throw new RangeError(`ngll must be an integer in 2..12, got ${ngll}`);
+  if (!Number.isInteger(ngll) || ngll < 2 || ngll > 12)
+    throw new RangeError(`ngll must be an integer in 2..12, got ${ngll}`);
   const n = ngll - 1;
   const points = new Float64Array(ngll);
   points[0] = -1;
@@ -66,7 +67,12 @@ export function gllBasis(ngll: number): GllBasis {
 }
 
 /** Values (and derivatives) of the ngll Lagrange polynomials at xi, into `values` / `derivatives`. */
-export function lagrangeAt(points: Float64Array, xi: number, values: Float64Array, derivatives?: Float64Array): void {
+export function lagrangeAt(
+  points: Float64Array,
+  xi: number,
+  values: Float64Array,
+  derivatives?: Float64Array,
+): void {
   const ngll = points.length;
   for (let l = 0; l < ngll; l++) {
     let product = 1;

@@ -38,7 +38,14 @@ export interface KernelScratch {
 
 export function kernelScratch(ngll: number): KernelScratch {
   const n = ngll * ngll;
-  return { ux: new Float64Array(n), uz: new Float64Array(n), t1x: new Float64Array(n), t1z: new Float64Array(n), t2x: new Float64Array(n), t2z: new Float64Array(n) };
+  return {
+    ux: new Float64Array(n),
+    uz: new Float64Array(n),
+    t1x: new Float64Array(n),
+    t1z: new Float64Array(n),
+    t2x: new Float64Array(n),
+    t2z: new Float64Array(n),
+  };
 }
 
 /** Elements of columns [c0, c1) (all rows): the NGLL = 5 kernel when it applies, else the generic one. */

@@ -62,10 +62,22 @@ export function addElasticForces5(
           const dj3 = d[j * 5 + 3];
           const dj4 = d[j * 5 + 4];
           const row = i * 5;
-          const duxdxi = di0 * lux[j] + di1 * lux[5 + j] + di2 * lux[10 + j] + di3 * lux[15 + j] + di4 * lux[20 + j];
-          const duzdxi = di0 * luz[j] + di1 * luz[5 + j] + di2 * luz[10 + j] + di3 * luz[15 + j] + di4 * luz[20 + j];
-          const duxdgamma = dj0 * lux[row] + dj1 * lux[row + 1] + dj2 * lux[row + 2] + dj3 * lux[row + 3] + dj4 * lux[row + 4];
-          const duzdgamma = dj0 * luz[row] + dj1 * luz[row + 1] + dj2 * luz[row + 2] + dj3 * luz[row + 3] + dj4 * luz[row + 4];
+          const duxdxi =
+            di0 * lux[j] + di1 * lux[5 + j] + di2 * lux[10 + j] + di3 * lux[15 + j] + di4 * lux[20 + j];
+          const duzdxi =
+            di0 * luz[j] + di1 * luz[5 + j] + di2 * luz[10 + j] + di3 * luz[15 + j] + di4 * luz[20 + j];
+          const duxdgamma =
+            dj0 * lux[row] +
+            dj1 * lux[row + 1] +
+            dj2 * lux[row + 2] +
+            dj3 * lux[row + 3] +
+            dj4 * lux[row + 4];
+          const duzdgamma =
+            dj0 * luz[row] +
+            dj1 * luz[row + 1] +
+            dj2 * luz[row + 2] +
+            dj3 * luz[row + 3] +
+            dj4 * luz[row + 4];
           if (rectangle) {
             // Constant inverse map, xiz = gammax = 0: the general formulas below with those
             // zero terms dropped, which leaves every value unchanged.
@@ -114,10 +126,14 @@ export function addElasticForces5(
           const b2 = wd[10 + j];
           const b3 = wd[15 + j];
           const b4 = wd[20 + j];
-          const sum1x = a0 * t1x[j] + a1 * t1x[5 + j] + a2 * t1x[10 + j] + a3 * t1x[15 + j] + a4 * t1x[20 + j];
-          const sum1z = a0 * t1z[j] + a1 * t1z[5 + j] + a2 * t1z[10 + j] + a3 * t1z[15 + j] + a4 * t1z[20 + j];
-          const sum2x = b0 * t2x[row] + b1 * t2x[row + 1] + b2 * t2x[row + 2] + b3 * t2x[row + 3] + b4 * t2x[row + 4];
-          const sum2z = b0 * t2z[row] + b1 * t2z[row + 1] + b2 * t2z[row + 2] + b3 * t2z[row + 3] + b4 * t2z[row + 4];
+          const sum1x =
+            a0 * t1x[j] + a1 * t1x[5 + j] + a2 * t1x[10 + j] + a3 * t1x[15 + j] + a4 * t1x[20 + j];
+          const sum1z =
+            a0 * t1z[j] + a1 * t1z[5 + j] + a2 * t1z[10 + j] + a3 * t1z[15 + j] + a4 * t1z[20 + j];
+          const sum2x =
+            b0 * t2x[row] + b1 * t2x[row + 1] + b2 * t2x[row + 2] + b3 * t2x[row + 3] + b4 * t2x[row + 4];
+          const sum2z =
+            b0 * t2z[row] + b1 * t2z[row + 1] + b2 * t2z[row + 2] + b3 * t2z[row + 3] + b4 * t2z[row + 4];
           fx[p + j] -= w[j] * sum1x + wi * sum2x;
           fz[p + j] -= w[j] * sum1z + wi * sum2z;
         }

@@ -14,18 +14,23 @@ export function locatePoint(mesh: Mesh, x: number, z: number, what: string): Mes
   const { columnX, nxElem, nzElem, cornerZ } = mesh;
   const tolerance = 1e-9 * (columnX[nxElem] - columnX[0]);
   if (x < columnX[0] - tolerance || x > columnX[nxElem] + tolerance) {
-    throw new InputError(`${what} at x = ${x} m lies outside the domain (${columnX[0]} to ${columnX[nxElem]} m)`);
+    throw new InputError(
+      `${what} at x = ${x} m lies outside the domain (${columnX[0]} to ${columnX[nxElem]} m)`,
+    );
   }
   const width = (columnX[nxElem] - columnX[0]) / nxElem;
   const column = Math.min(nxElem - 1, Math.max(0, Math.floor((x - columnX[0]) / width)));
   const s = Math.min(1, Math.max(0, (x - columnX[column]) / (columnX[column + 1] - columnX[column])));
   const cornerAt = (row: number) =>
-    cornerZ[column * (nzElem + 1) + row] + s * (cornerZ[(column + 1) * (nzElem + 1) + row] - cornerZ[column * (nzElem + 1) + row]);
+    cornerZ[column * (nzElem + 1) + row] +
+    s * (cornerZ[(column + 1) * (nzElem + 1) + row] - cornerZ[column * (nzElem + 1) + row]);
   const bottom = cornerAt(0);
   const top = cornerAt(nzElem);
   const zTolerance = 1e-6 * Math.max(1, top - bottom);
   if (z < bottom - zTolerance || z > top + zTolerance) {
-    throw new InputError(`${what} at (x = ${x} m, z = ${z} m) lies outside the domain: at that x it spans z = ${bottom.toFixed(2)} to ${top.toFixed(2)} m`);
+    throw new InputError(
+      `${what} at (x = ${x} m, z = ${z} m) lies outside the domain: at that x it spans z = ${bottom.toFixed(2)} to ${top.toFixed(2)} m`,
+    );
   }
   let row = 0;
   while (row < nzElem - 1 && z > cornerAt(row + 1)) row++;

@@ -93,14 +93,17 @@ function buildCorners(spec: MeshSpec, columnX: Float64Array, rows: number[], nzE
     const top = surfaceElevation(spec.surface, columnX[c]);
     const firstBottom = spec.layers.length > 1 ? spec.layers[0].bottom : spec.zmin;
     if (top <= firstBottom) {
-      throw new InputError(`topography at x = ${columnX[c].toFixed(1)} m (z = ${top.toFixed(1)} m) is not above the bottom of the top layer (z = ${firstBottom} m)`);
+      throw new InputError(
+        `topography at x = ${columnX[c].toFixed(1)} m (z = ${top.toFixed(1)} m) is not above the bottom of the top layer (z = ${firstBottom} m)`,
+      );
     }
     let r = 0;
     // Layers from the bottom of the domain upwards, so that row 0 is the deepest.
     for (let i = spec.layers.length - 1; i >= 0; i--) {
       const bottom = i === spec.layers.length - 1 ? spec.zmin : spec.layers[i].bottom;
       const layerTop = i === 0 ? top : spec.layers[i - 1].bottom;
-      for (let k = 0; k < rows[i]; k++) cornerZ[c * (nzElem + 1) + r++] = bottom + ((layerTop - bottom) * k) / rows[i];
+      for (let k = 0; k < rows[i]; k++)
+        cornerZ[c * (nzElem + 1) + r++] = bottom + ((layerTop - bottom) * k) / rows[i];
     }
     cornerZ[c * (nzElem + 1) + nzElem] = top;
   }
@@ -114,7 +117,9 @@ export function buildMesh(spec: MeshSpec): Mesh {
   const columnX = new Float64Array(nxElem + 1);
   for (let c = 0; c <= nxElem; c++) columnX[c] = spec.xmin + ((spec.xmax - spec.xmin) * c) / nxElem;
   // The last layer runs to zmin: give it that bottom for the row count.
-  const layers = spec.layers.map((layer, i) => (i === spec.layers.length - 1 ? { ...layer, bottom: spec.zmin } : layer));
+  const layers = spec.layers.map((layer, i) =>
+    i === spec.layers.length - 1 ? { ...layer, bottom: spec.zmin } : layer,
+  );
   const rows = rowsPerLayer({ ...spec, layers }, columnX);
   const nzElem = rows.reduce((a, b) => a + b, 0);
   const cornerZ = buildCorners(spec, columnX, rows, nzElem);
@@ -183,7 +188,10 @@ function fillElement(mesh: Mesh, layer: MeshLayer, layerIndex: number, c: number
       const dzdxi = ((1 - t) * (zBottomRight - zBottomLeft) + t * (zTopRight - zTopLeft)) / 2;
       const dzdgamma = (zTop - zBottom) / 2;
       const jacobian = dxdxi * dzdgamma - dxdgamma * dzdxi;
-      if (!(jacobian > 0)) throw new InputError(`mesh element at column ${c}, row ${r} is degenerate (Jacobian ${jacobian}); check topography and layers`);
+      if (!(jacobian > 0))
+        throw new InputError(
+          `mesh element at column ${c}, row ${r} is degenerate (Jacobian ${jacobian}); check topography and layers`,
+        );
       const k = e * ngll * ngll + i * ngll + j;
       mesh.xix[k] = dzdgamma / jacobian;
       mesh.xiz[k] = -dxdgamma / jacobian;
@@ -211,8 +219,16 @@ export function minGllDistance(mesh: Mesh, e: number): number {
   for (let i = 0; i < ngll; i++) {
     for (let j = 0; j < ngll; j++) {
       const p = base + i * npz + j;
-      if (i + 1 < ngll) smallest = Math.min(smallest, Math.hypot(mesh.coordX[p + npz] - mesh.coordX[p], mesh.coordZ[p + npz] - mesh.coordZ[p]));
-      if (j + 1 < ngll) smallest = Math.min(smallest, Math.hypot(mesh.coordX[p + 1] - mesh.coordX[p], mesh.coordZ[p + 1] - mesh.coordZ[p]));
+      if (i + 1 < ngll)
+        smallest = Math.min(
+          smallest,
+          Math.hypot(mesh.coordX[p + npz] - mesh.coordX[p], mesh.coordZ[p + npz] - mesh.coordZ[p]),
+        );
+      if (j + 1 < ngll)
+        smallest = Math.min(
+          smallest,
+          Math.hypot(mesh.coordX[p + 1] - mesh.coordX[p], mesh.coordZ[p + 1] - mesh.coordZ[p]),
+        );
     }
   }
   return smallest;

@@ -14,7 +14,9 @@ const TOP = 30;
 const GAP = 40;
 
 function format(value: number): string {
-  return Math.abs(value) >= 1000 || (value !== 0 && Math.abs(value) < 0.01) ? value.toExponential(2) : value.toPrecision(3);
+  return Math.abs(value) >= 1000 || (value !== 0 && Math.abs(value) < 0.01)
+    ? value.toExponential(2)
+    : value.toPrecision(3);
 }
 
 interface Series {
@@ -24,7 +26,14 @@ interface Series {
 }
 
 /** One panel: series against x, with the value range and the x range written on the axes. */
-function panel(canvas: Canvas, top: number, x: ArrayLike<number>, series: Series[], title: string, xRange: [number, number]): void {
+function panel(
+  canvas: Canvas,
+  top: number,
+  x: ArrayLike<number>,
+  series: Series[],
+  title: string,
+  xRange: [number, number],
+): void {
   const left = MARGIN_LEFT;
   const right = WIDTH - MARGIN_RIGHT;
   const bottom = top + PANEL_HEIGHT;
@@ -49,7 +58,8 @@ function panel(canvas: Canvas, top: number, x: ArrayLike<number>, series: Series
   canvas.text(4, bottom - GLYPH_HEIGHT, format(lo));
   let legendX = right - 200;
   for (const s of series) {
-    for (let i = 1; i < x.length; i++) canvas.line(px(x[i - 1]), py(s.values[i - 1]), px(x[i]), py(s.values[i]), s.colour);
+    for (let i = 1; i < x.length; i++)
+      canvas.line(px(x[i - 1]), py(s.values[i - 1]), px(x[i]), py(s.values[i]), s.colour);
     if (series.length > 1) {
       canvas.line(legendX, top - 8, legendX + 15, top - 8, s.colour);
       canvas.text(legendX + 20, top - 12, s.label, s.colour);
@@ -72,13 +82,28 @@ export async function writeSurfacePgaPng(
   const height = TOP + 2 * PANEL_HEIGHT + GAP + 40;
   const canvas = new Canvas(WIDTH, height);
   const xRange: [number, number] = [surface.x[0], surface.x[surface.x.length - 1]];
-  panel(canvas, TOP, profile.x, [
-    { values: profile.pgaX, colour: BLUE, label: "PGA x" },
-    { values: profile.pgaZ, colour: ORANGE, label: "PGA z" },
-  ], `${title}: surface PGA (g)`, xRange);
+  panel(
+    canvas,
+    TOP,
+    profile.x,
+    [
+      { values: profile.pgaX, colour: BLUE, label: "PGA x" },
+      { values: profile.pgaZ, colour: ORANGE, label: "PGA z" },
+    ],
+    `${title}: surface PGA (g)`,
+    xRange,
+  );
   const lowerTop = TOP + PANEL_HEIGHT + GAP;
-  panel(canvas, lowerTop, surface.x, [{ values: surface.z, colour: BROWN, label: "surface" }], "free-surface elevation (m), + marks the source x", xRange);
-  const sourceX = MARGIN_LEFT + ((source.x - xRange[0]) / (xRange[1] - xRange[0])) * (WIDTH - MARGIN_LEFT - MARGIN_RIGHT);
+  panel(
+    canvas,
+    lowerTop,
+    surface.x,
+    [{ values: surface.z, colour: BROWN, label: "surface" }],
+    "free-surface elevation (m), + marks the source x",
+    xRange,
+  );
+  const sourceX =
+    MARGIN_LEFT + ((source.x - xRange[0]) / (xRange[1] - xRange[0])) * (WIDTH - MARGIN_LEFT - MARGIN_RIGHT);
   canvas.line(sourceX - 4, lowerTop + PANEL_HEIGHT - 4, sourceX + 4, lowerTop + PANEL_HEIGHT - 4, BLACK);
   canvas.line(sourceX, lowerTop + PANEL_HEIGHT - 8, sourceX, lowerTop + PANEL_HEIGHT, BLACK);
   const axisY = lowerTop + PANEL_HEIGHT + 6;

@@ -54,7 +54,11 @@ const finiteSourceSchema = z.object({
   stf: sourceTimeFunctionSchema,
 });
 
-export const sourceSchema = z.discriminatedUnion("type", [forceSourceSchema, momentSourceSchema, finiteSourceSchema]);
+export const sourceSchema = z.discriminatedUnion("type", [
+  forceSourceSchema,
+  momentSourceSchema,
+  finiteSourceSchema,
+]);
 
 const layerSchema = z.object({
   /** Elevation of the layer's bottom (m); the last layer omits it and runs to domain.zmin. */
@@ -79,12 +83,23 @@ export const scenarioSchema = z
     layers: z.array(layerSchema).min(1),
     mesh: z.object({ element_size_m: positive, ngll: z.number().int().min(4).max(8).default(5) }),
     source: sourceSchema,
-    receivers: z.array(z.object({ name: z.string().regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, _ . - only"), x: finite, z: z.union([z.literal("surface"), finite]) })).default([]),
+    receivers: z
+      .array(
+        z.object({
+          name: z.string().regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, _ . - only"),
+          x: finite,
+          z: z.union([z.literal("surface"), finite]),
+        }),
+      )
+      .default([]),
     surface_receivers: z.object({ spacing_m: positive }).optional(),
     time: z.object({ duration_s: positive, dt_s: positive.optional(), cfl: positive.max(1).default(0.5) }),
     output: z
       .object({
-        quantities: z.array(z.enum(["displacement", "velocity", "acceleration"])).min(1).default(["acceleration"]),
+        quantities: z
+          .array(z.enum(["displacement", "velocity", "acceleration"]))
+          .min(1)
+          .default(["acceleration"]),
         /** Wavefield snapshots (PNG of |v|) every this many seconds of simulated time. */
         snapshots: z.object({ every_s: positive }).optional(),
       })
@@ -93,22 +108,53 @@ export const scenarioSchema = z
     absorbing: z.boolean().default(true),
   })
   .superRefine((scenario, context) => {
-    if (scenario.domain.xmax <= scenario.domain.xmin) context.addIssue({ code: "custom", path: ["domain", "xmax"], message: "must be greater than xmin" });
+    if (scenario.domain.xmax <= scenario.domain.xmin)
+      context.addIssue({ code: "custom", path: ["domain", "xmax"], message: "must be greater than xmin" });
     const layers = scenario.layers;
     for (let i = 0; i < layers.length - 1; i++) {
-      if (layers[i].bottom_z === undefined) context.addIssue({ code: "custom", path: ["layers", i, "bottom_z"], message: "required for every layer but the last" });
-      if (i > 0 && (layers[i].bottom_z ?? 0) >= (layers[i - 1].bottom_z ?? 0)) context.addIssue({ code: "custom", path: ["layers", i, "bottom_z"], message: "layers must be listed top to bottom" });
+      if (layers[i].bottom_z === undefined)
+        context.addIssue({
+          code: "custom",
+          path: ["layers", i, "bottom_z"],
+          message: "required for every layer but the last",
+        });
+      if (i > 0 && (layers[i].bottom_z ?? 0) >= (layers[i - 1].bottom_z ?? 0))
+        context.addIssue({
+          code: "custom",
+          path: ["layers", i, "bottom_z"],
+          message: "layers must be listed top to bottom",
+        });
     }
     const lastBottom = layers.length > 1 ? layers[layers.length - 2].bottom_z : undefined;
-    if (lastBottom !== undefined && lastBottom <= scenario.domain.zmin) context.addIssue({ code: "custom", path: ["layers"], message: "interfaces must lie above domain.zmin" });
+    if (lastBottom !== undefined && lastBottom <= scenario.domain.zmin)
+      context.addIssue({
+        code: "custom",
+        path: ["layers"],
+        message: "interfaces must lie above domain.zmin",
+      });
     for (const [i, layer] of layers.entries()) {
-      if (layer.vs >= layer.vp / Math.SQRT2) context.addIssue({ code: "custom", path: ["layers", i, "vs"], message: `vs must be below vp/√2 (${(layer.vp / Math.SQRT2).toFixed(1)} m/s) for a positive Lamé λ` });
+      if (layer.vs >= layer.vp / Math.SQRT2)
+        context.addIssue({
+          code: "custom",
+          path: ["layers", i, "vs"],
+          message: `vs must be below vp/√2 (${(layer.vp / Math.SQRT2).toFixed(1)} m/s) for a positive Lamé λ`,
+        });
     }
     const topo = scenario.topography;
     if (topo && "x" in topo) {
-      if (topo.x.length !== topo.z.length) context.addIssue({ code: "custom", path: ["topography"], message: "x and z must have the same length" });
+      if (topo.x.length !== topo.z.length)
+        context.addIssue({
+          code: "custom",
+          path: ["topography"],
+          message: "x and z must have the same length",
+        });
       for (let i = 1; i < topo.x.length; i++) {
-        if (topo.x[i] <= topo.x[i - 1]) context.addIssue({ code: "custom", path: ["topography", "x", i], message: "x must increase strictly" });
+        if (topo.x[i] <= topo.x[i - 1])
+          context.addIssue({
+            code: "custom",
+            path: ["topography", "x", i],
+            message: "x must increase strictly",
+          });
       }
     }
     const source = scenario.source;
@@ -117,7 +163,12 @@ export const scenarioSchema = z
     }
     const names = new Set<string>();
     for (const [i, receiver] of scenario.receivers.entries()) {
-      if (names.has(receiver.name)) context.addIssue({ code: "custom", path: ["receivers", i, "name"], message: `duplicate receiver name ${receiver.name}` });
+      if (names.has(receiver.name))
+        context.addIssue({
+          code: "custom",
+          path: ["receivers", i, "name"],
+          message: `duplicate receiver name ${receiver.name}`,
+        });
       names.add(receiver.name);
     }
   });
@@ -128,7 +179,9 @@ export type SourceTimeFunction = z.infer<typeof sourceTimeFunctionSchema>;
 
 /** Turns zod issues into one line naming the file and the JSON path of each problem. */
 export function describeIssues(error: z.ZodError, file: string): string {
-  const parts = error.issues.slice(0, 4).map((issue) => `${issue.path.length ? issue.path.join(".") : "(root)"}: ${issue.message}`);
+  const parts = error.issues
+    .slice(0, 4)
+    .map((issue) => `${issue.path.length ? issue.path.join(".") : "(root)"}: ${issue.message}`);
   return `${file}: invalid scenario: ${parts.join("; ")}${error.issues.length > 4 ? "; ..." : ""}`;
 }
 

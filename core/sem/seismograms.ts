@@ -1,7 +1,6 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { intensityMeasures } from "../stability/intensity.ts";
-import { G_CM_S2 } from "../stability/newmark.ts";
-import { newmarkBothPolarities } from "../stability/newmark.ts";
+import { G_CM_S2, newmarkBothPolarities } from "../stability/newmark.ts";
 import type { PreparedSimulation } from "./simulation.ts";
 
 export type Quantity = "displacement" | "velocity" | "acceleration";
@@ -9,7 +8,12 @@ const CHANNEL_OF: Record<Quantity, number> = { displacement: 0, velocity: 2, acc
 const G_M_S2 = G_CM_S2 / 100;
 
 /** One recorded trace (component 0 = x, 1 = z) of one receiver as a new array. */
-export function trace(prepared: PreparedSimulation, receiver: number, quantity: Quantity, component: 0 | 1): Float64Array {
+export function trace(
+  prepared: PreparedSimulation,
+  receiver: number,
+  quantity: Quantity,
+  component: 0 | 1,
+): Float64Array {
   const { records } = prepared.data;
   const n = prepared.receivers.length;
   const out = new Float64Array(prepared.nsteps);
@@ -23,7 +27,11 @@ export function trace(prepared: PreparedSimulation, receiver: number, quantity: 
  * receiver and quantity `<name>_x`, `<name>_z` (m, m/s or m/s²; x to the right, z up), with a
  * `_<quantity>` suffix when several quantities are written. Written row block by row block.
  */
-export function writeSeismogramsCsv(path: string, prepared: PreparedSimulation, quantities: Quantity[]): void {
+export function writeSeismogramsCsv(
+  path: string,
+  prepared: PreparedSimulation,
+  quantities: Quantity[],
+): void {
   const suffix = (q: Quantity) => (quantities.length > 1 ? `_${q}` : "");
   const header = ["t"];
   const channels: number[] = [];
@@ -98,7 +106,13 @@ export function receiverPeaks(prepared: PreparedSimulation, acList: number[]): R
         d5_95_s: measures.d5_95S,
       };
     };
-    const peaks: ReceiverPeaks = { name: receiver.name, x_m: receiver.x, z_m: receiver.z, x: component(0), z: component(1) };
+    const peaks: ReceiverPeaks = {
+      name: receiver.name,
+      x_m: receiver.x,
+      z_m: receiver.z,
+      x: component(0),
+      z: component(1),
+    };
     if (acList.length > 0) {
       const horizontalG = trace(prepared, r, "acceleration", 0).map((a) => a / G_M_S2);
       peaks.newmark = acList.map((ac) => {

@@ -62,7 +62,12 @@ function receiverList(scenario: Scenario, mesh: Mesh): ReceiverSpec[] {
     const digits = String(count - 1).length;
     for (let k = 0; k < count; k++) {
       const x = xmin + k * spacing;
-      receivers.push({ name: `surf_${String(k).padStart(digits, "0")}`, x, z: meshSurfaceAt(mesh, x), surfaceProfile: true });
+      receivers.push({
+        name: `surf_${String(k).padStart(digits, "0")}`,
+        x,
+        z: meshSurfaceAt(mesh, x),
+        surfaceProfile: true,
+      });
     }
   }
   return receivers;
@@ -84,11 +89,24 @@ export function prepareSimulation(
   }
 }
 
-function prepare(scenario: Scenario, surface: { x: ArrayLike<number>; z: ArrayLike<number> } | null, file: string, checkStability: boolean): PreparedSimulation {
+function prepare(
+  scenario: Scenario,
+  surface: { x: ArrayLike<number>; z: ArrayLike<number> } | null,
+  file: string,
+  checkStability: boolean,
+): PreparedSimulation {
   const layers = meshLayers(scenario);
   const elementWidth = Math.min(scenario.mesh.element_size_m, ...layers.map((layer) => layer.elementHeight));
   const { xmin, xmax, zmin } = scenario.domain;
-  const mesh = buildMesh({ xmin, xmax, zmin, surface: surface ?? { x: [xmin, xmax], z: [0, 0] }, layers, elementWidth, ngll: scenario.mesh.ngll });
+  const mesh = buildMesh({
+    xmin,
+    xmax,
+    zmin,
+    surface: surface ?? { x: [xmin, xmax], z: [0, 0] },
+    layers,
+    elementWidth,
+    ngll: scenario.mesh.ngll,
+  });
   let spacingOverVp = Number.POSITIVE_INFINITY;
   let pointsPerWavelength = Number.POSITIVE_INFINITY;
   const fmax = 2.5 * scenario.source.stf.f0_hz;
@@ -101,7 +119,10 @@ function prepare(scenario: Scenario, surface: { x: ArrayLike<number>; z: ArrayLi
   const dtLimit = COURANT_LIMIT * spacingOverVp;
   const dt = scenario.time.dt_s ?? scenario.time.cfl * spacingOverVp;
   if (checkStability && dt > dtLimit * (1 + 1e-9)) {
-    const asked = scenario.time.dt_s === undefined ? `time.cfl = ${scenario.time.cfl} gives dt = ${dt.toPrecision(4)} s, which` : `time.dt_s = ${dt} s`;
+    const asked =
+      scenario.time.dt_s === undefined
+        ? `time.cfl = ${scenario.time.cfl} gives dt = ${dt.toPrecision(4)} s, which`
+        : `time.dt_s = ${dt} s`;
     throw new InputError(
       `${asked} is above the stability limit ${dtLimit.toPrecision(4)} s of this mesh (Courant number ${(dt / spacingOverVp).toFixed(3)} > ${COURANT_LIMIT}); use a smaller time step`,
       { file },
@@ -110,13 +131,33 @@ function prepare(scenario: Scenario, surface: { x: ArrayLike<number>; z: ArrayLi
   const nsteps = Math.round(scenario.time.duration_s / dt);
   const warnings: string[] = [];
   if (pointsPerWavelength < POINTS_PER_WAVELENGTH_WARNING) {
-    warnings.push(`only ${pointsPerWavelength.toFixed(2)} GLL points per shortest S wavelength at ${fmax} Hz (2.5 × f0); about ${POINTS_PER_WAVELENGTH_WARNING} are needed for accurate waveforms: use smaller elements`);
+    warnings.push(
+      `only ${pointsPerWavelength.toFixed(2)} GLL points per shortest S wavelength at ${fmax} Hz (2.5 × f0); about ${POINTS_PER_WAVELENGTH_WARNING} are needed for accurate waveforms: use smaller elements`,
+    );
   }
   const receivers = receiverList(scenario, mesh);
-  const stencils = receivers.map((r) => interpolationStencil(mesh, locatePoint(mesh, r.x, r.z, `receiver ${r.name}`)));
+  const stencils = receivers.map((r) =>
+    interpolationStencil(mesh, locatePoint(mesh, r.x, r.z, `receiver ${r.name}`)),
+  );
   const sources = buildSourceTerms(mesh, scenario.source, dt, nsteps);
-  const data = buildSolverData(mesh, { dt, nsteps, absorbing: scenario.absorbing, sources, receivers: stencils });
-  return { mesh, data, dt, nsteps, receivers, courant: dt / spacingOverVp, dtLimit, pointsPerWavelength, warnings };
+  const data = buildSolverData(mesh, {
+    dt,
+    nsteps,
+    absorbing: scenario.absorbing,
+    sources,
+    receivers: stencils,
+  });
+  return {
+    mesh,
+    data,
+    dt,
+    nsteps,
+    receivers,
+    courant: dt / spacingOverVp,
+    dtLimit,
+    pointsPerWavelength,
+    warnings,
+  };
 }
 
 function elementHeight(mesh: Mesh, e: number): number {
@@ -143,9 +184,14 @@ export async function simulate(prepared: PreparedSimulation, options: SimulateOp
     const done = (step + 1) / nsteps;
     const elapsed = (Date.now() - started) / 1000;
     const eta = elapsed / done - elapsed;
-    options.onProgress?.(done, `step ${step + 1}/${nsteps}, t = ${((step + 1) * dt).toFixed(3)} s, ETA ${eta.toFixed(0)} s`);
+    options.onProgress?.(
+      done,
+      `step ${step + 1}/${nsteps}, t = ${((step + 1) * dt).toFixed(3)} s, ETA ${eta.toFixed(0)} s`,
+    );
   };
-  const pauses = [...new Set(options.pauseAfter ?? [])].filter((step) => step >= 0 && step < nsteps).sort((a, b) => a - b);
+  const pauses = [...new Set(options.pauseAfter ?? [])]
+    .filter((step) => step >= 0 && step < nsteps)
+    .sort((a, b) => a - b);
   let from = 0;
   for (const stop of new Set([...pauses, nsteps - 1])) {
     await runStepRange(data, options.threads ?? 1, { from, to: stop + 1 }, report, progressEvery);
@@ -153,6 +199,7 @@ export async function simulate(prepared: PreparedSimulation, options: SimulateOp
     if (pauses.includes(stop)) await options.onPause?.(stop);
   }
   for (let k = 0; k < data.records.length; k++) {
-    if (!Number.isFinite(data.records[k])) throw new Error("the simulation diverged (non-finite displacement)");
+    if (!Number.isFinite(data.records[k]))
+      throw new Error("the simulation diverged (non-finite displacement)");
   }
 }

@@ -21,7 +21,8 @@ export function velocityMagnitudeGrid(mesh: Mesh, d: SolverData): { band: Float3
   const hx = new Float64Array(ngll);
   const hz = new Float64Array(ngll);
   const zAt = (column: number, row: number, s: number) =>
-    cornerZ[column * (nzElem + 1) + row] + s * (cornerZ[(column + 1) * (nzElem + 1) + row] - cornerZ[column * (nzElem + 1) + row]);
+    cornerZ[column * (nzElem + 1) + row] +
+    s * (cornerZ[(column + 1) * (nzElem + 1) + row] - cornerZ[column * (nzElem + 1) + row]);
   for (let i = 0; i < width; i++) {
     const x = columnX[0] + (i + 0.5) * cell;
     const column = Math.min(nxElem - 1, Math.floor((x - columnX[0]) / (columnX[1] - columnX[0])));
@@ -47,12 +48,26 @@ export function velocityMagnitudeGrid(mesh: Mesh, d: SolverData): { band: Float3
       band[j * width + i] = Math.hypot(vx, vz);
     }
   }
-  return { band, grid: { width, height, transform: [columnX[0], cell, 0, top, 0, -cell], crs: { geographic: false } } };
+  return {
+    band,
+    grid: { width, height, transform: [columnX[0], cell, 0, top, 0, -cell], crs: { geographic: false } },
+  };
 }
 
-export async function writeSnapshotPng(path: string, mesh: Mesh, d: SolverData, time: number, name: string): Promise<void> {
+export async function writeSnapshotPng(
+  path: string,
+  mesh: Mesh,
+  d: SolverData,
+  time: number,
+  name: string,
+): Promise<void> {
   const { band, grid } = velocityMagnitudeGrid(mesh, d);
-  await writePreviewPng(path, band, grid, { ramp: "magma", title: `${name}: velocity magnitude at t = ${time.toFixed(3)} s`, units: "m/s", min: 0 });
+  await writePreviewPng(path, band, grid, {
+    ramp: "magma",
+    title: `${name}: velocity magnitude at t = ${time.toFixed(3)} s`,
+    units: "m/s",
+    min: 0,
+  });
 }
 
 /** File name of the snapshot at time t (s), e.g. snapshot_0.500s.png. */

@@ -50,7 +50,10 @@ function sharedFloat64(length: number): Float64Array {
 }
 
 function sharedCopy<T extends Float64Array | Int32Array>(source: T): T {
-  const copy = source instanceof Float64Array ? sharedFloat64(source.length) : new Int32Array(new SharedArrayBuffer(Math.max(1, source.length) * 4));
+  const copy =
+    source instanceof Float64Array
+      ? sharedFloat64(source.length)
+      : new Int32Array(new SharedArrayBuffer(Math.max(1, source.length) * 4));
   copy.set(source);
   return copy as T;
 }
@@ -64,7 +67,8 @@ function assembleMass(mesh: Mesh): Float64Array {
     const c = Math.floor(e / nzElem);
     const base = c * (ngll - 1) * npz + (e - c * nzElem) * (ngll - 1);
     for (let i = 0; i < ngll; i++) {
-      for (let j = 0; j < ngll; j++) mass[base + i * npz + j] += mesh.rho[e] * w[i] * w[j] * mesh.jacobian[e * ngll * ngll + i * ngll + j];
+      for (let j = 0; j < ngll; j++)
+        mass[base + i * npz + j] += mesh.rho[e] * w[i] * w[j] * mesh.jacobian[e * ngll * ngll + i * ngll + j];
     }
   }
   return mass;
@@ -110,13 +114,21 @@ function assembleStacey(mesh: Mesh, dampX: Float64Array, dampZ: Float64Array): v
 
 export function buildSolverData(
   mesh: Mesh,
-  options: { dt: number; nsteps: number; absorbing: boolean; sources: SourceTerms; receivers: InterpolationStencil[] },
+  options: {
+    dt: number;
+    nsteps: number;
+    absorbing: boolean;
+    sources: SourceTerms;
+    receivers: InterpolationStencil[];
+  },
 ): SolverData {
   const { ngll, nglob } = mesh;
   const { dt, nsteps } = options;
   const basis = mesh.basis;
   const weightedDerivative = new Float64Array(ngll * ngll);
-  for (let l = 0; l < ngll; l++) for (let i = 0; i < ngll; i++) weightedDerivative[l * ngll + i] = basis.weights[l] * basis.derivative[l * ngll + i];
+  for (let l = 0; l < ngll; l++)
+    for (let i = 0; i < ngll; i++)
+      weightedDerivative[l * ngll + i] = basis.weights[l] * basis.derivative[l * ngll + i];
   const mass = assembleMass(mesh);
   const dampX = sharedFloat64(nglob);
   const dampZ = sharedFloat64(nglob);
@@ -135,7 +147,9 @@ export function buildSolverData(
     receiverPoints.set(stencil.points, index * nn);
     receiverWeights.set(stencil.weights, index * nn);
   });
-  const slotOrder = Array.from({ length: nReceivers * nn }, (_, slot) => slot).sort((a, b) => receiverPoints[a] - receiverPoints[b] || a - b);
+  const slotOrder = Array.from({ length: nReceivers * nn }, (_, slot) => slot).sort(
+    (a, b) => receiverPoints[a] - receiverPoints[b] || a - b,
+  );
   const receiverSlotOrder = new Int32Array(new SharedArrayBuffer(Math.max(1, slotOrder.length) * 4));
   receiverSlotOrder.set(slotOrder);
   // Chunks of at least two element columns: see stepper.ts for why results do not depend on threads.

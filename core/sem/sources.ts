@@ -14,7 +14,8 @@ export function sourceTimeFunction(stf: SourceTimeFunction, t: number): number {
 /** Error function, Abramowitz & Stegun 7.1.26 (absolute error < 1.5e-7). */
 export function erf(x: number): number {
   const t = 1 / (1 + 0.3275911 * Math.abs(x));
-  const polynomial = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const polynomial =
+    t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
   const value = 1 - polynomial * Math.exp(-x * x);
   return x >= 0 ? value : -value;
 }
@@ -79,7 +80,14 @@ function pointSources(mesh: Mesh, source: SourceSpec): PointSource[] {
   if (source.type === "finite") return finitePointSources(source, (mesh.columnX[1] - mesh.columnX[0]) / 2);
   if (source.type === "moment") return [{ x: source.x, z: source.z, moment: source, delay: 0 }];
   const angle = (source.angle_deg * Math.PI) / 180;
-  return [{ x: source.x, z: source.z, force: { fx: source.amplitude * Math.sin(angle), fz: source.amplitude * Math.cos(angle) }, delay: 0 }];
+  return [
+    {
+      x: source.x,
+      z: source.z,
+      force: { fx: source.amplitude * Math.sin(angle), fz: source.amplitude * Math.cos(angle) },
+      delay: 0,
+    },
+  ];
 }
 
 export function buildSourceTerms(mesh: Mesh, source: SourceSpec, dt: number, nsteps: number): SourceTerms {
@@ -108,7 +116,14 @@ export function buildSourceTerms(mesh: Mesh, source: SourceSpec, dt: number, nst
       fz.push(forceZ);
       timeFunction.push(index);
     }
-    for (let step = 0; step < nsteps; step++) stfTable[index * nsteps + step] = sourceTimeFunction(source.stf, step * dt - point.delay);
+    for (let step = 0; step < nsteps; step++)
+      stfTable[index * nsteps + step] = sourceTimeFunction(source.stf, step * dt - point.delay);
   });
-  return { points: Int32Array.from(points), fx: Float64Array.from(fx), fz: Float64Array.from(fz), timeFunction: Int32Array.from(timeFunction), stfTable };
+  return {
+    points: Int32Array.from(points),
+    fx: Float64Array.from(fx),
+    fz: Float64Array.from(fz),
+    timeFunction: Int32Array.from(timeFunction),
+    stfTable,
+  };
 }

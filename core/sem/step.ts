@@ -43,14 +43,22 @@ export interface SemSummary {
  * simulation, and writes seismograms.csv, peaks.json and (with surface_receivers) surface_pga.png
  * into outDir. Returns a small JSON summary.
  */
-export async function runSem(options: SemOptions, hooks: { onProgress?: (fraction: number, message?: string) => void } = {}): Promise<SemSummary> {
+export async function runSem(
+  options: SemOptions,
+  hooks: { onProgress?: (fraction: number, message?: string) => void } = {},
+): Promise<SemSummary> {
   const { model, outDir, threads, ac } = semOptionsSchema.parse(options);
   const scenario = readScenario(model);
   const surface = await resolveSurface(scenario, model);
   const prepared = prepareSimulation(scenario, surface, model);
   for (const warning of prepared.warnings) hooks.onProgress?.(0, `warning: ${warning}`);
   const outputs = ["seismograms.csv", "peaks.json"];
-  const snapshots = new Map(snapshotTimes(scenario).map((time) => [Math.min(Math.round(time / prepared.dt), prepared.nsteps - 1), time]));
+  const snapshots = new Map(
+    snapshotTimes(scenario).map((time) => [
+      Math.min(Math.round(time / prepared.dt), prepared.nsteps - 1),
+      time,
+    ]),
+  );
   let snapshotSeconds = 0;
   const started = performance.now();
   await simulate(prepared, {
@@ -60,7 +68,13 @@ export async function runSem(options: SemOptions, hooks: { onProgress?: (fractio
     onPause: async (step) => {
       const snapshotStarted = performance.now();
       const name = snapshotName(snapshots.get(step) as number);
-      await writeSnapshotPng(join(outDir, name), prepared.mesh, prepared.data, step * prepared.dt, scenario.name);
+      await writeSnapshotPng(
+        join(outDir, name),
+        prepared.mesh,
+        prepared.data,
+        step * prepared.dt,
+        scenario.name,
+      );
       outputs.push(name);
       snapshotSeconds += (performance.now() - snapshotStarted) / 1000;
     },
@@ -69,17 +83,32 @@ export async function runSem(options: SemOptions, hooks: { onProgress?: (fractio
 
   writeSeismogramsCsv(join(outDir, "seismograms.csv"), prepared, scenario.output.quantities);
   const peaks = receiverPeaks(prepared, ac);
-  const peaksDocument = { scenario: scenario.name, dt_s: prepared.dt, nsteps: prepared.nsteps, units: { pga: "m/s2 and g", pgv: "m/s", pgd: "m", arias: "m/s", d5_95: "s", newmark: "cm" }, receivers: peaks };
+  const peaksDocument = {
+    scenario: scenario.name,
+    dt_s: prepared.dt,
+    nsteps: prepared.nsteps,
+    units: { pga: "m/s2 and g", pgv: "m/s", pgd: "m", arias: "m/s", d5_95: "s", newmark: "cm" },
+    receivers: peaks,
+  };
   writeFileSync(join(outDir, "peaks.json"), `${JSON.stringify(peaksDocument, null, 1)}\n`);
   const profile = peaks.filter((_, r) => prepared.receivers[r].surfaceProfile);
   if (profile.length > 1) {
     const { mesh } = prepared;
-    const surfaceZ = Float64Array.from(mesh.columnX, (_, c) => mesh.cornerZ[c * (mesh.nzElem + 1) + mesh.nzElem]);
+    const surfaceZ = Float64Array.from(
+      mesh.columnX,
+      (_, c) => mesh.cornerZ[c * (mesh.nzElem + 1) + mesh.nzElem],
+    );
     await writeSurfacePgaPng(
       join(outDir, "surface_pga.png"),
-      { x: profile.map((p) => p.x_m), pgaX: profile.map((p) => p.x.pga_g), pgaZ: profile.map((p) => p.z.pga_g) },
+      {
+        x: profile.map((p) => p.x_m),
+        pgaX: profile.map((p) => p.x.pga_g),
+        pgaZ: profile.map((p) => p.z.pga_g),
+      },
       { x: mesh.columnX, z: surfaceZ },
-      scenario.source.type === "finite" ? { x: scenario.source.start[0], z: scenario.source.start[1] } : scenario.source,
+      scenario.source.type === "finite"
+        ? { x: scenario.source.start[0], z: scenario.source.start[1] }
+        : scenario.source,
       scenario.name,
     );
     outputs.push("surface_pga.png");

@@ -30,20 +30,29 @@ export interface StepRange {
  * pass over memory, three barriers per step); the receivers' points are captured in that sweep
  * and summed by thread 0 while the next step's forces are computed.
  */
-export function runSteps(d: SolverData, thread: number, threads: number, barrier: () => void, range: StepRange): void {
+export function runSteps(
+  d: SolverData,
+  thread: number,
+  threads: number,
+  barrier: () => void,
+  range: StepRange,
+): void {
   const [p0, p1] = share(d.nglob, thread, threads);
   const nChunks = d.chunkColumns.length - 1;
   const [chunk0, chunk1] = share(nChunks, thread, threads);
   const scratch = kernelScratch(d.ngll);
   let firstSlot = 0;
-  while (firstSlot < d.receiverSlotOrder.length && d.receiverPoints[d.receiverSlotOrder[firstSlot]] < p0) firstSlot++;
+  while (firstSlot < d.receiverSlotOrder.length && d.receiverPoints[d.receiverSlotOrder[firstSlot]] < p0)
+    firstSlot++;
   predict(d, p0, p1);
   barrier();
   for (let step = range.from; step < range.to; step++) {
-    for (let k = chunk0; k < chunk1; k++) addElasticForces(d, d.chunkColumns[k], d.chunkColumns[k + 1] - 1, d.ux, d.uz, d.ax, d.az, scratch);
+    for (let k = chunk0; k < chunk1; k++)
+      addElasticForces(d, d.chunkColumns[k], d.chunkColumns[k + 1] - 1, d.ux, d.uz, d.ax, d.az, scratch);
     if (thread === 0 && step > range.from) recordReceivers(d, step - 1, range);
     barrier();
-    for (let k = chunk0; k < chunk1; k++) addElasticForces(d, d.chunkColumns[k + 1] - 1, d.chunkColumns[k + 1], d.ux, d.uz, d.ax, d.az, scratch);
+    for (let k = chunk0; k < chunk1; k++)
+      addElasticForces(d, d.chunkColumns[k + 1] - 1, d.chunkColumns[k + 1], d.ux, d.uz, d.ax, d.az, scratch);
     barrier();
     addSources(d, step, p0, p1);
     correctAndPredict(d, p0, p1, firstSlot, step + 1 < range.to);
@@ -69,7 +78,13 @@ function predict(d: SolverData, p0: number, p1: number): void {
  * a = (f − c v) / (M + c dt/2); v += dt/2 a (corrector), capture the receiver points, then,
  * unless this was the last step of the range, the next step's predictor.
  */
-function correctAndPredict(d: SolverData, p0: number, p1: number, firstSlot: number, predictNext: boolean): void {
+function correctAndPredict(
+  d: SolverData,
+  p0: number,
+  p1: number,
+  firstSlot: number,
+  predictNext: boolean,
+): void {
   const { dt, ux, uz, vx, vz, ax, az, dampX, dampZ, invMassX, invMassZ } = d;
   const { receiverSlotOrder: slotOrder, receiverPoints: slotPoint, receiverSlotValues: slotValues } = d;
   const halfDt = dt / 2;
@@ -126,7 +141,8 @@ function recordReceivers(d: SolverData, step: number, range: StepRange): void {
     const o = (step * d.nReceivers + r) * 6;
     for (let c = 0; c < 6; c++) {
       let sum = 0;
-      for (let slot = r * nn; slot < (r + 1) * nn; slot++) sum += d.receiverWeights[slot] * d.receiverSlotValues[slot * 6 + c];
+      for (let slot = r * nn; slot < (r + 1) * nn; slot++)
+        sum += d.receiverWeights[slot] * d.receiverSlotValues[slot * 6 + c];
       d.records[o + c] = sum;
     }
   }

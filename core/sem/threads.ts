@@ -45,7 +45,10 @@ export async function runStepRange(
   progressEvery: number,
 ): Promise<void> {
   if (threads <= 1) {
-    runSteps(d, 0, 1, () => {}, { ...steps, onStep: (step) => (step % progressEvery === 0 || step === d.nsteps - 1) && onStep(step) });
+    runSteps(d, 0, 1, () => {}, {
+      ...steps,
+      onStep: (step) => (step % progressEvery === 0 || step === d.nsteps - 1) && onStep(step),
+    });
     return;
   }
   d.sync.fill(0);
@@ -63,7 +66,9 @@ export async function runStepRange(
           signalFailure(d.sync);
           reject(error);
         });
-        worker.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`SEM worker exited with code ${code}`))));
+        worker.on("exit", (code) =>
+          code === 0 ? resolve() : reject(new Error(`SEM worker exited with code ${code}`)),
+        );
       }),
   );
   try {

@@ -1,4 +1,4 @@
-import { isAbsolute, join, dirname } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import { InputError } from "../errors.ts";
 import { bandAsFloat32, readRaster } from "../raster/index.ts";
 import type { Scenario } from "./scenario.ts";
@@ -16,22 +16,35 @@ export interface SurfaceProfile {
  */
 export async function resolveSurface(scenario: Scenario, scenarioFile: string): Promise<SurfaceProfile> {
   const topography = scenario.topography;
-  if (!topography) return { x: Float64Array.of(scenario.domain.xmin, scenario.domain.xmax), z: Float64Array.of(0, 0) };
+  if (!topography)
+    return { x: Float64Array.of(scenario.domain.xmin, scenario.domain.xmax), z: Float64Array.of(0, 0) };
   if ("x" in topography) return { x: Float64Array.from(topography.x), z: Float64Array.from(topography.z) };
   const demPath = isAbsolute(topography.dem) ? topography.dem : join(dirname(scenarioFile), topography.dem);
   return demProfile(demPath, topography.from, topography.to, scenario.domain.xmin, scenario.domain.xmax);
 }
 
-export async function demProfile(demPath: string, from: [number, number], to: [number, number], xmin: number, xmax: number): Promise<SurfaceProfile> {
+export async function demProfile(
+  demPath: string,
+  from: [number, number],
+  to: [number, number],
+  xmin: number,
+  xmax: number,
+): Promise<SurfaceProfile> {
   const raster = await readRaster(demPath, { bands: [0] });
-  if (raster.crs.geographic) throw new InputError("the DEM for a SEM profile must be in a projected CRS in metres, not degrees", { file: demPath });
+  if (raster.crs.geographic)
+    throw new InputError("the DEM for a SEM profile must be in a projected CRS in metres, not degrees", {
+      file: demPath,
+    });
   const elevation = bandAsFloat32(raster);
   const [ox, px, rx, oy, ry, py] = raster.transform;
   const determinant = px * py - rx * ry;
   const length = Math.hypot(to[0] - from[0], to[1] - from[1]);
   if (!(length > 0)) throw new InputError("topography.from and topography.to must differ", { file: demPath });
   if (xmin < 0 || xmax > length + 1e-6) {
-    throw new InputError(`domain.xmin..xmax (${xmin}..${xmax} m) must lie within the profile, 0..${length.toFixed(1)} m from topography.from`, { file: demPath });
+    throw new InputError(
+      `domain.xmin..xmax (${xmin}..${xmax} m) must lie within the profile, 0..${length.toFixed(1)} m from topography.from`,
+      { file: demPath },
+    );
   }
   const spacing = Math.min(Math.abs(px), Math.abs(py)) / 2;
   const count = Math.max(2, Math.ceil((xmax - xmin) / spacing) + 1);
@@ -48,12 +61,20 @@ export async function demProfile(demPath: string, from: [number, number], to: [n
     const fc = col - c0;
     const fr = row - r0;
     if (fc < -0.5 || fc > 1.5 || fr < -0.5 || fr > 1.5) {
-      throw new InputError(`the profile leaves the DEM at ${distance.toFixed(1)} m from topography.from (map ${mapX.toFixed(1)}, ${mapY.toFixed(1)})`, { file: demPath });
+      throw new InputError(
+        `the profile leaves the DEM at ${distance.toFixed(1)} m from topography.from (map ${mapX.toFixed(1)}, ${mapY.toFixed(1)})`,
+        { file: demPath },
+      );
     }
     const at = (c: number, r: number) => elevation[r * raster.width + c];
     const value =
-      (1 - fr) * ((1 - fc) * at(c0, r0) + fc * at(c0 + 1, r0)) + fr * ((1 - fc) * at(c0, r0 + 1) + fc * at(c0 + 1, r0 + 1));
-    if (!Number.isFinite(value)) throw new InputError(`the DEM has no data under the profile at ${distance.toFixed(1)} m from topography.from`, { file: demPath });
+      (1 - fr) * ((1 - fc) * at(c0, r0) + fc * at(c0 + 1, r0)) +
+      fr * ((1 - fc) * at(c0, r0 + 1) + fc * at(c0 + 1, r0 + 1));
+    if (!Number.isFinite(value))
+      throw new InputError(
+        `the DEM has no data under the profile at ${distance.toFixed(1)} m from topography.from`,
+        { file: demPath },
+      );
     profile.x[k] = distance;
     profile.z[k] = value;
   }

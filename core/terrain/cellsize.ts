@@ -36,9 +36,12 @@ export interface RowCellSizes {
 export function rowCellSizes(grid: Grid, file?: string): RowCellSizes {
   const [, pixelWidth, rowRotation, originY, columnRotation, pixelHeight] = grid.transform;
   if (rowRotation !== 0 || columnRotation !== 0) {
-    throw new InputError("rotated or sheared geotransforms are not supported; warp the DEM to a north-up grid first", {
-      file,
-    });
+    throw new InputError(
+      "rotated or sheared geotransforms are not supported; warp the DEM to a north-up grid first",
+      {
+        file,
+      },
+    );
   }
   const cellWidth = new Float64Array(grid.height);
   const cellHeight = new Float64Array(grid.height);

@@ -81,10 +81,20 @@ function computeInteriorRow(input: StripInput, row: number, out: TerrainBands, o
   const horn = input.method === "horn";
   for (let col = 1; col < width - 1; col++) {
     evaluateWindow(
-      z[above + col - 1], z[above + col], z[above + col + 1],
-      z[here + col - 1], z[here + col], z[here + col + 1],
-      z[below + col - 1], z[below + col], z[below + col + 1],
-      dx, dy, horn, out, outRow + col,
+      z[above + col - 1],
+      z[above + col],
+      z[above + col + 1],
+      z[here + col - 1],
+      z[here + col],
+      z[here + col + 1],
+      z[below + col - 1],
+      z[below + col],
+      z[below + col + 1],
+      dx,
+      dy,
+      horn,
+      out,
+      outRow + col,
     );
   }
 }
@@ -94,7 +104,13 @@ function computeInteriorRow(input: StripInput, row: number, out: TerrainBands, o
  * completed exactly as gdaldem's GDALGeneric3x3Processing does (missing rows/columns are linear
  * extrapolations 2*edge - inner; on the top and bottom rows, columns beyond the side are clamped).
  */
-function computeEdgeCell(input: StripInput, row: number, col: number, out: TerrainBands, index: number): void {
+function computeEdgeCell(
+  input: StripInput,
+  row: number,
+  col: number,
+  out: TerrainBands,
+  index: number,
+): void {
   const { width, demHeight } = input;
   if (!input.computeEdges || width < 2 || demHeight < 2) {
     writeNodata(out, index);
@@ -126,8 +142,20 @@ function computeEdgeCell(input: StripInput, row: number, col: number, out: Terra
     }
   }
   evaluateWindow(
-    w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8],
-    input.cellWidth[row], input.cellHeight[row], input.method === "horn", out, index,
+    w[0],
+    w[1],
+    w[2],
+    w[3],
+    w[4],
+    w[5],
+    w[6],
+    w[7],
+    w[8],
+    input.cellWidth[row],
+    input.cellHeight[row],
+    input.method === "horn",
+    out,
+    index,
   );
 }
 
@@ -147,10 +175,20 @@ function writeNodata(out: TerrainBands, index: number): void {
  * NaN propagates through the sums (cells next to nodata are nodata, as in gdaldem).
  */
 function evaluateWindow(
-  z0: number, z1: number, z2: number,
-  z3: number, z4: number, z5: number,
-  z6: number, z7: number, z8: number,
-  dx: number, dy: number, horn: boolean, out: TerrainBands, index: number,
+  z0: number,
+  z1: number,
+  z2: number,
+  z3: number,
+  z4: number,
+  z5: number,
+  z6: number,
+  z7: number,
+  z8: number,
+  dx: number,
+  dy: number,
+  horn: boolean,
+  out: TerrainBands,
+  index: number,
 ): void {
   // Zevenbergen & Thorne partial derivatives, x east and y north (SAGA's p, q, r, t, s).
   const zx = (z5 - z3) / (2 * dx);
@@ -167,8 +205,12 @@ function evaluateWindow(
   // DEMs: in double, slopes under ~2 deg would differ from gdaldem's aspect by up to 0.04 deg on
   // a 3000 m DEM. The rounding (< 1 mm on such sums) is far below any DEM's accuracy, and exact
   // (no rounding at all) on integer DEMs, which gdaldem sums as Int32.
-  const gx = horn ? f32(f32(f32(f32(z2 + z5) + z5) + z8) - f32(f32(f32(z0 + z3) + z3) + z6)) / (8 * dx) : f32(z5 - z3) / (2 * dx);
-  const gy = horn ? f32(f32(f32(f32(z0 + z1) + z1) + z2) - f32(f32(f32(z6 + z7) + z7) + z8)) / (8 * dy) : f32(z1 - z7) / (2 * dy);
+  const gx = horn
+    ? f32(f32(f32(f32(z2 + z5) + z5) + z8) - f32(f32(f32(z0 + z3) + z3) + z6)) / (8 * dx)
+    : f32(z5 - z3) / (2 * dx);
+  const gy = horn
+    ? f32(f32(f32(f32(z0 + z1) + z1) + z2) - f32(f32(f32(z6 + z7) + z7) + z8)) / (8 * dy)
+    : f32(z1 - z7) / (2 * dy);
   const gradient2 = gx * gx + gy * gy;
   out.slope[index] = Math.atan(Math.sqrt(gradient2)) * RAD_TO_DEG;
   out.aspect[index] = gradient2 === 0 ? Number.NaN : azimuthOfDownslope(gx, gy);

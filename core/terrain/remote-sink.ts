@@ -18,7 +18,8 @@ export function openRemoteSink(outDir: string, grid: Grid, keys: OutputKey[]): T
   let failure: Error | undefined;
   worker.on("message", (reply: Reply) => {
     const next = waiting.shift();
-    if (reply.error) next?.reject(Object.assign(new Error(reply.error.message), { stack: reply.error.stack }));
+    if (reply.error)
+      next?.reject(Object.assign(new Error(reply.error.message), { stack: reply.error.stack }));
     else next?.resolve(reply);
   });
   worker.on("error", (error) => {

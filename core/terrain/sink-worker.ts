@@ -8,18 +8,21 @@ const { outDir, grid, keys } = workerData.data as { outDir: string; grid: Grid; 
 const sink = openLocalSink(outDir, grid, keys);
 const port = parentPort;
 
-port?.on("message", async (message: { rowStart?: number; bands?: OutputBands; finish?: true; abort?: true }) => {
-  try {
-    if (message.abort) {
-      await sink.abort();
-      port.postMessage({ done: true });
-    } else if (message.finish) {
-      port.postMessage({ done: true, summaries: await sink.finish() });
-    } else {
-      await sink.add(message.rowStart as number, message.bands as OutputBands);
-      port.postMessage({ done: true });
+port?.on(
+  "message",
+  async (message: { rowStart?: number; bands?: OutputBands; finish?: true; abort?: true }) => {
+    try {
+      if (message.abort) {
+        await sink.abort();
+        port.postMessage({ done: true });
+      } else if (message.finish) {
+        port.postMessage({ done: true, summaries: await sink.finish() });
+      } else {
+        await sink.add(message.rowStart as number, message.bands as OutputBands);
+        port.postMessage({ done: true });
+      }
+    } catch (error) {
+      port.postMessage({ error: { message: (error as Error).message, stack: (error as Error).stack } });
     }
-  } catch (error) {
-    port.postMessage({ error: { message: (error as Error).message, stack: (error as Error).stack } });
-  }
-});
+  },
+);

@@ -4,10 +4,10 @@ import { type RasterInfo, readRasterInfo } from "../raster/index.ts";
 import type { Grid } from "../raster/types.ts";
 import { defaultThreads } from "../util/workers.ts";
 import { rowCellSizes } from "./cellsize.ts";
-import { streamTerrain } from "./stream.ts";
 import { openRemoteSink } from "./remote-sink.ts";
-import { type OutputKey, type OutputSummaries, openLocalSink } from "./sink.ts";
 import { type TerrainOptions, type TerrainSummary, terrainOptionsSchema } from "./schema.ts";
+import { type OutputKey, type OutputSummaries, openLocalSink } from "./sink.ts";
+import { streamTerrain } from "./stream.ts";
 
 export type ProgressCallback = (fraction: number, message?: string) => void;
 
@@ -25,7 +25,10 @@ const CELLS_PER_EXTRA_THREAD = 4_000_000;
  * thread reads and computes; with several threads, workers encode a share of the four outputs
  * each, since encoding the COGs, not the 3x3 arithmetic, is most of the work.
  */
-export async function runTerrain(options: TerrainOptions, hooks: { onProgress?: ProgressCallback } = {}): Promise<TerrainSummary> {
+export async function runTerrain(
+  options: TerrainOptions,
+  hooks: { onProgress?: ProgressCallback } = {},
+): Promise<TerrainSummary> {
   const started = performance.now();
   const parsed = terrainOptionsSchema.safeParse(options);
   if (!parsed.success) {
@@ -36,7 +39,9 @@ export async function runTerrain(options: TerrainOptions, hooks: { onProgress?: 
   const info = await readRasterInfo(dem);
   const bandIndex = resolveBand(info, parsed.data.band, dem);
   if (info.width < 3 || info.height < 3) {
-    throw new InputError(`the DEM is ${info.width} x ${info.height} cells; terrain needs at least 3 x 3`, { file: dem });
+    throw new InputError(`the DEM is ${info.width} x ${info.height} cells; terrain needs at least 3 x 3`, {
+      file: dem,
+    });
   }
   rowCellSizes(info, dem); // rejects rotated grids before any work starts
   mkdirSync(outDir, { recursive: true });
@@ -60,7 +65,8 @@ export async function runTerrain(options: TerrainOptions, hooks: { onProgress?: 
       method,
       computeEdges,
       sinks,
-      onProgress: (fraction) => hooks.onProgress?.(fraction, `row ${Math.round(fraction * info.height)} of ${info.height}`),
+      onProgress: (fraction) =>
+        hooks.onProgress?.(fraction, `row ${Math.round(fraction * info.height)} of ${info.height}`),
     }));
     for (const { sink } of sinks) Object.assign(outputs, await sink.finish());
   } catch (error) {
@@ -84,7 +90,8 @@ export async function runTerrain(options: TerrainOptions, hooks: { onProgress?: 
 function resolveBand(info: RasterInfo, band: number | string | undefined, file: string): number {
   if (band === undefined) return 0;
   if (typeof band === "number") {
-    if (band > info.bandCount) throw new InputError(`band ${band} does not exist (the file has ${info.bandCount})`, { file });
+    if (band > info.bandCount)
+      throw new InputError(`band ${band} does not exist (the file has ${info.bandCount})`, { file });
     return band - 1;
   }
   const index = info.bandNames.indexOf(band);

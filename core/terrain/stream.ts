@@ -1,7 +1,7 @@
 import { InputError } from "../errors.ts";
 import type { RasterInfo } from "../raster/index.ts";
 import { rowCellSizes } from "./cellsize.ts";
-import { type TerrainBands, type TerrainMethod, computeStrip } from "./kernel.ts";
+import { computeStrip, type TerrainBands, type TerrainMethod } from "./kernel.ts";
 import type { OutputBands, OutputKey, TerrainSink } from "./sink.ts";
 import { readDemStrips } from "./strips.ts";
 

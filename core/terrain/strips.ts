@@ -1,4 +1,4 @@
-import { type RasterInfo, bandAsFloat32, readRaster } from "../raster/index.ts";
+import { bandAsFloat32, type RasterInfo, readRaster } from "../raster/index.ts";
 
 /** Target number of cells read per strip: ~8 MB of Float32, whatever the DEM's width. */
 const CELLS_PER_READ = 2_000_000;
@@ -33,7 +33,10 @@ export async function* readDemStrips(
   let nextToCompute = 0;
   for (let readStart = 0; readStart < height; readStart += rowsPerRead) {
     const readRows = Math.min(rowsPerRead, height - readStart);
-    const raster = await readRaster(path, { bands: [band], window: { x0: 0, y0: readStart, width, height: readRows } });
+    const raster = await readRaster(path, {
+      bands: [band],
+      window: { x0: 0, y0: readStart, width, height: readRows },
+    });
     const newRows = bandAsFloat32(raster);
     const elevation = new Float32Array(carried.length + newRows.length);
     elevation.set(carried);

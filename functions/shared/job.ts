@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { InputError } from "../../core/errors.ts";
 import { parseS3Uri, s3UriSchema, stepEventSchema } from "./event.ts";
-import { describeIssues, type StepSpec, runStep } from "./run-step.ts";
+import { describeIssues, runStep, type StepSpec } from "./run-step.ts";
 import { createS3Client, putJson, readObjectText } from "./s3.ts";
 
 /**

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { StepResult } from "./event.ts";
-import { type StepSpec, runStep } from "./run-step.ts";
+import { runStep, type StepSpec } from "./run-step.ts";
 
 /**
  * The Lambda handler of one core step. Errors keep their name, so Step Functions sees

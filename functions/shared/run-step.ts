@@ -5,13 +5,13 @@ import { basename, join, relative } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { z } from "zod";
 import { InputError, isInputError } from "../../core/errors.ts";
-import { type StepEvent, type StepResult, outputName, parseS3Uri, stepEventSchema } from "./event.ts";
+import { outputName, parseS3Uri, type StepEvent, type StepResult, stepEventSchema } from "./event.ts";
 import { MANIFEST_NAME, runPrefix } from "./layout.ts";
 import {
-  type ObjectVersion,
   createS3Client,
   downloadObject,
   headObject,
+  type ObjectVersion,
   putJson,
   readObjectText,
   uploadFile,

@@ -1,8 +1,8 @@
 import { Duration } from "aws-cdk-lib";
 import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
-import type * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
+import type * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import type { Construct } from "constructs";
 import { DATA_PREFIXES } from "../../functions/shared/layout.ts";
 import type { StageConfig } from "../config.ts";

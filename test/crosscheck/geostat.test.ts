@@ -24,7 +24,9 @@ function rscript(file: string, cwd: string) {
   assert.equal(result.status, 0, result.stderr);
 }
 
-test("make-fixtures.R rerun live gives the stored gstat outputs (1e-12 relative: same gstat, same doubles)", { skip: skipUnlessInstalled(hasR, "Rscript with gstat and sp") }, () => {
+test("make-fixtures.R rerun live gives the stored gstat outputs (1e-12 relative: same gstat, same doubles)", {
+  skip: skipUnlessInstalled(hasR, "Rscript with gstat and sp"),
+}, () => {
   copyFileSync(fixture("make-fixtures.R"), join(scratch, "make-fixtures.R"));
   rscript("make-fixtures.R", scratch);
   for (const [file, columns] of [
@@ -43,7 +45,9 @@ test("make-fixtures.R rerun live gives the stored gstat outputs (1e-12 relative:
   }
 });
 
-test("Matérn (kappa 1.5) global and exponential nmax 10 / maxdist 600 kriging equal gstat live (1e-6 relative)", { skip: skipUnlessInstalled(hasR, "Rscript with gstat and sp") }, () => {
+test("Matérn (kappa 1.5) global and exponential nmax 10 / maxdist 600 kriging equal gstat live (1e-6 relative)", {
+  skip: skipUnlessInstalled(hasR, "Rscript with gstat and sp"),
+}, () => {
   writeFileSync(
     join(scratch, "extra.R"),
     `suppressPackageStartupMessages({ library(sp); library(gstat) })
@@ -58,7 +62,12 @@ write.csv(data.frame(np = v$np, dist = v$dist, gamma = v$gamma), "extra_variogra
 `,
   );
   rscript("extra.R", scratch);
-  const gstat = readNumericCsv(join(scratch, "extra.csv"), ["mat_pred", "mat_var", "exp_pred", "exp_var"]).columns;
+  const gstat = readNumericCsv(join(scratch, "extra.csv"), [
+    "mat_pred",
+    "mat_var",
+    "exp_pred",
+    "exp_var",
+  ]).columns;
   const meuse = meuseLogZinc();
   const grid = readNumericCsv(fixture("meuse_grid.csv"), ["x", "y"]).columns;
   const ones = new Float64Array(meuse.x.length).fill(1);
@@ -78,11 +87,22 @@ write.csv(data.frame(np = v$np, dist = v$dist, gamma = v$gamma), "extra_variogra
   const matern = krige({ type: "mat", nugget: 0.095, psill: 0.57, range: 200, kappa: 1.5 }, null);
   assert.ok(maxRelativeError(matern.prediction, gstat.mat_pred) < 1e-6);
   assert.ok(maxRelativeError(matern.variance, gstat.mat_var) < 1e-6);
-  const exponential = krige({ type: "exp", nugget: 0.02, psill: 0.7, range: 450, kappa: 0.5 }, { nmax: 10, maxDistance: 600 });
+  const exponential = krige(
+    { type: "exp", nugget: 0.02, psill: 0.7, range: 450, kappa: 0.5 },
+    { nmax: 10, maxDistance: 600 },
+  );
   assert.ok(maxRelativeError(exponential.prediction, gstat.exp_pred) < 1e-6);
   assert.ok(maxRelativeError(exponential.variance, gstat.exp_var) < 1e-6);
   const bins = empiricalVariogram(meuse.x, meuse.y, meuse.z, { cutoff: 800, width: 40 }).bins;
   const reference = readNumericCsv(join(scratch, "extra_variogram.csv"), ["np", "dist", "gamma"]).columns;
-  assert.deepEqual(bins.map((b) => b.np), [...reference.np]);
-  assert.ok(maxRelativeError(bins.map((b) => b.gamma), reference.gamma) < 1e-12);
+  assert.deepEqual(
+    bins.map((b) => b.np),
+    [...reference.np],
+  );
+  assert.ok(
+    maxRelativeError(
+      bins.map((b) => b.gamma),
+      reference.gamma,
+    ) < 1e-12,
+  );
 });

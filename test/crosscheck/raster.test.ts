@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { skipUnlessInstalled } from "./reference-tool.ts";
 import { bandAsFloat32, readRaster, type SampleArray, writeCog } from "../../core/raster/index.ts";
+import { skipUnlessInstalled } from "./reference-tool.ts";
 
 const gdalMissing = skipUnlessInstalled(
   spawnSync("gdalinfo", ["--version"]).status === 0,

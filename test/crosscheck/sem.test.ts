@@ -15,18 +15,25 @@ import { prepareSimulation, simulate } from "../../core/sem/simulation.ts";
 import { LAMB_FIXTURES, lambMisfits, readExactLamb } from "../unit/sem/lamb-reference.ts";
 import { skipUnlessInstalled } from "./reference-tool.ts";
 
-const hasScipy = spawnSync("/usr/bin/python3", ["-c", "import numpy, scipy.special"], { encoding: "utf8" }).status === 0;
+const hasScipy =
+  spawnSync("/usr/bin/python3", ["-c", "import numpy, scipy.special"], { encoding: "utf8" }).status === 0;
 const scratch = mkdtempSync(join(tmpdir(), "quakeslide-sem-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 const FULLSPACE = new URL("../fixtures/sem/fullspace/", import.meta.url);
 
 function readCsv(path: string): number[][] {
-  return readFileSync(path, "utf8").trim().split("\n").slice(1).map((line) => line.split(",").map(Number));
+  return readFileSync(path, "utf8")
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((line) => line.split(",").map(Number));
 }
 
 // The stored file has 8 significant digits; scipy's Hankel functions and numpy's FFT agree across
 // versions to ~1e-12, so 1e-6 of each column's peak is only the rounding of the stored digits.
-test("greens.py rerun live reproduces the stored full-space solution (1e-6 of the peak)", { skip: skipUnlessInstalled(hasScipy, "python3 with numpy and scipy") }, () => {
+test("greens.py rerun live reproduces the stored full-space solution (1e-6 of the peak)", {
+  skip: skipUnlessInstalled(hasScipy, "python3 with numpy and scipy"),
+}, () => {
   copyFileSync(new URL("greens.py", FULLSPACE), join(scratch, "greens.py"));
   const result = spawnSync("/usr/bin/python3", ["greens.py"], { cwd: scratch, encoding: "utf8" });
   assert.equal(result.status, 0, result.stderr);
@@ -35,7 +42,8 @@ test("greens.py rerun live reproduces the stored full-space solution (1e-6 of th
   assert.equal(live.length, stored.length);
   for (let column = 1; column < stored[0].length; column++) {
     const peak = Math.max(...stored.map((row) => Math.abs(row[column])));
-    for (let k = 0; k < stored.length; k++) assert.ok(Math.abs(live[k][column] - stored[k][column]) <= 1e-6 * peak + 1e-30);
+    for (let k = 0; k < stored.length; k++)
+      assert.ok(Math.abs(live[k][column] - stored[k][column]) <= 1e-6 * peak + 1e-30);
   }
 });
 
@@ -45,5 +53,6 @@ test("Lamb's problem on the issue's mesh (slow: 12,800 elements × 5,000 steps):
   const prepared = prepareSimulation(scenario, null);
   await simulate(prepared, { threads: 2 });
   const misfits = lambMisfits(prepared, readExactLamb());
-  for (const [trace, misfit] of Object.entries(misfits)) assert.ok(misfit < 1e-2, `${trace}: misfit ${misfit.toExponential(2)}`);
+  for (const [trace, misfit] of Object.entries(misfits))
+    assert.ok(misfit < 1e-2, `${trace}: misfit ${misfit.toExponential(2)}`);
 });

@@ -20,7 +20,11 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 function run(command: string, args: string[]): string {
   const result = spawnSync(command, args, { encoding: "utf8" });
-  assert.equal(result.status, 0, `${command} ${args.join(" ")} failed: ${result.error ?? ""}${result.stderr}${result.stdout}`);
+  assert.equal(
+    result.status,
+    0,
+    `${command} ${args.join(" ")} failed: ${result.error ?? ""}${result.stderr}${result.stdout}`,
+  );
   return result.stdout;
 }
 
@@ -35,7 +39,12 @@ function gdalValues(path: string, band = 1): Float32Array {
   return values;
 }
 
-function compare(ours: Float32Array, reference: Float32Array, include: (i: number) => boolean, circular = false) {
+function compare(
+  ours: Float32Array,
+  reference: Float32Array,
+  include: (i: number) => boolean,
+  circular = false,
+) {
   let max = 0;
   let compared = 0;
   for (let i = 0; i < ours.length; i++) {
@@ -56,7 +65,12 @@ function nanMismatches(a: Float32Array, b: Float32Array): number {
 
 const cases = [
   { name: "Horn", method: "horn", gdaldemArgs: [], computeEdges: false },
-  { name: "Zevenbergen-Thorne", method: "zevenbergen-thorne", gdaldemArgs: ["-alg", "ZevenbergenThorne"], computeEdges: false },
+  {
+    name: "Zevenbergen-Thorne",
+    method: "zevenbergen-thorne",
+    gdaldemArgs: ["-alg", "ZevenbergenThorne"],
+    computeEdges: false,
+  },
   { name: "Horn with edges", method: "horn", gdaldemArgs: ["-compute_edges"], computeEdges: true },
 ] as const;
 
@@ -138,7 +152,12 @@ test("on a geographic DEM each row equals gdaldem run with that row's metric cel
       const downNorth = Math.sign(Math.cos(radians)) * Math.tan((alongY[i] * Math.PI) / 180);
       return ((Math.atan2(downEast, downNorth) * 180) / Math.PI + 360) % 360;
     });
-    const aspectDiff = compare(aspect.subarray(row * width, (row + 1) * width), refAspect, (i) => refSlope[i] > 1, true);
+    const aspectDiff = compare(
+      aspect.subarray(row * width, (row + 1) * width),
+      refAspect,
+      (i) => refSlope[i] > 1,
+      true,
+    );
     assert.ok(aspectDiff.max <= GDALDEM_TOLERANCE_DEG, `row ${row}: aspect max diff ${aspectDiff.max}`);
     compared += slopeDiff.compared;
   }
@@ -149,12 +168,31 @@ test("on a geographic DEM each row equals gdaldem run with that row's metric cel
 function metricSlice(dem: string, width: number, row: number, cellWidth: number, cellHeight: number): string {
   const slice = join(dir, `slice-${row}-${cellWidth}-${cellHeight}.tif`);
   const extent = ["0", String(3 * cellHeight), String(width * cellWidth), "0"];
-  run("gdal_translate", ["-q", "-srcwin", "0", String(row - 1), String(width), "3", "-a_srs", "EPSG:32717", "-a_ullr", ...extent, dem, slice]);
+  run("gdal_translate", [
+    "-q",
+    "-srcwin",
+    "0",
+    String(row - 1),
+    String(width),
+    "3",
+    "-a_srs",
+    "EPSG:32717",
+    "-a_ullr",
+    ...extent,
+    dem,
+    slice,
+  ]);
   return slice;
 }
 
 /** gdaldem slope of the middle row of a metric slice: the slope with those true cell sizes. */
-function gdaldemSlopeOfRow(dem: string, width: number, row: number, cellWidth: number, cellHeight: number): Float32Array {
+function gdaldemSlopeOfRow(
+  dem: string,
+  width: number,
+  row: number,
+  cellWidth: number,
+  cellHeight: number,
+): Float32Array {
   const slice = metricSlice(dem, width, row, cellWidth, cellHeight);
   run("gdaldem", ["slope", "-q", slice, `${slice}.slope.tif`]);
   return gdalValues(`${slice}.slope.tif`).subarray(width, 2 * width);

@@ -7,8 +7,8 @@ import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { build } from "esbuild";
 import { writeCog } from "../../core/raster/index.ts";
 import { S3_CLIENT_SETTINGS } from "../../functions/shared/s3.ts";
-import { LAMBDA_BUNDLE } from "../../infra/pipeline/step-lambda.ts";
 import { LIGHT_STEPS } from "../../infra/pipeline/light-steps.ts";
+import { LAMBDA_BUNDLE } from "../../infra/pipeline/step-lambda.ts";
 import { type LocalS3, startLocalS3 } from "../../local/s3-server.ts";
 
 // What Lambda runs is the esbuild bundle, not the TypeScript the other tests import: bundle each

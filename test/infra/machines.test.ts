@@ -5,13 +5,13 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { writeCog } from "../../core/raster/index.ts";
+import type { Grid } from "../../core/raster/types.ts";
 import {
   campaignInputSchema,
   campaignScenarioSchema,
   hazardPipelineInputSchema,
   retrainInputSchema,
 } from "../../functions/shared/machines.ts";
-import type { Grid } from "../../core/raster/types.ts";
 import { createApp } from "../../infra/app.ts";
 import type { ExecutionRecord } from "../../local/executions.ts";
 import { EmbeddedRuntime } from "../../local/runtime.ts";

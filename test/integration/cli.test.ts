@@ -7,8 +7,8 @@ import { after, before, test } from "node:test";
 import { Quakeslide } from "../../cli/client/index.ts";
 import { EmbeddedRuntime } from "../../local/runtime.ts";
 import { synthesizeTemplates } from "../../local/templates.ts";
-import { createFixtureApp } from "./fixtures/app.ts";
 import { runQuakeslide } from "../helpers/run-cli.ts";
+import { createFixtureApp } from "./fixtures/app.ts";
 
 const projectRoot = join(import.meta.dirname, "fixtures");
 const repositoryRoot = join(import.meta.dirname, "..", "..");

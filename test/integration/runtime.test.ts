@@ -5,8 +5,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,

@@ -1,5 +1,5 @@
-import { CV_OUTPUTS, runSusceptibilityCv } from "../../../core/ml/step.ts";
 import { InputError } from "../../../core/errors.ts";
+import { CV_OUTPUTS, runSusceptibilityCv } from "../../../core/ml/step.ts";
 import { parseOptions } from "../../command.ts";
 import { writeOutputsAtomically } from "../../output.ts";
 import { progressPrinter } from "../../progress.ts";
@@ -9,8 +9,8 @@ import {
   forestOptions,
   INVENTORY_HELP,
   integerOption,
-  inventoryOptions,
   inventoryFrom,
+  inventoryOptions,
   learnerFrom,
   textOption,
 } from "./common.ts";

@@ -1,5 +1,5 @@
-import { runSusceptibilityTrain, TRAIN_OUTPUTS } from "../../../core/ml/step.ts";
 import { InputError } from "../../../core/errors.ts";
+import { runSusceptibilityTrain, TRAIN_OUTPUTS } from "../../../core/ml/step.ts";
 import { parseOptions, requireOption } from "../../command.ts";
 import { writeOutputsAtomically } from "../../output.ts";
 import { progressPrinter } from "../../progress.ts";

@@ -7,10 +7,10 @@ import { after, before, test } from "node:test";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { z } from "zod";
 import { isInputError } from "../../../core/errors.ts";
-import { type LocalS3, startLocalS3 } from "../../../local/s3-server.ts";
 import { runJobFromEnvironment } from "../../../functions/shared/job.ts";
 import { progressLogger, runStep, type StepSpec } from "../../../functions/shared/run-step.ts";
 import { S3_CLIENT_SETTINGS } from "../../../functions/shared/s3.ts";
+import { type LocalS3, startLocalS3 } from "../../../local/s3-server.ts";
 
 // The plumbing is tested with a tiny stand-in for a core step (the real steps have their own
 // tests); it records its calls so that reuse of a finished run can be observed.

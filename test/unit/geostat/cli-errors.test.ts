@@ -89,6 +89,15 @@ test("--duplicates average merges samples at one location; a CRS mismatch with t
 test("global kriging of more than 4,000 samples is refused before any heavy work, pointing to --nmax", async () => {
   const rows = Array.from({ length: 4001 }, (_, i) => `${(i * 7919) % 1000},${Math.floor(i / 3)},${i % 17}`);
   const many = samplesFile("many.csv", `x,y,v\n${rows.join("\n")}\n`);
-  const args = ["--samples", many, "--value", "v", "--grid", fixture("meuse_grid.csv"), "--variogram", "exp(psill=1,range=100)"];
+  const args = [
+    "--samples",
+    many,
+    "--value",
+    "v",
+    "--grid",
+    fixture("meuse_grid.csv"),
+    "--variogram",
+    "exp(psill=1,range=100)",
+  ];
   await assertRefused(args, /global kriging of 4001 samples.*give --nmax/, "many");
 });

@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after } from "node:test";
 import { writeCog } from "../../../core/raster/index.ts";
-import { meuseLogZinc, readFixture } from "./helpers.ts";
 import { runQuakeslide } from "../../helpers/run-cli.ts";
+import { meuseLogZinc, readFixture } from "./helpers.ts";
 
 export const scratch = mkdtempSync(join(tmpdir(), "quakeslide-krige-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));

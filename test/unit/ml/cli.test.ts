@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { readRaster, writeCog } from "../../../core/raster/index.ts";
-import { ECUADOR_CSV, ECUADOR_TIF, FIXTURES } from "./helpers.ts";
 import { runQuakeslide } from "../../helpers/run-cli.ts";
+import { ECUADOR_CSV, ECUADOR_TIF, FIXTURES } from "./helpers.ts";
 
 const work = mkdtempSync(join(tmpdir(), "quakeslide-ml-"));
 after(() => rmSync(work, { recursive: true, force: true }));

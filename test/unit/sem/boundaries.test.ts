@@ -43,7 +43,8 @@ test("energy is conserved with reflecting boundaries after the source stops", ()
   const after = energyHistory(false).filter((h) => h.time > 0.6);
   const mean = after.reduce((sum, h) => sum + h.energy, 0) / after.length;
   assert.ok(mean > 0);
-  for (const h of after) assert.ok(Math.abs(h.energy - mean) / mean < 1e-4, `t = ${h.time.toFixed(3)} s: ${h.energy} vs ${mean}`);
+  for (const h of after)
+    assert.ok(Math.abs(h.energy - mean) / mean < 1e-4, `t = ${h.time.toFixed(3)} s: ${h.energy} vs ${mean}`);
 });
 
 // Same model with Stacey edges: the energy must fall monotonically (to round-off) once the source
@@ -51,7 +52,8 @@ test("energy is conserved with reflecting boundaries after the source stops", ()
 // remains, slow surface and grazing waves that Stacey absorbs poorly; bound 10 %).
 test("Stacey boundaries only remove energy, and remove most of it", () => {
   const history = energyHistory(true).filter((h) => h.time > 0.6);
-  for (let k = 1; k < history.length; k++) assert.ok(history[k].energy <= history[k - 1].energy * (1 + 1e-9), `energy rose at ${history[k].time} s`);
+  for (let k = 1; k < history.length; k++)
+    assert.ok(history[k].energy <= history[k - 1].energy * (1 + 1e-9), `energy rose at ${history[k].time} s`);
   assert.ok(history[history.length - 1].energy < 0.1 * history[0].energy);
 });
 
@@ -62,7 +64,14 @@ function boxScenario(xmin: number, xmax: number, zmin: number, angle: number) {
       domain: { xmin, xmax, zmin },
       layers: [{ vp: 2000, vs: 1000, rho: 2000 }],
       mesh: { element_size_m: 100, ngll: 5 },
-      source: { type: "force", x: 1000, z: -1000, angle_deg: angle, amplitude: 1e10, stf: { type: "ricker", f0_hz: 3, t0_s: 0.4 } },
+      source: {
+        type: "force",
+        x: 1000,
+        z: -1000,
+        angle_deg: angle,
+        amplitude: 1e10,
+        stf: { type: "ricker", f0_hz: 3, t0_s: 0.4 },
+      },
       receivers: [
         { name: "left", x: 400, z: -1000 },
         { name: "below", x: 1000, z: -1600 },
@@ -92,11 +101,17 @@ for (const angle of [90, 0]) {
         for (const component of [0, 1]) {
           const reference = large.data.records[(k * 3 + r) * 6 + component];
           incident = Math.max(incident, Math.abs(reference));
-          reflected = Math.max(reflected, Math.abs(small.data.records[(k * 3 + r) * 6 + component] - reference));
+          reflected = Math.max(
+            reflected,
+            Math.abs(small.data.records[(k * 3 + r) * 6 + component] - reference),
+          );
         }
       }
       assert.ok(incident > 0);
-      assert.ok(reflected / incident < 0.05, `${receiver.name}: reflection ${(100 * reflected / incident).toFixed(2)} %`);
+      assert.ok(
+        reflected / incident < 0.05,
+        `${receiver.name}: reflection ${((100 * reflected) / incident).toFixed(2)} %`,
+      );
     }
   });
 }

@@ -20,7 +20,14 @@ test("homogeneous full space matches the analytic 2D Green's function: normalise
       domain: { xmin: 0, xmax: 3000, zmin: -3000 },
       layers: [{ vp: 3000, vs: 1732, rho: 2500 }],
       mesh: { element_size_m: 50, ngll: 5 },
-      source: { type: "force", x: 1500, z: -1500, angle_deg: 0, amplitude: 1e10, stf: { type: "ricker", f0_hz: 5, t0_s: 0.24 } },
+      source: {
+        type: "force",
+        x: 1500,
+        z: -1500,
+        angle_deg: 0,
+        amplitude: 1e10,
+        stf: { type: "ricker", f0_hz: 5, t0_s: 0.24 },
+      },
       receivers: [
         { name: "east", x: 1900, z: -1500 },
         { name: "below", x: 1500, z: -2000 },

@@ -11,10 +11,15 @@ export interface ExactLamb {
   cleanWindowEnd: Record<string, number>;
 }
 
-export function readExactLamb(fileName = "exact_displacement_decimated.csv", folder: URL = LAMB_FIXTURES): ExactLamb {
+export function readExactLamb(
+  fileName = "exact_displacement_decimated.csv",
+  folder: URL = LAMB_FIXTURES,
+): ExactLamb {
   const lines = readFileSync(new URL(fileName, folder), "utf8").trim().split("\n");
   const rows = lines.slice(1).map((line) => line.split(",").map(Number));
-  const cleanWindowEnd = JSON.parse(readFileSync(new URL("clean_windows.json", folder), "utf8")).clean_window_end_s;
+  const cleanWindowEnd = JSON.parse(
+    readFileSync(new URL("clean_windows.json", folder), "utf8"),
+  ).clean_window_end_s;
   return { dt: rows[1][0] - rows[0][0], header: lines[0].split(","), rows, cleanWindowEnd };
 }
 
@@ -23,9 +28,14 @@ export function readExactLamb(fileName = "exact_displacement_decimated.csv", fol
  * S0002 sits above the source, where the exact horizontal motion is zero (1e-18 m): that trace is
  * normalised by the receiver's vertical norm instead.
  */
-export function lambMisfits(prepared: PreparedSimulation, exact: ExactLamb, windowEnd = Number.POSITIVE_INFINITY): Record<string, number> {
+export function lambMisfits(
+  prepared: PreparedSimulation,
+  exact: ExactLamb,
+  windowEnd = Number.POSITIVE_INFINITY,
+): Record<string, number> {
   const stride = Math.round(exact.dt / prepared.dt);
-  if (Math.abs(stride * prepared.dt - exact.dt) > 1e-9) throw new Error(`exact dt ${exact.dt} is not a multiple of ${prepared.dt}`);
+  if (Math.abs(stride * prepared.dt - exact.dt) > 1e-9)
+    throw new Error(`exact dt ${exact.dt} is not a multiple of ${prepared.dt}`);
   const nReceivers = prepared.receivers.length;
   const misfits: Record<string, number> = {};
   prepared.receivers.forEach((receiver, r) => {

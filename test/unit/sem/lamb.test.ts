@@ -21,7 +21,8 @@ test("Lamb's problem: normalised L2 misfit < 1e-2 on every trace within its clea
   await simulate(prepared);
   const misfits = lambMisfits(prepared, readExactLamb());
   assert.equal(Object.keys(misfits).length, 18);
-  for (const [trace, misfit] of Object.entries(misfits)) assert.ok(misfit < 1e-2, `${trace}: misfit ${misfit.toExponential(2)}`);
+  for (const [trace, misfit] of Object.entries(misfits))
+    assert.ok(misfit < 1e-2, `${trace}: misfit ${misfit.toExponential(2)}`);
 });
 
 // Spectral convergence: at fixed element size the error must fall with the polynomial degree.
@@ -41,6 +42,12 @@ test("Lamb's problem: misfit falls with NGLL 4 → 5 → 6 at fixed element size
     await simulate(prepared);
     worst.push(Math.max(...Object.values(lambMisfits(prepared, readExactLamb(), 0.75))));
   }
-  assert.ok(worst[1] < worst[0] / 2, `NGLL 4 → 5: ${worst[0].toExponential(2)} → ${worst[1].toExponential(2)}`);
-  assert.ok(worst[2] < worst[1] / 2, `NGLL 5 → 6: ${worst[1].toExponential(2)} → ${worst[2].toExponential(2)}`);
+  assert.ok(
+    worst[1] < worst[0] / 2,
+    `NGLL 4 → 5: ${worst[0].toExponential(2)} → ${worst[1].toExponential(2)}`,
+  );
+  assert.ok(
+    worst[2] < worst[1] / 2,
+    `NGLL 5 → 6: ${worst[1].toExponential(2)} → ${worst[2].toExponential(2)}`,
+  );
 });

@@ -13,7 +13,13 @@ function scenario(layers: unknown[]) {
       domain: { xmin: 0, xmax: 2400, zmin: -3600 },
       layers,
       mesh: { element_size_m: 50, ngll: 5 },
-      source: { type: "force", x: 1200, z: -1000, amplitude: 1e10, stf: { type: "ricker", f0_hz: 5, t0_s: 0.24 } },
+      source: {
+        type: "force",
+        x: 1200,
+        z: -1000,
+        amplitude: 1e10,
+        stf: { type: "ricker", f0_hz: 5, t0_s: 0.24 },
+      },
       receivers: [
         { name: "receiver", x: 1200, z: -2000 },
         { name: "image", x: 1200, z: -3200 },
@@ -48,13 +54,18 @@ test("a layer interface reflects at the right time, polarity and strength", asyn
   for (let k = 0; k < layered.nsteps; k++) {
     const reflected = layered.data.records[k * 12 + 1] - homogeneous.data.records[k * 12 + 1];
     const expected = reflection * homogeneous.data.records[k * 12 + 7];
-    if (Math.abs(reflected) > reflectedPeak.value) reflectedPeak = { value: Math.abs(reflected), time: k * layered.dt };
-    if (Math.abs(expected) > expectedPeak.value) expectedPeak = { value: Math.abs(expected), time: k * layered.dt };
+    if (Math.abs(reflected) > reflectedPeak.value)
+      reflectedPeak = { value: Math.abs(reflected), time: k * layered.dt };
+    if (Math.abs(expected) > expectedPeak.value)
+      expectedPeak = { value: Math.abs(expected), time: k * layered.dt };
     product += reflected * expected;
     reflectedEnergy += reflected * reflected;
     expectedEnergy += expected * expected;
   }
-  assert.ok(Math.abs(reflectedPeak.time - expectedPeak.time) < 0.005, `reflection at ${reflectedPeak.time} s, expected ${expectedPeak.time} s`);
+  assert.ok(
+    Math.abs(reflectedPeak.time - expectedPeak.time) < 0.005,
+    `reflection at ${reflectedPeak.time} s, expected ${expectedPeak.time} s`,
+  );
   const correlation = product / Math.sqrt(reflectedEnergy * expectedEnergy);
   assert.ok(correlation > 0.95, `correlation ${correlation}`);
   const ratio = reflectedPeak.value / expectedPeak.value;

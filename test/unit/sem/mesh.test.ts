@@ -23,7 +23,14 @@ test("the mesh follows the surface at every element corner and puts the interfac
   assert.equal(mesh.nzElem, 9);
   for (let c = 0; c <= mesh.nxElem; c++) {
     const x = mesh.columnX[c];
-    const surface = x <= 300 ? 0 : x <= 500 ? ((x - 300) / 200) * 80 : x <= 700 ? 80 - ((x - 500) / 200) * 80 : ((x - 700) / 300) * 10;
+    const surface =
+      x <= 300
+        ? 0
+        : x <= 500
+          ? ((x - 300) / 200) * 80
+          : x <= 700
+            ? 80 - ((x - 500) / 200) * 80
+            : ((x - 700) / 300) * 10;
     // Exact arithmetic on these numbers up to round-off of O(100 m) values.
     assert.ok(Math.abs(mesh.cornerZ[c * 10 + 9] - surface) < 1e-9, `surface at x = ${x}`);
     assert.ok(Math.abs(mesh.cornerZ[c * 10 + 5] + 100) < 1e-9, `interface at x = ${x}`);
@@ -38,7 +45,19 @@ test("the mesh follows the surface at every element corner and puts the interfac
 // so the diagonal mass must add up to Σ ρ × area exactly, up to summation round-off (1e-12).
 test("the lumped mass adds up to the mass of the model", () => {
   const mesh = buildMesh(spec);
-  const data = buildSolverData(mesh, { dt: 1e-3, nsteps: 1, absorbing: false, sources: { points: new Int32Array(0), fx: new Float64Array(0), fz: new Float64Array(0), timeFunction: new Int32Array(0), stfTable: new Float64Array(1) }, receivers: [] });
+  const data = buildSolverData(mesh, {
+    dt: 1e-3,
+    nsteps: 1,
+    absorbing: false,
+    sources: {
+      points: new Int32Array(0),
+      fx: new Float64Array(0),
+      fz: new Float64Array(0),
+      timeFunction: new Int32Array(0),
+      stfTable: new Float64Array(1),
+    },
+    receivers: [],
+  });
   let total = 0;
   for (let p = 0; p < data.nglob; p++) total += 1 / data.invMassX[p];
   // Top layer area: trapezoids of (surface + 100) over the profile's segments.

@@ -12,7 +12,14 @@ export function smallScenario(overrides: Record<string, unknown> = {}): Scenario
         { vp: 3000, vs: 1700, rho: 2500 },
       ],
       mesh: { element_size_m: 100, ngll: 5 },
-      source: { type: "force", x: 480, z: -350, angle_deg: 30, amplitude: 1e9, stf: { type: "ricker", f0_hz: 4, t0_s: 0.3 } },
+      source: {
+        type: "force",
+        x: 480,
+        z: -350,
+        angle_deg: 30,
+        amplitude: 1e9,
+        stf: { type: "ricker", f0_hz: 4, t0_s: 0.3 },
+      },
       receivers: [
         { name: "crest", x: 500, z: "surface" },
         { name: "deep", x: 820, z: -420 },

@@ -20,9 +20,12 @@ test("Ricker and Gaussian time functions follow the scenario's definitions", () 
   // whose error O(h²) plus erf's 1.5e-7 approximation error over 2h stays below 1e-3 relative).
   const step = { ...ricker, type: "step" } as const;
   assert.ok(Math.abs(sourceTimeFunction(step, 0.12) - 0.5) < 1e-7);
-  assert.ok(Math.abs(sourceTimeFunction(step, 0.5) - 1) < 1e-7 && Math.abs(sourceTimeFunction(step, -0.2)) < 1e-7);
+  assert.ok(
+    Math.abs(sourceTimeFunction(step, 0.5) - 1) < 1e-7 && Math.abs(sourceTimeFunction(step, -0.2)) < 1e-7,
+  );
   const h = 1e-4;
-  const rate = (sourceTimeFunction(step, 0.12 + tau + h) - sourceTimeFunction(step, 0.12 + tau - h)) / (2 * h);
+  const rate =
+    (sourceTimeFunction(step, 0.12 + tau + h) - sourceTimeFunction(step, 0.12 + tau - h)) / (2 * h);
   const expectedRate = 10 * Math.sqrt(Math.PI) * Math.exp(-a);
   assert.ok(Math.abs(rate / expectedRate - 1) < 1e-3, `${rate} vs ${expectedRate}`);
 });

@@ -10,14 +10,25 @@ function boxAtCourant(courant: number, ngll: number) {
     domain: { xmin: 0, xmax: 400, zmin: -400 },
     layers: [{ vp: 3000, vs: 1000, rho: 2000 }],
     mesh: { element_size_m: 50, ngll },
-    source: { type: "force", x: 210, z: -190, amplitude: 1e10, stf: { type: "ricker", f0_hz: 10, t0_s: 0.12 } },
+    source: {
+      type: "force",
+      x: 210,
+      z: -190,
+      amplitude: 1e10,
+      stf: { type: "ricker", f0_hz: 10, t0_s: 0.12 },
+    },
     receivers: [{ name: "a", x: 100, z: "surface" }],
     time: { duration_s: 1 },
     absorbing: false,
   };
   const probe = prepareSimulation(parseScenario(base, "box.json"), null);
   const dt = (courant * probe.dt) / probe.courant;
-  return prepareSimulation(parseScenario({ ...base, time: { duration_s: 3000 * dt, dt_s: dt } }, "box.json"), null, "box.json", { checkStability: false });
+  return prepareSimulation(
+    parseScenario({ ...base, time: { duration_s: 3000 * dt, dt_s: dt } }, "box.json"),
+    null,
+    "box.json",
+    { checkStability: false },
+  );
 }
 
 // The refusal threshold must be a real limit: runs just inside it stay bounded over 3,000 steps

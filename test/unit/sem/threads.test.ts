@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { addElasticForces5 } from "../../../core/sem/kernel5.ts";
 import { addElasticForcesAnyNgll, kernelScratch } from "../../../core/sem/kernel.ts";
+import { addElasticForces5 } from "../../../core/sem/kernel5.ts";
 import { prepareSimulation, simulate } from "../../../core/sem/simulation.ts";
 import { smallScenario } from "./small-scenario.ts";
 
@@ -10,7 +10,10 @@ import { smallScenario } from "./small-scenario.ts";
 test("1, 2 and 3 threads give bit-identical seismograms (layers + topography)", async () => {
   const runs: Float64Array[] = [];
   for (const threads of [1, 2, 3]) {
-    const prepared = prepareSimulation(smallScenario(), { x: [0, 300, 500, 700, 1000], z: [0, 0, 80, 0, 10] });
+    const prepared = prepareSimulation(smallScenario(), {
+      x: [0, 300, 500, 700, 1000],
+      z: [0, 0, 80, 0, 10],
+    });
     await simulate(prepared, { threads });
     runs.push(prepared.data.records);
   }
@@ -25,7 +28,10 @@ test("pausing for snapshots leaves the seismograms bit-identical", async () => {
   const runs: Float64Array[] = [];
   const paused: number[] = [];
   for (const pauseAfter of [[], [10, 57, 58]]) {
-    const prepared = prepareSimulation(smallScenario(), { x: [0, 300, 500, 700, 1000], z: [0, 0, 80, 0, 10] });
+    const prepared = prepareSimulation(smallScenario(), {
+      x: [0, 300, 500, 700, 1000],
+      z: [0, 0, 80, 0, 10],
+    });
     await simulate(prepared, { threads: 2, pauseAfter, onPause: async (step) => void paused.push(step) });
     runs.push(prepared.data.records);
   }

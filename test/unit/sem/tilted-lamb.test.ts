@@ -43,7 +43,11 @@ test("Lamb's problem on a 10° slope matches the rotated exact solution: misfit 
   for (const [r, receiver] of prepared.receivers.entries()) {
     const error = [0, 0];
     const norm = [0, 0];
-    for (let row = 0; row < exact.rows.length && exact.rows[row][0] <= exact.cleanWindowEnd[receiver.name]; row++) {
+    for (
+      let row = 0;
+      row < exact.rows.length && exact.rows[row][0] <= exact.cleanWindowEnd[receiver.name];
+      row++
+    ) {
       const ux = prepared.data.records[(row * n + r) * 6];
       const uz = prepared.data.records[(row * n + r) * 6 + 1];
       const simulated = [ux * ALONG[0] + uz * ALONG[1], ux * NORMAL[0] + uz * NORMAL[1]];
@@ -56,7 +60,10 @@ test("Lamb's problem on a 10° slope matches the rotated exact solution: misfit 
     for (const c of [0, 1]) {
       // Above the source the exact along-slope motion is zero: normalise by the normal component.
       const misfit = Math.sqrt(error[c] / (norm[c] < 1e-6 * norm[1] ? norm[1] : norm[c]));
-      assert.ok(misfit < 1e-2, `${receiver.name} ${c === 0 ? "along" : "normal"}: ${misfit.toExponential(2)}`);
+      assert.ok(
+        misfit < 1e-2,
+        `${receiver.name} ${c === 0 ? "along" : "normal"}: ${misfit.toExponential(2)}`,
+      );
     }
   }
 });

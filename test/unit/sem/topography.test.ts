@@ -16,12 +16,19 @@ async function planeDem(name: string, geographic = false): Promise<string> {
   const height = 40;
   const band = new Float32Array(width * height);
   for (let row = 0; row < height; row++) {
-    for (let col = 0; col < width; col++) band[row * width + col] = 500 + 0.05 * (col + 0.5) * 10 - 0.02 * (row + 0.5) * 10;
+    for (let col = 0; col < width; col++)
+      band[row * width + col] = 500 + 0.05 * (col + 0.5) * 10 - 0.02 * (row + 0.5) * 10;
   }
   const path = join(work, name);
   const crs = geographic ? { epsg: 4326, geographic: true } : { epsg: 32717, geographic: false };
   const cell = geographic ? 0.0001 : 10;
-  await writeCog(path, { width, height, transform: [700000, cell, 0, 9800000, 0, -cell], crs, bands: [band] });
+  await writeCog(path, {
+    width,
+    height,
+    transform: [700000, cell, 0, 9800000, 0, -cell],
+    crs,
+    bands: [band],
+  });
   return path;
 }
 
@@ -37,7 +44,10 @@ test("a DEM profile follows the DEM: the cut through a planar DEM lies on the pl
     const x = from[0] + ((to[0] - from[0]) * profile.x[k]) / 500;
     const y = from[1] + ((to[1] - from[1]) * profile.x[k]) / 500;
     const expected = 500 + 0.05 * (x - 700000) - 0.02 * (9800000 - y);
-    assert.ok(Math.abs(profile.z[k] - expected) < 1e-3, `at ${profile.x[k]} m: ${profile.z[k]} vs ${expected}`);
+    assert.ok(
+      Math.abs(profile.z[k] - expected) < 1e-3,
+      `at ${profile.x[k]} m: ${profile.z[k]} vs ${expected}`,
+    );
   }
 });
 
@@ -61,9 +71,15 @@ test("a scenario's DEM path is read relative to the scenario file", async () => 
 
 test("DEM profiles refuse geographic DEMs and lines that leave the DEM, naming the file", async () => {
   const geographic = await planeDem("geographic.tif", true);
-  await assert.rejects(demProfile(geographic, [0, 0], [1, 1], 0, 1), (error: Error) => error.message.includes(geographic) && /projected CRS/.test(error.message));
+  await assert.rejects(
+    demProfile(geographic, [0, 0], [1, 1], 0, 1),
+    (error: Error) => error.message.includes(geographic) && /projected CRS/.test(error.message),
+  );
   const dem = await planeDem("small.tif");
-  await assert.rejects(demProfile(dem, [700050, 9799950], [701500, 9799950], 0, 1400), (error: Error) => error.message.includes(dem) && /leaves the DEM/.test(error.message));
+  await assert.rejects(
+    demProfile(dem, [700050, 9799950], [701500, 9799950], 0, 1400),
+    (error: Error) => error.message.includes(dem) && /leaves the DEM/.test(error.message),
+  );
   writeFileSync(join(work, "not-a-tiff.tif"), "nope");
   await assert.rejects(demProfile(join(work, "not-a-tiff.tif"), [0, 0], [1, 1], 0, 1), /not-a-tiff\.tif/);
 });

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { metresPerDegreeLatitude, metresPerDegreeLongitude, rowCellSizes } from "../../../core/terrain/cellsize.ts";
+import {
+  metresPerDegreeLatitude,
+  metresPerDegreeLongitude,
+  rowCellSizes,
+} from "../../../core/terrain/cellsize.ts";
 import { computeWhole } from "./fixtures.ts";
 
 test("metres per degree on WGS 84 match the published table to the metre", () => {
@@ -15,21 +19,41 @@ test("metres per degree on WGS 84 match the published table to the metre", () =>
     [75, 111618, 28902],
   ];
   for (const [lat, perLat, perLon] of expected) {
-    assert.ok(Math.abs(metresPerDegreeLatitude(lat) - perLat) <= 1, `lat ${lat}: ${metresPerDegreeLatitude(lat)}`);
-    assert.ok(Math.abs(metresPerDegreeLongitude(lat) - perLon) <= 1, `lon ${lat}: ${metresPerDegreeLongitude(lat)}`);
+    assert.ok(
+      Math.abs(metresPerDegreeLatitude(lat) - perLat) <= 1,
+      `lat ${lat}: ${metresPerDegreeLatitude(lat)}`,
+    );
+    assert.ok(
+      Math.abs(metresPerDegreeLongitude(lat) - perLon) <= 1,
+      `lon ${lat}: ${metresPerDegreeLongitude(lat)}`,
+    );
   }
 });
 
 test("a geographic grid gets each row's metric cell size; a projected grid one size", () => {
-  const geographic = rowCellSizes({ width: 2, height: 3, transform: [-71, 0.001, 0, -32, 0, -0.001], crs: { geographic: true } });
+  const geographic = rowCellSizes({
+    width: 2,
+    height: 3,
+    transform: [-71, 0.001, 0, -32, 0, -0.001],
+    crs: { geographic: true },
+  });
   // Row 1's centre is at latitude -32.0015.
   assert.ok(Math.abs(geographic.cellWidth[1] - 0.001 * metresPerDegreeLongitude(-32.0015)) < 1e-9);
   assert.ok(Math.abs(geographic.cellHeight[1] - 0.001 * metresPerDegreeLatitude(-32.0015)) < 1e-9);
   assert.ok(geographic.cellWidth[0] > geographic.cellWidth[2], "parallels shrink towards the pole");
-  const projected = rowCellSizes({ width: 2, height: 3, transform: [0, 30, 0, 0, 0, -30], crs: { geographic: false, epsg: 32611 } });
+  const projected = rowCellSizes({
+    width: 2,
+    height: 3,
+    transform: [0, 30, 0, 0, 0, -30],
+    crs: { geographic: false, epsg: 32611 },
+  });
   assert.deepEqual([...projected.cellWidth, ...projected.cellHeight], [30, 30, 30, 30, 30, 30]);
   assert.throws(
-    () => rowCellSizes({ width: 2, height: 3, transform: [0, 30, 1, 0, 0, -30], crs: { geographic: false } }, "dem.tif"),
+    () =>
+      rowCellSizes(
+        { width: 2, height: 3, transform: [0, 30, 1, 0, 0, -30], crs: { geographic: false } },
+        "dem.tif",
+      ),
     /dem\.tif: rotated/,
   );
 });
@@ -39,9 +63,15 @@ test("on a geographic DEM rising eastwards, the slope of each row follows that r
   // of longitude at the row), exact for Horn on a surface linear in the columns.
   const width = 5;
   const height = 400;
-  const grid = { width, height, transform: [10, 0.001, 0, 60, 0, -0.1] as [number, number, number, number, number, number], crs: { geographic: true } };
+  const grid = {
+    width,
+    height,
+    transform: [10, 0.001, 0, 60, 0, -0.1] as [number, number, number, number, number, number],
+    crs: { geographic: true },
+  };
   const dem = new Float32Array(width * height);
-  for (let row = 0; row < height; row++) for (let col = 0; col < width; col++) dem[row * width + col] = 0.5 * col;
+  for (let row = 0; row < height; row++)
+    for (let col = 0; col < width; col++) dem[row * width + col] = 0.5 * col;
   const sizes = rowCellSizes(grid);
   for (const row of [1, 200, 398]) {
     const out = computeWhole(dem.subarray((row - 1) * width, (row + 2) * width), width, 3, {
@@ -51,7 +81,10 @@ test("on a geographic DEM rising eastwards, the slope of each row follows that r
     const latitude = 60 - (row + 0.5) * 0.1;
     const expected = (Math.atan(0.5 / (0.001 * metresPerDegreeLongitude(latitude))) * 180) / Math.PI;
     // Float32 storage of a ~1-20 deg slope: relative 1e-7; 1e-5 deg is a comfortable bound.
-    assert.ok(Math.abs(out.slope[width + 2] - expected) < 1e-5, `row ${row}: ${out.slope[width + 2]} vs ${expected}`);
+    assert.ok(
+      Math.abs(out.slope[width + 2] - expected) < 1e-5,
+      `row ${row}: ${out.slope[width + 2]} vs ${expected}`,
+    );
     assert.ok(Math.abs(out.aspect[width + 2] - 270) < 1e-5, "rising eastwards faces west");
   }
 });

@@ -14,8 +14,8 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { bandAsFloat32, readRaster, readRasterInfo } from "../../../core/raster/index.ts";
 import { TERRAIN_OUTPUT_NAMES } from "../../../core/terrain/schema.ts";
-import { loadFixture, maxAbsDiff } from "./fixtures.ts";
 import { runQuakeslide } from "../../helpers/run-cli.ts";
+import { loadFixture, maxAbsDiff } from "./fixtures.ts";
 
 const DEM = "data/ecuador/dem.tif";
 const fixture = (name: string) => `test/fixtures/terrain/${name}`;

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { type TerrainBands, type TerrainMethod, computeStrip } from "../../../core/terrain/kernel.ts";
+import { computeStrip, type TerrainBands, type TerrainMethod } from "../../../core/terrain/kernel.ts";
 
 /** The 64 x 64 Ecuador fixtures of test/fixtures/terrain (see make-fixtures.sh there). */
 export const FIXTURE_SIZE = 64;
@@ -47,7 +47,12 @@ export function computeWhole(
 }
 
 /** Largest |a - b| over cells finite in both (angles compared on the circle when `circular`). */
-export function maxAbsDiff(a: Float32Array, b: Float32Array, include: (i: number) => boolean = () => true, circular = false) {
+export function maxAbsDiff(
+  a: Float32Array,
+  b: Float32Array,
+  include: (i: number) => boolean = () => true,
+  circular = false,
+) {
   let max = 0;
   let compared = 0;
   for (let i = 0; i < a.length; i++) {

@@ -2,12 +2,12 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { computeStrip } from "../../../core/terrain/kernel.ts";
 import {
-  FIXTURE_CELL_M,
-  FIXTURE_SIZE as N,
   computeWhole,
   emptyBands,
+  FIXTURE_CELL_M,
   loadFixture,
   maxAbsDiff,
+  FIXTURE_SIZE as N,
   nanMaskMismatches,
 } from "./fixtures.ts";
 
@@ -54,7 +54,8 @@ test("--compute-edges extrapolates the outer ring as gdaldem -compute_edges does
     for (let col = 0; col < N; col++) {
       let touchesNodata = false;
       for (let r = Math.max(0, row - 1); r <= Math.min(N - 1, row + 1); r++) {
-        for (let c = Math.max(0, col - 1); c <= Math.min(N - 1, col + 1); c++) touchesNodata ||= Number.isNaN(dem[r * N + c]);
+        for (let c = Math.max(0, col - 1); c <= Math.min(N - 1, col + 1); c++)
+          touchesNodata ||= Number.isNaN(dem[r * N + c]);
       }
       assert.equal(Number.isNaN(ours.slope[row * N + col]), touchesNodata, `cell row ${row} col ${col}`);
     }
@@ -75,7 +76,10 @@ test("ZT slope and curvatures equal SAGA's slope, cplan and cprof bands of ta.ti
     let compared = 0;
     for (let i = 0; i < values.length; i++) {
       if (!Number.isFinite(values[i])) continue; // SAGA also fills cells next to nodata and edges
-      assert.ok(Math.abs(values[i] - reference[i]) <= relative * Math.abs(reference[i]) + 1e-12, `cell ${i}: ${values[i]} vs ${reference[i]}`);
+      assert.ok(
+        Math.abs(values[i] - reference[i]) <= relative * Math.abs(reference[i]) + 1e-12,
+        `cell ${i}: ${values[i]} vs ${reference[i]}`,
+      );
       compared++;
     }
     assert.ok(compared > 3000);
@@ -121,7 +125,8 @@ test("a tilted plane has its analytic slope and aspect and zero curvature; a fla
   const height = 5;
   const [a, b] = [0.3, -0.4];
   const plane = new Float32Array(width * height);
-  for (let row = 0; row < height; row++) for (let col = 0; col < width; col++) plane[row * width + col] = 100 + a * col * 10 - b * row * 20;
+  for (let row = 0; row < height; row++)
+    for (let col = 0; col < width; col++) plane[row * width + col] = 100 + a * col * 10 - b * row * 20;
   const expectedSlope = (Math.atan(Math.hypot(a, b)) * 180) / Math.PI;
   // Steepest descent points along (-a, -b) = (-0.3 east, +0.4 north): azimuth atan2(-0.3, 0.4).
   const expectedAspect = 360 + (Math.atan2(-a, -b) * 180) / Math.PI;

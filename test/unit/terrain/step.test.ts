@@ -31,12 +31,23 @@ test("a sink that fails while the next strip is read fails the stream, with no u
     const info = await readRasterInfo(dem);
     let adds = 0;
     const failing: TerrainSink = {
-      add: () => (++adds === 2 ? new Promise((_, reject) => setTimeout(() => reject(new Error("disk full")), 5)) : Promise.resolve()),
+      add: () =>
+        ++adds === 2
+          ? new Promise((_, reject) => setTimeout(() => reject(new Error("disk full")), 5))
+          : Promise.resolve(),
       finish: async () => ({}),
       abort: async () => {},
     };
     await assert.rejects(
-      streamTerrain({ dem, info, bandIndex: 3, method: "horn", computeEdges: false, sinks: [{ sink: failing, keys: ["slope"] }], cellsPerRead: 383 * 20 }),
+      streamTerrain({
+        dem,
+        info,
+        bandIndex: 3,
+        method: "horn",
+        computeEdges: false,
+        sinks: [{ sink: failing, keys: ["slope"] }],
+        cellsPerRead: 383 * 20,
+      }),
       /disk full/,
     );
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -24,7 +24,18 @@ for (const { path, band, cellsPerRead } of layouts) {
     for await (const strip of readDemStrips(path, info, band, cellsPerRead)) {
       const out = emptyBands((strip.rowEnd - strip.rowStart) * width);
       const cellSize = new Float64Array(height).fill(10);
-      computeStrip({ ...strip, width, demHeight: height, cellWidth: cellSize, cellHeight: cellSize, method: "horn", computeEdges: true }, out);
+      computeStrip(
+        {
+          ...strip,
+          width,
+          demHeight: height,
+          cellWidth: cellSize,
+          cellHeight: cellSize,
+          method: "horn",
+          computeEdges: true,
+        },
+        out,
+      );
       streamed.slope.set(out.slope, strip.rowStart * width);
       streamed.curvatureProfile.set(out.curvatureProfile, strip.rowStart * width);
       rowsRead += strip.newRows.length / width;
