@@ -1,4 +1,4 @@
-import { isInputError } from "../core/errors.ts";
+import { isUserError } from "../core/errors.ts";
 import { commands } from "./commands/index.ts";
 
 const VERSION = "0.1.0";
@@ -42,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (error) {
-    if (isInputError(error)) {
+    if (isUserError(error)) {
       console.error(`quakeslide ${verb}: error: ${error.message}`);
       return 2;
     }

@@ -1,6 +1,5 @@
 // Worker thread: predicts targets [start, end) of a PredictionJob into the shared output arrays.
 import { parentPort, workerData } from "node:worker_threads";
-import { isInputError } from "../errors.ts";
 import { type PredictionJob, predictRange } from "./predict.ts";
 
 const { job, start, end, prediction, variance } = workerData.data as {
@@ -15,5 +14,5 @@ try {
   predictRange(job, start, end, prediction, variance);
 } catch (error) {
   // The parent rejects on this message; the thread then ends normally.
-  parentPort?.postMessage({ error: { message: (error as Error).message, input: isInputError(error) } });
+  parentPort?.postMessage({ error: { name: (error as Error).name, message: (error as Error).message } });
 }

@@ -1,4 +1,4 @@
-import { InputError } from "../errors.ts";
+import { errorFromName } from "../errors.ts";
 import type { GeoTransform } from "../raster/types.ts";
 import { defaultThreads, startWorker } from "../util/workers.ts";
 import { Kriger, type KrigingProblem, type KrigingResult } from "./kriging.ts";
@@ -137,7 +137,7 @@ export async function predictAll(
           prediction,
           variance,
         });
-        worker.on("message", (message: { error?: { message: string; input: boolean } }) => {
+        worker.on("message", (message: { error?: { name: string; message: string } }) => {
           if (message.error) reject(rebuildError(message.error));
         });
         worker.on("error", reject);
@@ -154,6 +154,6 @@ export async function predictAll(
 }
 
 /** Errors cross the thread boundary as plain data; an InputError (singular system) stays one. */
-function rebuildError(error: { message: string; input: boolean }): Error {
-  return error.input ? new InputError(error.message) : new Error(error.message);
+function rebuildError(error: { name: string; message: string }): Error {
+  return errorFromName(error.name, error.message);
 }

@@ -1,4 +1,4 @@
-import { InputError, isInputError } from "../errors.ts";
+import { InputError } from "../errors.ts";
 import { interpolationStencil, locatePoint, meshSurfaceAt } from "./locate.ts";
 import { buildMesh, type Mesh, type MeshLayer, minGllDistance } from "./mesh.ts";
 import type { Scenario } from "./scenario.ts";
@@ -84,7 +84,8 @@ export function prepareSimulation(
     return prepare(scenario, surface, file, checkStability);
   } catch (error) {
     // Mesh and location problems come from the scenario: name its file.
-    if (isInputError(error) && !error.file) throw new InputError(error.message, { file, cause: error });
+    if (error instanceof InputError && !error.file)
+      throw new InputError(error.message, { file, cause: error });
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { InputError } from "../../core/errors.ts";
+import { InputError, isUserError } from "../../core/errors.ts";
 import { parseS3Uri, s3UriSchema, stepEventSchema } from "./event.ts";
 import { describeIssues, runStep, type StepSpec } from "./run-step.ts";
 import { createS3Client, putJson, readObjectText } from "./s3.ts";
@@ -36,9 +36,11 @@ export async function runJobFromEnvironment<Schema extends z.ZodType>(
     log(JSON.stringify({ level: "info", step: spec.step, result }));
     return 0;
   } catch (error) {
-    const inputError = error instanceof InputError || error instanceof SyntaxError;
-    log(JSON.stringify({ level: "error", step: spec.step, inputError, message: (error as Error).message }));
-    return inputError ? 2 : 1;
+    // A job input that is not JSON is the caller's mistake, like any other bad input.
+    const userError = isUserError(error) || error instanceof SyntaxError;
+    const { name, message } = error as Error;
+    log(JSON.stringify({ level: "error", step: spec.step, error: name, userError, message }));
+    return userError ? 2 : 1;
   } finally {
     client.destroy();
   }

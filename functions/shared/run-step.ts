@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { basename, join, relative } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { z } from "zod";
-import { InputError, isInputError } from "../../core/errors.ts";
+import { errorFromName, InputError, isUserError } from "../../core/errors.ts";
 import { outputName, parseS3Uri, type StepEvent, type StepResult, stepEventSchema } from "./event.ts";
 import { MANIFEST_NAME, runPrefix } from "./layout.ts";
 import {
@@ -132,7 +132,7 @@ function withInputUris(
   inputs: Record<string, ResolvedInput[]>,
   localPaths: Record<string, string | string[]>,
 ): unknown {
-  if (!isInputError(error)) return error;
+  if (!isUserError(error)) return error;
   let message = error.message;
   for (const [name, list] of Object.entries(inputs)) {
     const paths = ([] as string[]).concat(localPaths[name]);
@@ -140,7 +140,7 @@ function withInputUris(
       message = message.split(paths[index]).join(input.uri);
     });
   }
-  return new InputError(message, { cause: error });
+  return errorFromName(error.name, message);
 }
 
 /** Uploads every file of `outDir` under `prefix`; returns relative name → URI and SHA-256. */

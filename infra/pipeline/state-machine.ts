@@ -3,6 +3,7 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import * as tasks from "aws-cdk-lib/aws-stepfunctions-tasks";
 import type { Construct } from "constructs";
+import { USER_ERROR_NAMES } from "../../core/errors.ts";
 import type { StepLambda } from "./step-lambda.ts";
 
 /** Construct id from a machine name: `hazard-pipeline` → `HazardPipeline`. */
@@ -82,7 +83,7 @@ export function invokeStep(
 
 /** A bad input fails the same way every time: no retry, end the execution with its message. */
 export function failOnInputError(state: sfn.TaskStateBase | sfn.Parallel, failed: sfn.Fail): void {
-  state.addCatch(failed, { errors: ["InputError"], resultPath: "$.error" });
+  state.addCatch(failed, { errors: [...USER_ERROR_NAMES], resultPath: "$.error" });
 }
 
 /** The logical id of a construct's CloudFormation resource, as cdk-nag prints it in finding ids. */
