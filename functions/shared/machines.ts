@@ -61,3 +61,16 @@ export type HazardPipelineInput = z.input<typeof hazardPipelineInputSchema>;
 export type CampaignInput = z.input<typeof campaignInputSchema>;
 export type CampaignScenario = z.input<typeof campaignScenarioSchema>;
 export type RetrainInput = z.input<typeof retrainInputSchema>;
+
+/**
+ * The input schema of each flow, by the flow's name (the state machine's name without the
+ * `<stage>-quakeslide-` prefix). `quakeslide start`, the client and the local API check an input
+ * with it before an execution starts; a new flow adds its entry here.
+ */
+export const FLOW_INPUT_SCHEMAS = {
+  "hazard-pipeline": hazardPipelineInputSchema,
+  campaign: campaignInputSchema,
+  retrain: retrainInputSchema,
+} as const satisfies Record<string, z.ZodType>;
+
+export type FlowName = keyof typeof FLOW_INPUT_SCHEMAS;
