@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { InputError } from "../errors.ts";
 
 /** Where the labelled points come from: a CSV with feature columns, or a CSV of points sampled on a covariate raster. */
 export const inventorySourceSchema = z.object({
@@ -96,13 +95,3 @@ export type SusceptibilityTrainOptions = z.input<typeof susceptibilityTrainOptio
 export type SusceptibilityPredictOptions = z.input<typeof susceptibilityPredictOptionsSchema>;
 export type SusceptibilityExplainOptions = z.input<typeof susceptibilityExplainOptionsSchema>;
 export type SusceptibilityEvaluateOptions = z.input<typeof susceptibilityEvaluateOptionsSchema>;
-
-/** Validates step options; a violation becomes an InputError naming the option. */
-export function parseOptionsWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new InputError(`invalid option ${issue.path.join(".") || "(options)"}: ${issue.message}`);
-  }
-  return result.data;
-}

@@ -1,16 +1,13 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.ts";
+import { parseOptionsWith } from "../options.ts";
 import type { Dataset } from "./dataset.ts";
 import { predictProbability } from "./learner.ts";
 import { loadInventory } from "./load.ts";
 import { auroc, type CalibrationBin, type Confusion, calibration, confusionAt } from "./metrics.ts";
 import { fittedFromArtifact, type ModelArtifact, readModel } from "./model.ts";
-import {
-  parseOptionsWith,
-  type SusceptibilityEvaluateOptions,
-  susceptibilityEvaluateOptionsSchema,
-} from "./schema.ts";
+import { type SusceptibilityEvaluateOptions, susceptibilityEvaluateOptionsSchema } from "./schema.ts";
 
 export const EVALUATE_OUTPUTS = ["evaluation.json"] as const;
 
@@ -45,7 +42,7 @@ export async function loadForModel(
 export async function runSusceptibilityEvaluate(
   options: SusceptibilityEvaluateOptions,
 ): Promise<EvaluateSummary> {
-  const o = parseOptionsWith(susceptibilityEvaluateOptionsSchema, options);
+  const o = parseOptionsWith(susceptibilityEvaluateOptionsSchema, options, "susceptibility evaluate options");
   const artifact = readModel(o.model);
   const dataset = await loadForModel(artifact, o.inventory, o.covariates, false);
   const probability = predictProbability(fittedFromArtifact(artifact), dataset.columns, dataset.label.length);

@@ -1,14 +1,11 @@
 import { join } from "node:path";
 import { InputError } from "../errors.ts";
+import { parseOptionsWith } from "../options.ts";
 import { bandAsFloat32, readRaster, writeCog, writePreviewPng } from "../raster/index.ts";
 import { predictProbability } from "./learner.ts";
 import { fittedFromArtifact, readModel } from "./model.ts";
 import { predictForestParallel } from "./parallel-predict.ts";
-import {
-  parseOptionsWith,
-  type SusceptibilityPredictOptions,
-  susceptibilityPredictOptionsSchema,
-} from "./schema.ts";
+import { type SusceptibilityPredictOptions, susceptibilityPredictOptionsSchema } from "./schema.ts";
 import type { Progress } from "./step-cv.ts";
 
 export const PREDICT_OUTPUTS = ["susceptibility.tif", "susceptibility.png"] as const;
@@ -30,7 +27,7 @@ export async function runSusceptibilityPredict(
   options: SusceptibilityPredictOptions,
   onProgress?: Progress,
 ): Promise<PredictSummary> {
-  const o = parseOptionsWith(susceptibilityPredictOptionsSchema, options);
+  const o = parseOptionsWith(susceptibilityPredictOptionsSchema, options, "susceptibility predict options");
   const artifact = readModel(o.model);
   const raster = await readRaster(o.covariates);
   const trainedEpsg = artifact.training.epsg;

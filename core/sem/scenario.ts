@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { InputError } from "../errors.ts";
+import { describeIssues } from "../options.ts";
 
 /**
  * The SEM scenario: one JSON document shared by the CLI, the Batch container and the state
@@ -177,17 +178,10 @@ export type Scenario = z.infer<typeof scenarioSchema>;
 export type SourceSpec = z.infer<typeof sourceSchema>;
 export type SourceTimeFunction = z.infer<typeof sourceTimeFunctionSchema>;
 
-/** Turns zod issues into one line naming the file and the JSON path of each problem. */
-export function describeIssues(error: z.ZodError, file: string): string {
-  const parts = error.issues
-    .slice(0, 4)
-    .map((issue) => `${issue.path.length ? issue.path.join(".") : "(root)"}: ${issue.message}`);
-  return `${file}: invalid scenario: ${parts.join("; ")}${error.issues.length > 4 ? "; ..." : ""}`;
-}
-
 export function parseScenario(value: unknown, file: string): Scenario {
   const result = scenarioSchema.safeParse(value);
-  if (!result.success) throw new InputError(describeIssues(result.error, file), { file });
+  if (!result.success)
+    throw new InputError(`invalid scenario: ${describeIssues(result.error, value)}`, { file });
   return result.data;
 }
 

@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { InputError } from "../errors.ts";
+import { parseOptionsWith } from "../options.ts";
 import { type RasterInfo, readRasterInfo } from "../raster/index.ts";
 import type { Grid } from "../raster/types.ts";
 import { defaultThreads } from "../util/workers.ts";
@@ -30,14 +31,10 @@ export async function runTerrain(
   hooks: { onProgress?: ProgressCallback } = {},
 ): Promise<TerrainSummary> {
   const started = performance.now();
-  const parsed = terrainOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(`invalid terrain option ${issue?.path.join(".") || "(root)"}: ${issue?.message}`);
-  }
-  const { dem, outDir, method, computeEdges } = parsed.data;
+  const parsed = parseOptionsWith(terrainOptionsSchema, options, "terrain options");
+  const { dem, outDir, method, computeEdges } = parsed;
   const info = await readRasterInfo(dem);
-  const bandIndex = resolveBand(info, parsed.data.band, dem);
+  const bandIndex = resolveBand(info, parsed.band, dem);
   if (info.width < 3 || info.height < 3) {
     throw new InputError(`the DEM is ${info.width} x ${info.height} cells; terrain needs at least 3 x 3`, {
       file: dem,
@@ -47,7 +44,7 @@ export async function runTerrain(
   mkdirSync(outDir, { recursive: true });
 
   const cells = info.width * info.height;
-  const wanted = parsed.data.threads ?? Math.min(defaultThreads(), Math.ceil(cells / CELLS_PER_EXTRA_THREAD));
+  const wanted = parsed.threads ?? Math.min(defaultThreads(), Math.ceil(cells / CELLS_PER_EXTRA_THREAD));
   const threads = Math.max(1, Math.min(wanted, OUTPUT_ORDER.length));
   const grid: Grid = { width: info.width, height: info.height, transform: info.transform, crs: info.crs };
   // This thread reads, computes and encodes the first share; each worker encodes one more share.

@@ -5,6 +5,7 @@ import { basename, join, relative } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { z } from "zod";
 import { errorFromName, InputError, isUserError } from "../../core/errors.ts";
+import { describeIssues, parseOptionsWith } from "../../core/options.ts";
 import { outputName, parseS3Uri, type StepEvent, type StepResult, stepEventSchema } from "./event.ts";
 import { MANIFEST_NAME, runPrefix } from "./layout.ts";
 import {
@@ -63,7 +64,7 @@ export async function runStep<Schema extends z.ZodType>(
   options: RunStepOptions = {},
 ): Promise<StepResult> {
   const parsed = stepEventSchema.safeParse(event);
-  if (!parsed.success) throw new InputError(`${spec.step} event: ${describeIssues(parsed.error)}`);
+  if (!parsed.success) throw new InputError(`${spec.step} event: ${describeIssues(parsed.error, event)}`);
   const client = options.client ?? createS3Client();
   const bucket = options.resultsBucket ?? requiredEnv("RESULTS_BUCKET");
   const codeVersion = options.codeVersion ?? process.env.QUAKESLIDE_CODE_VERSION ?? "dev";
@@ -79,19 +80,16 @@ export async function runStep<Schema extends z.ZodType>(
   try {
     const localPaths = localInputPaths(workDir, parsed.data, inputs);
     const outDir = join(workDir, "out");
-    const stepOptions = spec.schema.safeParse({
-      ...spec.defaults,
-      ...parsed.data.params,
-      ...spec.fixed,
-      ...localPaths,
-      outDir,
-    });
-    if (!stepOptions.success)
-      throw new InputError(`${spec.step} options: ${describeIssues(stepOptions.error)}`);
+    // Validated before anything is downloaded; messages name the event's fields (params and inputs).
+    const stepOptions = parseOptionsWith(
+      spec.schema,
+      { ...spec.defaults, ...parsed.data.params, ...spec.fixed, ...localPaths, outDir },
+      `${spec.step} options`,
+    );
     await downloadInputs(client, inputs, localPaths);
     await mkdir(outDir, { recursive: true });
     const summary = await spec
-      .run(stepOptions.data, progressLogger(spec.step, options.log))
+      .run(stepOptions, progressLogger(spec.step, options.log))
       .catch((error: unknown) => Promise.reject(withInputUris(error, inputs, localPaths)));
     const uploaded = await uploadOutputs(client, bucket, prefix, outDir);
     const result: StepResult = {
@@ -186,11 +184,6 @@ interface RunManifest {
   params: Record<string, unknown>;
   outputs: Record<string, { uri: string; sha256: string }>;
   result: StepResult;
-}
-
-/** Zod issues on one line (the CLI and Step Functions show one line): `path: message; ...`. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join(".") || "(event)"}: ${issue.message}`).join("; ");
 }
 
 function requiredEnv(name: string): string {
