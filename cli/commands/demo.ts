@@ -47,7 +47,8 @@ export const demoCommand: Command = {
     const { outDir } = parsed;
     const quiet = flags.json === true;
     const say = (line: string) => quiet || console.error(line);
-    const summary = await writeOutputsAtomically(outDir, [...STEP_FOLDERS, "summary.json"], async (tmp) => {
+    const outputs = [...STEP_FOLDERS.map((folder) => `${folder}/`), "summary.json"];
+    const summary = await writeOutputsAtomically(outDir, outputs, async (tmp) => {
       const dir = (name: (typeof STEP_FOLDERS)[number]) => join(tmp, name);
       say("1/4 terrain");
       const terrain = await runTerrain(
