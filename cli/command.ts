@@ -62,12 +62,12 @@ function describeArgsError(error: Error & { code?: string }, options: OptionSpec
   }
 }
 
-/** The known option closest to a mistyped one (at most two edits away), if any. */
+/** The known option closest to a mistyped one (a few edits away, or a prefix of it), if any. */
 function nearestOption(typed: string, known: string[]): string | undefined {
   let best: string | undefined;
-  let bestDistance = 3;
+  let bestDistance = Math.max(3, Math.ceil(typed.length / 3));
   for (const name of known) {
-    const distance = editDistance(typed, name);
+    const distance = typed.startsWith(name) || name.startsWith(typed) ? 1 : editDistance(typed, name);
     if (distance < bestDistance) [best, bestDistance] = [name, distance];
   }
   return best;

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import type { z } from "zod";
 import { InputError } from "../core/errors.ts";
+import { DEFAULT_MEMORY_LIMIT_GB, MEMORY_LIMIT_ENV } from "../core/limits.ts";
 import { parseDecimal, parseOptionsWith } from "../core/options.ts";
 import { type OptionSpec, parseOptions } from "./command.ts";
 
@@ -27,6 +28,8 @@ export interface FieldConfig {
   hidden?: boolean;
   /** How the text is read, when the field's type does not say it (a path that may also be a number). */
   kind?: Kind;
+  /** An environment variable that gives the value when the option is absent. */
+  env?: string;
 }
 
 export interface VerbOptionsConfig {
@@ -48,6 +51,7 @@ interface Field {
   /** The flag that creates the optional object this field belongs to. */
   group?: string;
   defaultValue?: unknown;
+  env?: string;
 }
 
 export type OptionValues = Record<string, string | boolean | string[] | boolean[] | undefined>;
@@ -154,36 +158,38 @@ function collectFields(
       required: prefix.length === 0 && !optional,
       group,
       defaultValue,
+      env: own.env,
     });
   }
   return { fields, groups };
 }
 
 /** Numbers typed in a way `Number()` would accept but a geoscientist did not mean: refused. */
-function decimal(text: string, option: string): number {
+function decimal(text: string, name: string): number {
   const value = parseDecimal(text);
-  if (value === undefined) throw new InputError(`--${option}: "${text}" is not a decimal number`);
+  if (value === undefined) throw new InputError(`${name}: "${text}" is not a decimal number`);
   return value;
 }
 
 const NUMBER_LIKE = /^[\s+\-.\d]|^(inf|nan)/i;
 
-function convert(field: Field, raw: string | boolean | string[] | boolean[]): unknown {
+/** The option's value as its field takes it; `name` is what the user wrote it as (option or variable). */
+function convert(field: Field, raw: string | boolean | string[] | boolean[], name: string): unknown {
   if (field.kind === "flag") return field.flagSets ?? true;
   const texts = (Array.isArray(raw) ? raw : [raw]).map(String);
   const text = texts.join(",");
   switch (field.kind) {
     case "number":
-      return decimal(text, field.option);
+      return decimal(text, name);
     case "number-or-text": {
       const value = parseDecimal(text);
       if (value !== undefined) return value;
       if (NUMBER_LIKE.test(text) && !existsSync(text))
-        throw new InputError(`--${field.option}: "${text}" is neither a decimal number nor an existing file`);
+        throw new InputError(`${name}: "${text}" is neither a decimal number nor an existing file`);
       return text;
     }
     case "numbers":
-      return text.split(",").map((part) => decimal(part.trim(), field.option));
+      return text.split(",").map((part) => decimal(part.trim(), name));
     case "texts":
       return field.repeat
         ? texts
@@ -205,9 +211,16 @@ function setAt(target: Record<string, unknown>, path: string[], value: unknown):
   node[path[path.length - 1]] = value;
 }
 
+/** Fields that mean the same in every step that has them. */
+const STANDARD_FIELDS: Record<string, FieldConfig> = { memoryLimitGb: { env: MEMORY_LIMIT_ENV } };
+
+/** The `--help` line of `--memory-limit-gb`, for every verb whose step has the limit. */
+export const MEMORY_LIMIT_HELP = `  --memory-limit-gb GB  Refuse work estimated to need more memory than this (default ${DEFAULT_MEMORY_LIMIT_GB} GB,
+                        or the environment variable ${MEMORY_LIMIT_ENV}); see docs/limits.md.`;
+
 /** The options of a verb whose step takes `schema`; see the comment at the top of this file. */
 export function verbOptions<S extends z.ZodType>(schema: S, config: VerbOptionsConfig = {}): VerbOptions<S> {
-  const { fields, groups } = collectFields(schema, config.fields ?? {});
+  const { fields, groups } = collectFields(schema, { ...STANDARD_FIELDS, ...config.fields });
   const extra = config.extra ?? {};
   const spec: OptionSpec = { ...extra };
   for (const field of [...groups, ...fields]) {
@@ -226,7 +239,8 @@ export function verbOptions<S extends z.ZodType>(schema: S, config: VerbOptionsC
     const options: Record<string, unknown> = {};
     for (const group of groups) if (values[group.option]) setAt(options, group.path, {});
     for (const field of fields) {
-      const raw = values[field.option];
+      const fromEnv = field.env === undefined ? undefined : process.env[field.env] || undefined;
+      const raw = values[field.option] ?? fromEnv;
       if (raw === undefined) {
         if (field.required) throw new InputError(`missing required option --${field.option} (see --help)`);
         continue;
@@ -235,7 +249,8 @@ export function verbOptions<S extends z.ZodType>(schema: S, config: VerbOptionsC
         throw new InputError(
           `--${field.option} belongs to --${field.group}; add --${field.group} or drop it`,
         );
-      setAt(options, field.path, convert(field, raw));
+      const name = values[field.option] === undefined ? `${field.env}` : `--${field.option}`;
+      setAt(options, field.path, convert(field, raw, name));
     }
     return parseOptionsWith(schema, options, "", nameOf);
   };

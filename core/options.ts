@@ -101,9 +101,7 @@ export function describeProblem(issue: Issue, value: unknown): string {
     case "unrecognized_keys":
       return `unknown field(s) ${issue.keys.join(", ")}`;
     case "custom":
-      return value === undefined || issue.message.includes(String(value))
-        ? issue.message
-        : `${issue.message}${got}`;
+      return value === undefined || typeof value === "object" ? issue.message : `${issue.message}${got}`;
     default:
       return issue.message;
   }

@@ -1,7 +1,7 @@
 import { krigeOptionsSchema } from "../../core/geostat/schema.ts";
 import { type KrigeSummary, krigeOutputNames, runKrige } from "../../core/geostat/step.ts";
 import type { Command } from "../command.ts";
-import { verbOptions } from "../options.ts";
+import { MEMORY_LIMIT_HELP, verbOptions } from "../options.ts";
 import { writeOutputsAtomically } from "../output.ts";
 
 const options = verbOptions(krigeOptionsSchema, {
@@ -54,6 +54,7 @@ Checks and output:
   --out DIR             output folder (new or empty): prediction.tif, variance.tif (COGs, NaN nodata)
                         + PNG previews, or predictions.csv (x,y,pred,var) for points; variogram.png,
                         variogram.csv, cv.csv, summary.json
+${MEMORY_LIMIT_HELP}
   --json                print the summary as JSON only
 
 Example:

@@ -1,7 +1,7 @@
 import { NEWMARK_MAP_OUTPUTS, newmarkMapOptionsSchema } from "../../core/stability/schema.ts";
 import { type NewmarkMapSummary, runNewmarkMap } from "../../core/stability/step.ts";
 import type { Command } from "../command.ts";
-import { verbOptions } from "../options.ts";
+import { MEMORY_LIMIT_HELP, verbOptions } from "../options.ts";
 import { writeOutputsAtomically } from "../output.ts";
 
 const options = verbOptions(newmarkMapOptionsSchema, { extra: { json: { type: "boolean" } } });
@@ -41,6 +41,7 @@ Common:
   --ac FILE       Critical acceleration raster in g, >= 0 (e.g. stability's ac.tif). Required.
   --out DIR       Output folder. Required.
   --threshold CM  Displacement threshold for the summary's area (default ${options.defaultOf("threshold")} cm).
+${MEMORY_LIMIT_HELP}
   --json          Print only the JSON summary on stdout.
 
 Examples:

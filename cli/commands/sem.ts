@@ -3,7 +3,7 @@ import { semOptionsSchema } from "../../core/sem/schema.ts";
 import { runSem, semOutputNames } from "../../core/sem/step.ts";
 import { defaultThreads } from "../../core/util/workers.ts";
 import type { Command } from "../command.ts";
-import { verbOptions } from "../options.ts";
+import { MEMORY_LIMIT_HELP, verbOptions } from "../options.ts";
 import { writeOutputsAtomically } from "../output.ts";
 
 const options = verbOptions(semOptionsSchema, { extra: { json: { type: "boolean" } } });
@@ -32,6 +32,7 @@ Options:
   --ac LIST       Critical accelerations in g, comma-separated (e.g. 0.05,0.1): peaks.json then holds
                   the rigid-block Newmark displacement of every receiver's horizontal acceleration,
                   both polarities (as 'quakeslide newmark').
+${MEMORY_LIMIT_HELP}
   --json          Print only the JSON summary on stdout (progress still goes to stderr).
 
 Example:

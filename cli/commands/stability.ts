@@ -4,7 +4,7 @@ import { infiniteSlope } from "../../core/stability/infinite-slope.ts";
 import { STABILITY_OUTPUTS, slopePointSchema, stabilityOptionsSchema } from "../../core/stability/schema.ts";
 import { runStability, type StabilitySummary } from "../../core/stability/step.ts";
 import type { Command } from "../command.ts";
-import { type OptionValues, verbOptions } from "../options.ts";
+import { MEMORY_LIMIT_HELP, type OptionValues, verbOptions } from "../options.ts";
 import { writeOutputsAtomically } from "../output.ts";
 
 // --slope is a raster or, in scalar mode, a number: read it as either, so that `0x1E` is refused.
@@ -35,6 +35,7 @@ Options:
   --thickness M             Slope-normal thickness t of the sliding slab in m, > 0. Required.
   --saturation M            Saturated fraction m of the slab, 0..1. Required.
   --water-unit-weight KN_M3 Unit weight of water gamma_w in kN/m3 (default ${options.defaultOf("water-unit-weight")}).
+${MEMORY_LIMIT_HELP}
   --json                    Print only JSON on stdout.
 
 Edge cases: flat cells (a = 0) have FS = infinity (written as 100 in fs.tif, null in scalar JSON) and

@@ -6,7 +6,7 @@ import {
 } from "../../core/terrain/schema.ts";
 import { runTerrain } from "../../core/terrain/step.ts";
 import type { Command } from "../command.ts";
-import { verbOptions } from "../options.ts";
+import { MEMORY_LIMIT_HELP, verbOptions } from "../options.ts";
 import { writeOutputsAtomically } from "../output.ts";
 import { progressPrinter } from "../progress.ts";
 
@@ -29,6 +29,7 @@ Options:
   --band N|NAME       DEM band, 1-based number or band name (default 1).
   --threads N         Worker threads, at most 4 (one per output); default one per
                       4 million DEM cells, up to the number of cores.
+${MEMORY_LIMIT_HELP}
   --json              Print only the JSON summary on stdout (no progress on stderr).
 
 Units: slope in degrees (0 = flat); aspect in degrees clockwise from north, nodata where the

@@ -50,7 +50,7 @@ export async function runSusceptibilityCv(
   const o = parseOptionsWith(susceptibilityCvOptionsSchema, options, "susceptibility cv options");
   if (o.tune && o.learner !== "rf")
     throw new InputError("--tune tunes the random forest; use it with --learner rf");
-  const { dataset } = await loadInventory(o);
+  const { dataset } = await loadInventory(o, { memoryLimitGb: o.memoryLimitGb });
   const protocol: CvProtocol = {
     learner: o.learner,
     hyper: forestHyperFrom(o.forest),

@@ -26,6 +26,7 @@ export async function loadForModel(
   inventory: string,
   covariates: string | undefined,
   requireBothClasses: boolean,
+  memoryLimitGb: number,
 ): Promise<Dataset> {
   const t = artifact.training;
   if (t.covariates && !covariates) {
@@ -35,7 +36,7 @@ export async function loadForModel(
     );
   }
   const source = { inventory, label: t.label, x: t.x, y: t.y, features: artifact.features, covariates };
-  return (await loadInventory(source, { requireBothClasses })).dataset;
+  return (await loadInventory(source, { requireBothClasses, memoryLimitGb })).dataset;
 }
 
 /** Scores a saved model on (new) labelled points: AUROC, Brier score, reliability table, confusion at a threshold. */
@@ -44,7 +45,7 @@ export async function runSusceptibilityEvaluate(
 ): Promise<EvaluateSummary> {
   const o = parseOptionsWith(susceptibilityEvaluateOptionsSchema, options, "susceptibility evaluate options");
   const artifact = readModel(o.model);
-  const dataset = await loadForModel(artifact, o.inventory, o.covariates, false);
+  const dataset = await loadForModel(artifact, o.inventory, o.covariates, false, o.memoryLimitGb);
   const probability = predictProbability(fittedFromArtifact(artifact), dataset.columns, dataset.label.length);
   const score = auroc(dataset.label, probability);
   const { brier, bins } = calibration(dataset.label, probability);

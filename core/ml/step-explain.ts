@@ -34,7 +34,7 @@ export async function runSusceptibilityExplain(
     );
   const model = fittedFromArtifact(artifact);
   if (model.kind !== "rf") throw new Error("unreachable");
-  const data = await loadForModel(artifact, o.inventory, o.covariates, true);
+  const data = await loadForModel(artifact, o.inventory, o.covariates, true, o.memoryLimitGb);
   const n = data.label.length;
   const p = artifact.features.length;
   const importance = permutationImportance(

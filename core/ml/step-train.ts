@@ -41,7 +41,7 @@ export async function runSusceptibilityTrain(
   const o = parseOptionsWith(susceptibilityTrainOptionsSchema, options, "susceptibility train options");
   if (o.tune && o.learner !== "rf")
     throw new InputError("--tune tunes the random forest; use it with --learner rf");
-  const { dataset, crs } = await loadInventory(o);
+  const { dataset, crs } = await loadInventory(o, { memoryLimitGb: o.memoryLimitGb });
   // Progress: tuning 0..0.6 when asked, then CV, then the final fit.
   const tuneShare = o.tune ? 0.6 : 0;
   let tuning: TuningResult | undefined;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { memoryLimitSchema } from "../limits.ts";
 
 /** Options of runSem (the CLI verb `sem`, the `sem` Batch container and the state machines). */
 export const semOptionsSchema = z.object({
@@ -9,6 +10,8 @@ export const semOptionsSchema = z.object({
   threads: z.number().int().min(1).max(256).optional(),
   /** Critical accelerations (g) for the Newmark displacements in peaks.json. */
   ac: z.array(z.number().min(0)).default([]),
+  /** Refuse work estimated to need more memory than this (GB); see core/limits.ts. */
+  memoryLimitGb: memoryLimitSchema,
 });
 
 export type SemOptions = z.input<typeof semOptionsSchema>;

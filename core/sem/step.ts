@@ -54,7 +54,7 @@ export async function runSem(
   const threads = parsed.threads ?? defaultThreads();
   const scenario = readScenario(model);
   const surface = await resolveSurface(scenario, model);
-  const prepared = prepareSimulation(scenario, surface, model);
+  const prepared = prepareSimulation(scenario, surface, model, { memoryLimitGb: parsed.memoryLimitGb });
   for (const warning of prepared.warnings) hooks.onProgress?.(0, `warning: ${warning}`);
   const outputs = ["seismograms.csv", "peaks.json"];
   const snapshots = new Map(

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { memoryLimitSchema } from "../limits.ts";
 import { inRange, PARAMETER_RANGES, rangeProblem, type SlopeParameters } from "./infinite-slope.ts";
 import { REGRESSION_MODELS } from "./regressions.ts";
 
@@ -30,6 +31,8 @@ export const stabilityOptionsSchema = z.object({
   waterUnitWeight: constantOrRaster("waterUnitWeight").default(WATER_UNIT_WEIGHT_KN_M3),
   /** Folder the outputs are written to (the CLI passes a temporary folder, renamed at the end). */
   outDir: z.string().min(1),
+  /** Refuse work estimated to need more memory than this (GB); see core/limits.ts. */
+  memoryLimitGb: memoryLimitSchema,
 });
 
 /** One slope, every parameter a number (`quakeslide stability --slope 30 ...`): the same names and ranges. */
@@ -105,6 +108,8 @@ export const newmarkMapOptionsSchema = z
     magnitude: z.number().min(3).max(10).optional(),
     /** Displacement threshold (cm) for the area reported in the summary. */
     threshold: z.number().positive().default(5),
+    /** Refuse work estimated to need more memory than this (GB); see core/limits.ts. */
+    memoryLimitGb: memoryLimitSchema,
   })
   .superRefine((options, context) => {
     const issue = (field: string | undefined, message: string) =>

@@ -6,6 +6,7 @@ import {
   type Band,
   cellAreasByRow,
   cellError,
+  checkRasterInputs,
   readBand,
   writeBandOutputs,
   writeSummary,
@@ -38,6 +39,16 @@ export interface StabilitySummary {
 /** Static stability: fs.tif, ac.tif and unstable.tif (COG + PNG each) and summary.json in outDir. */
 export async function runStability(options: StabilityOptions): Promise<StabilitySummary> {
   const parsed = parseOptionsWith(stabilityOptionsSchema, options, "stability options");
+  const soilRasters = [
+    parsed.cohesion,
+    parsed.frictionAngle,
+    parsed.unitWeight,
+    parsed.thickness,
+    parsed.saturation,
+    parsed.waterUnitWeight,
+  ].filter((value): value is string => typeof value === "string");
+  // fs, ac and unstable: three Float32 outputs.
+  await checkRasterInputs([parsed.slope, ...soilRasters], 12, parsed.memoryLimitGb, "stability");
   const slope = await readBand(parsed.slope);
   const layerOf = async (value: number | string): Promise<Layer> =>
     typeof value === "number" ? value : { values: (await readBand(value, slope)).values, file: value };
@@ -117,13 +128,22 @@ export interface NewmarkMapSummary {
 function assertNonNegative(band: Band, what: string): void {
   for (let i = 0; i < band.values.length; i++) {
     if (band.values[i] < 0)
-      throw cellError(band.file, i, band.grid.width, `${what} = ${band.values[i]} is negative`);
+      // Float32 values, shown to the 7 digits they hold.
+      throw cellError(
+        band.file,
+        i,
+        band.grid.width,
+        `${what} = ${band.values[i].toPrecision(7)} is negative`,
+      );
   }
 }
 
 /** D_N and P(f) maps: dn_cm.tif, pf.tif (COG + PNG each) and summary.json in outDir. */
 export async function runNewmarkMap(options: NewmarkMapOptions): Promise<NewmarkMapSummary> {
   const parsed = parseOptionsWith(newmarkMapOptionsSchema, options, "newmark-map options");
+  const rasters = [parsed.ac, parsed.pga, parsed.pgv, parsed.arias].filter((path) => path !== undefined);
+  // dn_cm and pf: two Float32 outputs.
+  await checkRasterInputs(rasters, 8, parsed.memoryLimitGb, "newmark-map");
   const ac = await readBand(parsed.ac);
   assertNonNegative(ac, "a_c (g)");
   let displacementCm: Float32Array;

@@ -5,6 +5,7 @@ import { basename, join, relative } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { z } from "zod";
 import { errorFromName, InputError, isUserError } from "../../core/errors.ts";
+import { MEMORY_LIMIT_ENV, parseMemoryLimit } from "../../core/limits.ts";
 import { describeIssues, parseOptionsWith } from "../../core/options.ts";
 import { outputName, parseS3Uri, type StepEvent, type StepResult, stepEventSchema } from "./event.ts";
 import { MANIFEST_NAME, runPrefix } from "./layout.ts";
@@ -81,9 +82,12 @@ export async function runStep<Schema extends z.ZodType>(
     const localPaths = localInputPaths(workDir, parsed.data, inputs);
     const outDir = join(workDir, "out");
     // Validated before anything is downloaded; messages name the event's fields (params and inputs).
+    // The memory limit is the operator's (environment), never the event's: one event must not be
+    // able to take the process, and every run it serves, past the machine's memory.
+    const memoryLimitGb = parseMemoryLimit(process.env[MEMORY_LIMIT_ENV]);
     const stepOptions = parseOptionsWith(
       spec.schema,
-      { ...spec.defaults, ...parsed.data.params, ...spec.fixed, ...localPaths, outDir },
+      { ...spec.defaults, ...parsed.data.params, ...spec.fixed, ...localPaths, outDir, memoryLimitGb },
       `${spec.step} options`,
     );
     await downloadInputs(client, inputs, localPaths);

@@ -1,5 +1,6 @@
 import { susceptibilityCvOptionsSchema } from "../../../core/ml/schema.ts";
 import { CV_OUTPUTS, runSusceptibilityCv } from "../../../core/ml/step.ts";
+import { MEMORY_LIMIT_HELP } from "../../options.ts";
 import { writeOutputsAtomically } from "../../output.ts";
 import { progressPrinter } from "../../progress.ts";
 import { FOREST_HELP, fixed, INVENTORY_HELP, susceptibilityOptions, TUNING_DEFAULTS } from "./common.ts";
@@ -29,6 +30,7 @@ Protocol:
   --tune-evals N        random-search evaluations per outer fold (default ${TUNING_DEFAULTS.evaluations})
   --inner-folds K       inner spatial folds (default ${TUNING_DEFAULTS.innerFolds})
   --out DIR             also write cv.json (all scores) and folds.csv (line, repetition, fold)
+${MEMORY_LIMIT_HELP}
   --json                print the summary as JSON only
 
 Example:

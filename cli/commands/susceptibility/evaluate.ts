@@ -1,5 +1,6 @@
 import { susceptibilityEvaluateOptionsSchema } from "../../../core/ml/schema.ts";
 import { EVALUATE_OUTPUTS, runSusceptibilityEvaluate } from "../../../core/ml/step.ts";
+import { MEMORY_LIMIT_HELP } from "../../options.ts";
 import { writeOutputsAtomically } from "../../output.ts";
 import { fixed, susceptibilityOptions } from "./common.ts";
 
@@ -19,6 +20,7 @@ Options:
   --covariates TIF      sample the features from this raster (required when the model was trained so)
   --threshold P         probability at or above which a point counts as predicted landslide (default ${options.defaultOf("threshold")})
   --out DIR             also write evaluation.json
+${MEMORY_LIMIT_HELP}
   --json                print the summary as JSON only
 
 Example:

@@ -1,5 +1,6 @@
 import { susceptibilityExplainOptionsSchema } from "../../../core/ml/schema.ts";
 import { EXPLAIN_OUTPUTS, runSusceptibilityExplain } from "../../../core/ml/step.ts";
+import { MEMORY_LIMIT_HELP } from "../../options.ts";
 import { writeOutputsAtomically } from "../../output.ts";
 import { fixed, susceptibilityOptions } from "./common.ts";
 
@@ -21,6 +22,7 @@ Options:
   --seed N              random seed of the permutations (default ${options.defaultOf("seed")})
   --out DIR             output folder (required): importance.json, shap.csv (one row per point),
                         shap-summary.png (SHAP summary plot)
+${MEMORY_LIMIT_HELP}
   --json                print the summary as JSON only
 
 Example:

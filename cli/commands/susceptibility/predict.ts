@@ -1,5 +1,6 @@
 import { susceptibilityPredictOptionsSchema } from "../../../core/ml/schema.ts";
 import { PREDICT_OUTPUTS, runSusceptibilityPredict } from "../../../core/ml/step.ts";
+import { MEMORY_LIMIT_HELP } from "../../options.ts";
 import { writeOutputsAtomically } from "../../output.ts";
 import { progressPrinter } from "../../progress.ts";
 import { fixed, susceptibilityOptions } from "./common.ts";
@@ -20,6 +21,7 @@ Options:
   --out DIR             output folder (required): susceptibility.tif (COG, Float32, NaN nodata)
                         and susceptibility.png (preview with legend)
   --threads N           worker threads (default: all cores)
+${MEMORY_LIMIT_HELP}
   --json                print the summary as JSON only
 
 Example:

@@ -1,5 +1,6 @@
 import { susceptibilityTrainOptionsSchema } from "../../../core/ml/schema.ts";
 import { runSusceptibilityTrain, TRAIN_OUTPUTS } from "../../../core/ml/step.ts";
+import { MEMORY_LIMIT_HELP } from "../../options.ts";
 import { writeOutputsAtomically } from "../../output.ts";
 import { progressPrinter } from "../../progress.ts";
 import { FOREST_HELP, fixed, INVENTORY_HELP, susceptibilityOptions, TUNING_DEFAULTS } from "./common.ts";
@@ -34,6 +35,7 @@ Output:
   --cv-repeats R        spatial CV repetitions stored in the model (default ${options.defaultOf("cv-repeats")}; 0 skips)
   --cv-folds K          folds of that CV (default ${options.defaultOf("cv-folds")})
   --threads N           worker threads for the forest (default: all cores)
+${MEMORY_LIMIT_HELP}
   --json                print the summary as JSON only
 
 Example:
