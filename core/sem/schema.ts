@@ -9,6 +9,12 @@ export const semOptionsSchema = z.object({
   threads: z.number().int().min(1).max(256).default(1),
   /** Critical accelerations (g) for the Newmark displacements in peaks.json. */
   ac: z.array(z.number().min(0)).default([]),
+  /**
+   * The scenario's `topography.dem` must name a file in the scenario's own folder: set by the
+   * Batch job, whose scenario comes from S3 and whose inputs are staged side by side, so that
+   * a scenario cannot make the job open any file of the machine. The CLI leaves it off.
+   */
+  demBesideScenario: z.boolean().default(false),
 });
 
 export type SemOptions = z.input<typeof semOptionsSchema>;

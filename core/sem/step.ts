@@ -47,9 +47,9 @@ export async function runSem(
   options: SemOptions,
   hooks: { onProgress?: (fraction: number, message?: string) => void } = {},
 ): Promise<SemSummary> {
-  const { model, outDir, threads, ac } = semOptionsSchema.parse(options);
+  const { model, outDir, threads, ac, demBesideScenario } = semOptionsSchema.parse(options);
   const scenario = readScenario(model);
-  const surface = await resolveSurface(scenario, model);
+  const surface = await resolveSurface(scenario, model, { demBesideScenario });
   const prepared = prepareSimulation(scenario, surface, model);
   for (const warning of prepared.warnings) hooks.onProgress?.(0, `warning: ${warning}`);
   const outputs = ["seismograms.csv", "peaks.json"];

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { ListStateMachinesCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { Quakeslide } from "../../cli/client/index.ts";
 import { EmbeddedRuntime } from "../../local/runtime.ts";
 import { synthesizeTemplates } from "../../local/templates.ts";
@@ -150,8 +151,9 @@ test("quakeslide up prints its endpoints, serves, and stops cleanly on SIGINT", 
     if (child.exitCode !== null) assert.fail(`up exited early with ${child.exitCode}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const endpoints = JSON.parse(stdout) as { s3: string; api: string };
-  const response = await fetch(`${endpoints.api}/`, {
+  const printed = JSON.parse(stdout) as { api: string; environment: Record<string, string> };
+  // An unsigned request is refused; the SDK with the printed variables signs and is served.
+  const unsigned = await fetch(`${printed.api}/`, {
     method: "POST",
     headers: {
       "X-Amz-Target": "AWSStepFunctions.ListStateMachines",
@@ -159,8 +161,22 @@ test("quakeslide up prints its endpoints, serves, and stops cleanly on SIGINT", 
     },
     body: "{}",
   });
-  const listed = (await response.json()) as { stateMachines: { name: string }[] };
-  assert.ok(listed.stateMachines.some((m) => m.name === "fixture-campaign"));
+  assert.equal(unsigned.status, 403);
+  const sfn = new SFNClient({
+    endpoint: printed.environment.AWS_ENDPOINT_URL_SFN,
+    region: printed.environment.AWS_REGION,
+    credentials: {
+      accessKeyId: printed.environment.AWS_ACCESS_KEY_ID,
+      secretAccessKey: printed.environment.AWS_SECRET_ACCESS_KEY,
+    },
+  });
+  const listed = await sfn.send(new ListStateMachinesCommand({})).finally(() => sfn.destroy());
+  assert.ok(listed.stateMachines?.some((m) => m.name === "fixture-campaign"));
+  // The key pair is the state folder's own, readable by its owner only.
+  for (const file of ["runtime.json", "credentials.json"]) {
+    assert.equal(statSync(join(upState, file)).mode & 0o777, 0o600, file);
+  }
+  assert.equal(statSync(upState).mode & 0o777, 0o700);
   child.kill("SIGINT");
   assert.equal(await exited, 0);
   assert.ok(!existsSync(join(upState, "runtime.json")), "runtime.json removed on stop");
