@@ -131,21 +131,24 @@ export interface SigningOptions {
 
 /**
  * Signs a request (Authorization header form) as the SDKs do: returns the headers to send
- * (host, x-amz-date, x-amz-content-sha256, authorization). `target` is the path and query as
- * they will be sent.
+ * (host, x-amz-date, x-amz-content-sha256, authorization). The URL's path and query are signed
+ * exactly as written, as they will be sent.
  */
 export function signRequest(
   request: { method: string; url: string; headers?: Record<string, string>; body?: string | Buffer },
   options: SigningOptions,
 ): Record<string, string> {
-  const url = new URL(request.url);
+  // Split by hand: URL parsing would resolve "." and ".." segments, which S3 signs as sent.
+  const parts = /^[a-z]+:\/\/([^/?#]+)([^?#]*)(?:\?([^#]*))?/i.exec(request.url);
+  if (!parts) throw new Error(`not an http(s) URL: ${request.url}`);
+  const [, host, rawPath, rawQuery = ""] = parts;
   const amzDate = (options.now ?? new Date())
     .toISOString()
     .replace(/[-:]/g, "")
     .replace(/\.\d{3}/, "");
   const headers: Record<string, string> = {
     ...Object.fromEntries(Object.entries(request.headers ?? {}).map(([n, v]) => [n.toLowerCase(), v])),
-    host: url.host,
+    host,
     "x-amz-date": amzDate,
     "x-amz-content-sha256": createHash("sha256")
       .update(request.body ?? "")
@@ -155,8 +158,8 @@ export function signRequest(
   const scope = { date: amzDate.slice(0, 8), region: options.region, service: options.service };
   const value = signature(options.credentials.secretAccessKey, scope, amzDate, {
     method: request.method,
-    rawPath: url.pathname,
-    queryPairs: parseQuery(url.search.slice(1)),
+    rawPath: rawPath || "/",
+    queryPairs: parseQuery(rawQuery),
     headers: Object.fromEntries(names.map((n) => [n, [headers[n]]])),
     payloadHash: headers["x-amz-content-sha256"],
     service: options.service === "s3" ? "s3" : "other",
