@@ -140,27 +140,32 @@ export class Quakeslide {
     options: { onProgress?: ProgressCallback; pollMs?: number } = {},
   ): Promise<Run> {
     for (;;) {
-      const run = await this.getRun(runId).catch((error: unknown) => {
-        // A runtime killed while we wait refuses connections: say so rather than retry forever.
-        if (this.config.target !== "embedded" || (error as { code?: string }).code !== "ECONNREFUSED")
-          throw error;
-        throw new InputError(
-          `the embedded runtime stopped answering while waiting for ${runId}; start it again (quakeslide up) and ask \`quakeslide status\`: a run it left in flight is reported FAILED`,
-        );
-      });
+      const run = await this.poll(runId, options.onProgress);
       if (run.status !== "RUNNING") {
         options.onProgress?.(1, run.status);
         return run;
       }
-      if (options.onProgress) {
-        const events = await this.logs(runId);
-        const last = events.at(-1);
-        options.onProgress(
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 500));
+    }
+  }
+
+  /** One look at a run (and its progress); a runtime that stopped answering is an error, not a wait. */
+  private async poll(runId: string, onProgress?: ProgressCallback): Promise<Run> {
+    try {
+      const run = await this.getRun(runId);
+      if (run.status === "RUNNING" && onProgress) {
+        const last = (await this.logs(runId)).at(-1);
+        onProgress(
           await this.progressOf(runId),
           last ? `${last.type} ${last.state ?? ""}`.trim() : "RUNNING",
         );
       }
-      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 500));
+      return run;
+    } catch (error) {
+      if (this.config.target !== "embedded" || !connectionRefused(error)) throw error;
+      throw new InputError(
+        `the embedded runtime stopped answering while waiting for ${runId}; start it again (quakeslide up) and ask \`quakeslide status\`: a run it left in flight is reported FAILED`,
+      );
     }
   }
 
@@ -294,6 +299,12 @@ export interface EmbeddedRecord {
     cause: string;
     job?: { jobId: string; exitCode: number | null; statusReason?: string; logTail: string };
   };
+}
+
+/** The SDK reports a refused connection as `code`; fetch as its `cause`'s code. */
+function connectionRefused(error: unknown): boolean {
+  const e = error as { code?: string; cause?: { code?: string } } | undefined;
+  return e?.code === "ECONNREFUSED" || e?.cause?.code === "ECONNREFUSED";
 }
 
 /** JSON with object keys sorted, so that equal inputs compare equal whatever their key order. */

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { ListStateMachinesCommand, SFNClient } from "@aws-sdk/client-sfn";
+import { ListStateMachinesCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { Quakeslide } from "../../cli/client/index.ts";
 import { EmbeddedRuntime } from "../../local/runtime.ts";
 import { synthesizeTemplates } from "../../local/templates.ts";
@@ -124,6 +124,77 @@ test("bad input exits 2 with one line naming the problem", async () => {
   assert.match(badTarget.stderr, /target must be one of embedded, localstack, aws/);
   for (const stderr of [missing, bad, unknownFlow, unknownRun, noRuntime, badTarget].map((r) => r.stderr)) {
     assert.equal(stderr.trim().split("\n").length, 1, `one line: ${stderr}`);
+  }
+});
+
+test("start with a name that already ran prints that run's real status; another input is refused", async () => {
+  const input = join(workDir, "named.json");
+  writeFileSync(input, JSON.stringify({ key: "named" }));
+  const args = [
+    "start",
+    "fixture-pipeline",
+    "--input",
+    input,
+    "--name",
+    "named-run",
+    "--state-dir",
+    stateDir,
+  ];
+  const first = await cli(...args, "--wait", "--json");
+  assert.equal(first.code, 0, first.stderr);
+  assert.equal(JSON.parse(first.stdout).status, "SUCCEEDED");
+  const again = await cli(...args, "--json");
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(JSON.parse(again.stdout).status, "SUCCEEDED", "the real status, not RUNNING");
+  const waited = await cli(...args, "--wait");
+  assert.equal(waited.code, 0);
+  assert.match(waited.stdout, /^SUCCEEDED /);
+  assert.match(waited.stderr, /already ran: SUCCEEDED/);
+  writeFileSync(input, JSON.stringify({ key: "other" }));
+  const other = await cli(...args);
+  assert.equal(other.code, 2);
+  assert.match(other.stderr, /already has a run named named-run \(SUCCEEDED\) with another input/);
+});
+
+test("a flow's input is checked against FLOW_INPUT_SCHEMAS by start, the client and the API", async () => {
+  const valid = {
+    inventory: "s3://inventory-bucket/inventory/slides.csv",
+    size: 10,
+    covariates: "s3://inventory-bucket/covariates.tif",
+    batchThresholdBytes: 1000,
+    train: { params: {} },
+    predict: { params: {} },
+  };
+  const input = join(workDir, "retrain.json");
+  writeFileSync(input, JSON.stringify({ ...valid, size: "ten" }));
+  const refused = await cli("start", "fixture-quakeslide-retrain", "--input", input, "--state-dir", stateDir);
+  assert.equal(refused.code, 2);
+  assert.equal(refused.stderr.trim().split("\n").length, 1);
+  assert.match(refused.stderr, /flow retrain: input field size: .*expected number/);
+  const client = new Quakeslide({ target: "embedded", stateDir });
+  const sfn = new SFNClient(client.config.sfn);
+  try {
+    const { covariates: _, ...missing } = valid;
+    await assert.rejects(client.startRun("fixture-quakeslide-retrain", missing), {
+      name: "InputError",
+      message: /flow retrain: input field covariates: missing/,
+    });
+    const machines = await sfn.send(new ListStateMachinesCommand({}));
+    const arn = machines.stateMachines!.find((m) => m.name === "fixture-quakeslide-retrain")!.stateMachineArn;
+    await assert.rejects(
+      sfn.send(
+        new StartExecutionCommand({ stateMachineArn: arn, input: JSON.stringify({ ...valid, train: 1 }) }),
+      ),
+      { name: "InvalidExecutionInput", message: /flow retrain: input field train/ },
+    );
+    const started = await client.startRun("fixture-quakeslide-retrain", valid);
+    assert.equal((await client.waitForRun(started.id, { pollMs: 50 })).status, "SUCCEEDED");
+    // A flow with no entry in FLOW_INPUT_SCHEMAS is not checked.
+    const unchecked = await client.startRun("fixture-failing", { anything: [1, 2] });
+    assert.equal((await client.waitForRun(unchecked.id, { pollMs: 50 })).status, "FAILED");
+  } finally {
+    sfn.destroy();
+    client.destroy();
   }
 });
 

@@ -227,6 +227,29 @@ test("StopExecution aborts a run; a known name is idempotent while it runs, then
   );
 });
 
+test("execution names are unique per state machine, as on AWS, not across flows", async () => {
+  const name = "shared-name";
+  const pipeline = await sfn.send(
+    new StartExecutionCommand({
+      stateMachineArn: "fixture-pipeline",
+      name,
+      input: JSON.stringify({ key: "shared" }),
+    }),
+  );
+  const failing = await sfn.send(
+    new StartExecutionCommand({
+      stateMachineArn: "fixture-failing",
+      name,
+      input: JSON.stringify({ reason: "shared" }),
+    }),
+  );
+  assert.notEqual(pipeline.executionArn, failing.executionArn);
+  assert.equal((await runtime.executor.wait(pipeline.executionArn!)).status, "SUCCEEDED");
+  assert.equal((await runtime.executor.wait(failing.executionArn!)).status, "FAILED");
+  const described = await sfn.send(new DescribeExecutionCommand({ executionArn: pipeline.executionArn }));
+  assert.equal(described.status, "SUCCEEDED", "each ARN finds its own record");
+});
+
 test("a runtime killed with SIGKILL takes its running Batch jobs with it (no orphans)", async () => {
   const assemblyDir = join(stateDir, "assembly");
   mkdirSync(assemblyDir);
