@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { basename, dirname, isAbsolute, join, relative } from "node:path";
 import { Readable, Transform } from "node:stream";
@@ -26,7 +26,8 @@ interface FilesystemStoreBase {
   getBucketPath(bucket: string): string;
   getResourcePath(bucket: string, key: string | undefined, resource: string): string;
   putMetadata(bucket: string, key: string, metadata: Record<string, unknown>, md5?: string): Promise<void>;
-  listBuckets(): Promise<{ name: string }[]>;
+  listBuckets(): Promise<unknown[]>;
+  getBucket(bucket: string): Promise<unknown>;
 }
 type FilesystemStoreClass = new (rootDirectory: string) => FilesystemStoreBase;
 const FilesystemStore = require("s3rver/lib/stores/filesystem") as FilesystemStoreClass;
@@ -72,7 +73,9 @@ export class ConfinedStore extends FilesystemStore {
 
   /** Folders that are not buckets (the uploads folder) are not listed as buckets. */
   override async listBuckets() {
-    return (await super.listBuckets()).filter((bucket) => !bucket.name.startsWith("."));
+    const names = (await readdir(this.rootDirectory)).filter((name) => !name.startsWith("."));
+    const buckets = await Promise.all(names.map((name) => this.getBucket(name)));
+    return buckets.filter((bucket) => bucket !== null);
   }
 
   async putObject(object: StoredObject): Promise<{ size: number; md5: string }> {
