@@ -1,10 +1,11 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 
 /**
- * Verification of AWS Signature Version 4, as S3, Step Functions and Lambda check it, for the
- * embedded runtime's endpoints: the Authorization header form (what the SDKs, boto3 and GDAL
- * send) and the presigned-URL form (X-Amz-* query parameters). Pure: no I/O, the clock is given.
- * Checked against AWS's published examples (test/unit/local/sigv4.test.ts) and the real clients.
+ * AWS Signature Version 4 as S3, Step Functions and Lambda check it, for the embedded runtime's
+ * endpoints: verification of the Authorization header form (what the SDKs, boto3 and GDAL send)
+ * and of presigned URLs (X-Amz-* query parameters), and signing for the few requests the client
+ * makes without an SDK. Pure: no I/O, the clock is given. Checked against AWS's published
+ * examples (test/unit/local/sigv4.test.ts) and the real clients (integration tests).
  */
 
 export interface Credentials {
@@ -35,8 +36,8 @@ export type SignatureProblem =
   | "malformed" // a signature that cannot be read
   | "unknown-key" // signed with another access key
   | "expired" // outside the allowed clock skew, or a presigned URL past its expiry
-  | "mismatch" // the signature (or the body's hash) is not what the key gives
-  | "payload-mismatch";
+  | "mismatch" // the signature is not what the key gives for this request
+  | "payload-mismatch"; // the body is not what the signed x-amz-content-sha256 promised
 
 export type Verdict =
   | { ok: true; payloadHash: string }

@@ -213,6 +213,34 @@ test("S3: a rebound Host and browser cross-origin requests are refused, even whe
     "access-control-request-method": "PUT",
   });
   expectRefused("CORS preflight", preflight, 403, /AccessDenied/);
+  // An HTML form's POST upload (S3's browser-based upload), from a page and from a local process.
+  const form = [
+    "--x",
+    'Content-Disposition: form-data; name="key"',
+    "",
+    "inventory/form.csv",
+    "--x",
+    'Content-Disposition: form-data; name="file"; filename="form.csv"',
+    "",
+    "x,y",
+    "--x--",
+    "",
+  ].join("\r\n");
+  const formHeaders = { host: `127.0.0.1:${s3Port}`, "content-type": "multipart/form-data; boundary=x" };
+  const fromPage = { ...formHeaders, origin: "http://attacker.example" };
+  expectRefused(
+    "cross-origin form POST upload",
+    await raw(s3Port, "POST", `/${data}`, fromPage, form),
+    403,
+    /AccessDenied/,
+  );
+  expectRefused(
+    "unsigned form POST upload",
+    await raw(s3Port, "POST", `/${data}`, formHeaders, form),
+    403,
+    /AccessDenied/,
+  );
+  assert.ok(!existsSync(join(stateDir, "s3", data, "inventory")), "no form upload was stored");
 });
 
 test("S3: keys, copy sources, upload ids and part numbers cannot leave the bucket's folder", async () => {
