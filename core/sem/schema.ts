@@ -12,6 +12,12 @@ export const semOptionsSchema = z.object({
   ac: z.array(z.number().min(0)).default([]),
   /** Refuse work estimated to need more memory than this (GB); see core/limits.ts. */
   memoryLimitGb: memoryLimitSchema,
+  /**
+   * The scenario's `topography.dem` must name a file in the scenario's own folder: set by the
+   * Batch job, whose scenario comes from S3 and whose inputs are staged side by side, so that
+   * a scenario cannot make the job open any file of the machine. The CLI leaves it off.
+   */
+  demBesideScenario: z.boolean().default(false),
 });
 
 export type SemOptions = z.input<typeof semOptionsSchema>;

@@ -50,10 +50,10 @@ export async function runSem(
   hooks: { onProgress?: (fraction: number, message?: string) => void } = {},
 ): Promise<SemSummary> {
   const parsed = parseOptionsWith(semOptionsSchema, options, "sem options");
-  const { model, outDir, ac } = parsed;
+  const { model, outDir, ac, demBesideScenario } = parsed;
   const threads = parsed.threads ?? defaultThreads();
   const scenario = readScenario(model);
-  const surface = await resolveSurface(scenario, model);
+  const surface = await resolveSurface(scenario, model, { demBesideScenario });
   const prepared = prepareSimulation(scenario, surface, model, { memoryLimitGb: parsed.memoryLimitGb });
   for (const warning of prepared.warnings) hooks.onProgress?.(0, `warning: ${warning}`);
   const outputs = ["seismograms.csv", "peaks.json"];

@@ -1,4 +1,4 @@
-import { dirname, isAbsolute, join } from "node:path";
+import { dirname, isAbsolute, join, relative } from "node:path";
 import { InputError } from "../errors.ts";
 import { bandAsFloat32, type RasterInfo, readRaster, readRasterInfo } from "../raster/index.ts";
 import type { Scenario } from "./scenario.ts";
@@ -14,12 +14,24 @@ export interface SurfaceProfile {
  * (map coordinates of the DEM's projected CRS, metres), so `domain.xmin`/`xmax` are distances
  * along that line; the DEM is sampled bilinearly between cell centres every half cell.
  */
-export async function resolveSurface(scenario: Scenario, scenarioFile: string): Promise<SurfaceProfile> {
+export async function resolveSurface(
+  scenario: Scenario,
+  scenarioFile: string,
+  options: { demBesideScenario?: boolean } = {},
+): Promise<SurfaceProfile> {
   const topography = scenario.topography;
   if (!topography)
     return { x: Float64Array.of(scenario.domain.xmin, scenario.domain.xmax), z: Float64Array.of(0, 0) };
   if ("x" in topography) return { x: Float64Array.from(topography.x), z: Float64Array.from(topography.z) };
-  const demPath = isAbsolute(topography.dem) ? topography.dem : join(dirname(scenarioFile), topography.dem);
+  const folder = dirname(scenarioFile);
+  const demPath = isAbsolute(topography.dem) ? topography.dem : join(folder, topography.dem);
+  const inside = relative(folder, demPath);
+  if (options.demBesideScenario && (inside === "" || inside.startsWith("..") || isAbsolute(inside))) {
+    throw new InputError(
+      `topography.dem ${JSON.stringify(topography.dem)} must name a file staged with the scenario (a name relative to it, not a path out of its folder)`,
+      { file: scenarioFile },
+    );
+  }
   return demProfile(demPath, topography.from, topography.to, scenario.domain.xmin, scenario.domain.xmax);
 }
 

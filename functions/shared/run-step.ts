@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { basename, join, relative } from "node:path";
+import { basename, join, relative, sep } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { z } from "zod";
 import { errorFromName, InputError, isUserError } from "../../core/errors.ts";
@@ -78,7 +78,8 @@ export async function runStep<Schema extends z.ZodType>(
     return { ...manifest.result, reused: true };
   }
 
-  const workDir = await mkdtemp(join(tmpdir(), `quakeslide-${spec.step}-`));
+  // The embedded runtime gives its steps a work root it can clean up after a crash.
+  const workDir = await mkdtemp(join(process.env.QUAKESLIDE_TMPDIR ?? tmpdir(), `quakeslide-${spec.step}-`));
   try {
     const localPaths = localInputPaths(workDir, parsed.data, inputs);
     const outDir = join(workDir, "out");
@@ -307,12 +308,20 @@ function localInputPaths(
       nameCount.set(basename(input.key), (nameCount.get(basename(input.key)) ?? 0) + 1);
   }
   const paths: Record<string, string | string[]> = {};
+  const staging = join(workDir, "in") + sep;
   for (const [name, list] of Object.entries(inputs)) {
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) {
+      throw new InputError(`input name ${JSON.stringify(name)} is not an option name (letters, digits, _)`);
+    }
     const local = list.map((input, index) => {
       const file = basename(input.key);
-      return nameCount.get(file) === 1
-        ? join(workDir, "in", file)
-        : join(workDir, "in", name, `${index}-${file}`);
+      const path =
+        nameCount.get(file) === 1 ? join(workDir, "in", file) : join(workDir, "in", name, `${index}-${file}`);
+      // A key ending in "/.." or "/." has such a base name: the file would not be inside in/.
+      if (!path.startsWith(staging) || file === "." || file === "..") {
+        throw new InputError(`input ${name}: ${input.uri} does not name a file`, { file: input.uri });
+      }
+      return path;
     });
     paths[name] = Array.isArray(event.inputs[name]) ? local : local[0];
   }
