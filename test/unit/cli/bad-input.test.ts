@@ -76,6 +76,36 @@ before(async () => {
   await raster("bigger.tif", [...twelve, 1, 2, 3, 4], { height: 4 });
   await raster("cohesion-negative.tif", [5, 5, 5, 5, 5, -3, 5, 5, 5, 5, 5, 5]);
   await raster("nan.tif", Array(12).fill(Number.NaN));
+  await raster("slope-one-cell.tif", [30, ...Array(11).fill(Number.NaN)]);
+  await raster("cohesion-but-one-cell.tif", [Number.NaN, ...Array(11).fill(5)]);
+  const nan = Float32Array.from(Array(12).fill(Number.NaN));
+  await writeCog(at("covariates-nan.tif"), {
+    ...grid,
+    bands: [nan, nan, nan],
+    bandNames: ["slope", "elev", "cplan"],
+    nodata: Number.NaN,
+  });
+  writeFileSync(
+    at("near.csv"),
+    "x,y,v\n500005,9799995,1\n500015,9799985,2\n500025,9799975,4\n500035,9799995,3\n",
+  );
+  const model = await runQuakeslide([
+    "susceptibility",
+    "train",
+    "--inventory",
+    LSL,
+    "--label",
+    "lslpts",
+    "--features",
+    "slope,elev,cplan",
+    "--trees",
+    "2",
+    "--cv-repeats",
+    "0",
+    "--out",
+    at("model"),
+  ]);
+  assert.equal(model.code, 0, model.stderr);
   await raster("ac-negative.tif", [0.1, 0.1, -0.2, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]);
   await raster("pga.tif", Array(12).fill(0.3));
   writeFileSync(at("text.tif"), "this is a text file with a .tif name\n");
@@ -336,6 +366,17 @@ add(
 add(maps("--cohesion", at("nothing.tif")), /file not found/, "nothing.tif");
 add(maps("--cohesion", "-1"), /--cohesion: must be in the physical range/);
 add(["stability", "--slope", HUGE, "--cohesion", "15", ...soil], /needs about .* above the limit/, HUGE);
+add(
+  ["stability", "--slope", at("nan.tif"), "--cohesion", "15", ...soil],
+  /every cell is nodata: nothing to compute/,
+  "nan.tif",
+);
+add(maps("--cohesion", at("nan.tif")), /every cell is nodata: nothing to compute/, "nan.tif");
+add(
+  ["stability", "--slope", at("slope-one-cell.tif"), "--cohesion", at("cohesion-but-one-cell.tif"), ...soil],
+  /no cell has data in every input .*: their nodata cells cover the grid/,
+  "slope-one-cell.tif",
+);
 
 // newmark (one record)
 add(["newmark", "--record", at("nothing.AT2"), "--ac", "0.1"], /no such file/, "nothing.AT2", false);
@@ -481,6 +522,26 @@ add(
   "binary.bin",
 );
 add(["newmark-map", "--ac", HUGE, "--record", RECORD], /needs about .* above the limit/, HUGE);
+add(
+  ["newmark-map", "--ac", at("nan.tif"), "--record", RECORD],
+  /every cell is nodata: nothing to compute/,
+  "nan.tif",
+);
+add(
+  ["newmark-map", "--ac", at("slope.tif"), "--pga", at("nan.tif"), "--model", "jibson2007"],
+  /every cell is nodata: nothing to compute/,
+  "nan.tif",
+);
+add(
+  ["krige", "--samples", at("near.csv"), "--value", "v", "--grid", at("nan.tif")],
+  /every cell of the template is nodata: nothing to predict/,
+  "nan.tif",
+);
+add(
+  ["susceptibility", "predict", "--model", at("model/model.json"), "--covariates", at("covariates-nan.tif")],
+  /every cell has a nodata covariate: nothing to predict/,
+  "covariates-nan.tif",
+);
 
 // sem
 add(["sem", "--model", at("nothing.json")], /no such file/, "nothing.json");
