@@ -120,6 +120,7 @@ before(async () => {
   writeFileSync(at("record-empty.txt"), "# dt_s=0.01\n");
   writeFileSync(at("record-plain.txt"), "0.01 0.02\n-0.01 0.0\n");
   writeFileSync(at("record-nan.txt"), "# dt_s=0.01\n0.01\nNaN\n");
+  writeFileSync(at("record-huge.txt"), "# dt_s=0.01\n0.01\n1e300\n");
   writeFileSync(at("not-json.json"), '{"name": "x", ');
   const hill = JSON.parse(readFileSync(HILL, "utf8"));
   const scenario = (name: string, edit: (s: typeof hill) => void) => {
@@ -280,7 +281,7 @@ add(
 // stability, one slope
 add(
   scalar("--cohesion", "-1"),
-  /--cohesion: must be in the physical range \[0, ∞\) kPa, got -1/,
+  /--cohesion: must be in the physical range \[0, 100000\] kPa, got -1/,
   undefined,
   false,
 );
@@ -310,7 +311,7 @@ add(
 );
 add(
   scalar("--unit-weight", "0"),
-  /--unit-weight: must be in the physical range \(0, ∞\) kN\/m3, got 0/,
+  /--unit-weight: must be in the physical range \[1, 100\] kN\/m3, got 0/,
   undefined,
   false,
 );
@@ -340,6 +341,18 @@ add(
   false,
 );
 add(scalar("--out", at("s")), /--out writes maps/, undefined, false);
+add(
+  scalar("--cohesion", "1e300"),
+  /--cohesion: must be in the physical range \[0, 100000\] kPa, got 1e\+300/,
+  undefined,
+  false,
+);
+add(
+  scalar("--thickness", "1e-300"),
+  /--thickness: must be in the physical range \[0\.01, 1000\] m, got 1e-300/,
+  undefined,
+  false,
+);
 // stability, maps
 add(["stability", "--slope", at("text.tif"), "--cohesion", "15", ...soil], /not a readable TIFF/, "text.tif");
 add(
@@ -360,7 +373,7 @@ add(
 );
 add(
   maps("--cohesion", at("cohesion-negative.tif")),
-  /cell \(col 1, row 1\): cohesion must be in the physical range \[0, ∞\) kPa, got -3/,
+  /cell \(col 1, row 1\): cohesion must be in the physical range \[0, 100000\] kPa, got -3/,
   "cohesion-negative.tif",
 );
 add(maps("--cohesion", at("nothing.tif")), /file not found/, "nothing.tif");
@@ -414,6 +427,18 @@ add(
   ["newmark", "--record", at("record-plain.txt"), "--ac", "0.1"],
   /does not state its time step: give --dt/,
   "record-plain.txt",
+  false,
+);
+add(
+  ["newmark", "--record", at("record-huge.txt"), "--ac", "0.1"],
+  /sample 2 is 1\.000e\+300 g after conversion to g; no ground motion passes 100 g/,
+  "record-huge.txt",
+  false,
+);
+add(
+  ["newmark", "--record", RECORD, "--ac", "0.1", "--scale", "1e6"],
+  /no ground motion passes 100 g/,
+  RECORD,
   false,
 );
 add(["newmark", "--record", RECORD, "--ac", "-0.1"], /--ac: must be >= 0, got -0\.1/, undefined, false);
