@@ -71,7 +71,7 @@ export interface TrainResult {
   history: TrainHistory[];
 }
 
-interface TrainingGraph {
+export interface TrainingGraph {
   graph: Graph;
   x: Tensor;
   cosSlope: Tensor;
@@ -83,6 +83,8 @@ interface TrainingGraph {
   weight: Tensor;
   loss: Tensor;
   logLoss: Tensor;
+  /** log P(f) per row, the quantity the physics.ts scalar functions compute for prediction. */
+  logProbability: Tensor;
   priorLoss: Tensor;
   layers: { weights: Tensor; bias: Tensor }[];
   linkRho: Tensor;
@@ -93,15 +95,19 @@ const INITIAL_LINK_SCALE = 0.3;
 const INITIAL_SEISMIC_SCALE = 0.5;
 const inverseSoftplus = (y: number) => Math.log(Math.expm1(y));
 
-/**
- * Fits the network by Adam on the log-loss of the implied probability of failure plus the priors
- * (docs/peml.md, "Model"). Deterministic for a seed: initial weights and batch order come from it.
- */
-export function trainPeml(
-  data: TrainingData,
-  settings: TrainSettings,
-  onProgress?: (fraction: number, message?: string) => void,
-): TrainResult {
+/** The training graph of a data set with its batch loader (exported for the gradient checks). */
+export interface PreparedTraining {
+  g: TrainingGraph;
+  encodings: FeatureEncoding[];
+  batch: number;
+  rng: Random;
+  /** Loads rows order[start .. start + batch) into the graph's inputs (padding with weight 0 at the end). */
+  load(order: Int32Array, start: number): void;
+  /** The model with the graph's current parameters. */
+  toModel(): PemlModel;
+}
+
+export function prepareTraining(data: TrainingData, settings: TrainSettings): PreparedTraining {
   const n = data.label.length;
   const encodings = fitEncodings(data.featureNames, data.columns, data.classes);
   const width = encodedWidth(encodings);
@@ -116,6 +122,27 @@ export function trainPeml(
   const offset = caseControlOffset(data.label, settings.prevalence);
   const weightPenalty = 1 / (2 * settings.weightSd ** 2 * n);
   const g = buildGraph(width, batch, settings, data.pgaG !== undefined, offset, weightPenalty, rng);
+  return {
+    g,
+    encodings,
+    batch,
+    rng,
+    load: (order, start) => fillBatch(g, data, encoded, width, order, start, batch),
+    toModel: () => extractModel(g, encodings, settings, data.pgaG !== undefined),
+  };
+}
+
+/**
+ * Fits the network by Adam on the log-loss of the implied probability of failure plus the priors
+ * (docs/peml.md, "Model"). Deterministic for a seed: initial weights and batch order come from it.
+ */
+export function trainPeml(
+  data: TrainingData,
+  settings: TrainSettings,
+  onProgress?: (fraction: number, message?: string) => void,
+): TrainResult {
+  const n = data.label.length;
+  const { g, batch, rng, load, toModel } = prepareTraining(data, settings);
   const optimiser = new Adam(g.graph.parameters, settings.learningRate);
   const order = Int32Array.from({ length: n }, (_, i) => i);
   const history: TrainHistory[] = [];
@@ -126,7 +153,7 @@ export function trainPeml(
     let prior = 0;
     let total = 0;
     for (let start = 0; start < n; start += batch) {
-      fillBatch(g, data, encoded, width, order, start, batch);
+      load(order, start);
       g.graph.forward();
       g.graph.backward(g.loss);
       optimiser.update();
@@ -137,7 +164,7 @@ export function trainPeml(
     history.push({ epoch, logLoss, prior, total });
     onProgress?.(epoch / settings.epochs, `epoch ${epoch}, loss ${total.toFixed(4)}`);
   }
-  return { model: extractModel(g, encodings, settings, data.pgaG !== undefined), history };
+  return { model: toModel(), history };
 }
 
 function fillBatch(
@@ -237,7 +264,7 @@ function buildGraph(
   let loss = graph.add(logLoss, priorLoss);
   for (const layer of layers)
     loss = graph.add(loss, graph.affine(graph.sumOfSquares(layer.weights), weightPenalty));
-  return { graph, x, ...inputs, loss, logLoss, priorLoss, layers, linkRho, seismicRho };
+  return { graph, x, ...inputs, loss, logLoss, logProbability, priorLoss, layers, linkRho, seismicRho };
 }
 
 /** Half the sum over parameters of ((p − mean) / sd)², per row. */
