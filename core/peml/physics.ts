@@ -1,6 +1,6 @@
 import { InputError } from "../errors.ts";
 import { MIN_ACCELERATION_RATIO } from "../stability/newmark-map.ts";
-import { sigmoid } from "./autodiff.ts";
+import { sigmoid } from "./autodiff/index.ts";
 
 /** The soil parameters the network learns, in the order of its outputs. */
 export const SOIL_PARAMETERS = ["cohesion", "friction", "saturation", "thickness"] as const;

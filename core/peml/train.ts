@@ -1,5 +1,5 @@
 import { Random } from "../ml/random.ts";
-import { Adam, Graph, softplus, type Tensor } from "./autodiff.ts";
+import { Adam, Graph, softplus, type Tensor } from "./autodiff/index.ts";
 import {
   encodedWidth,
   encodeRow,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Random } from "../../../core/ml/random.ts";
-import { Adam, Graph, type Tensor, type UnaryName } from "../../../core/peml/autodiff.ts";
+import { Adam, Graph, type Tensor, type UnaryName } from "../../../core/peml/autodiff/index.ts";
 
 // Reverse-mode gradients against central finite differences. With h = 1e-6 in float64 the
 // difference quotient is exact to O(h²) f''' ≈ 1e-12 plus rounding ε |f| / h ≈ 1e-9 for |f| ~ 10,

@@ -9,6 +9,8 @@
  * Tensors are row-major `rows x cols`; a binary operation takes two tensors of one shape, or one
  * of them 1 x 1 (broadcast as a scalar).
  */
+import { UNARY_NAMES, type UnaryName, unaryBackward, unaryForward } from "./elementwise.ts";
+
 export class Tensor {
   readonly value: Float64Array;
   readonly grad: Float64Array;
@@ -30,110 +32,10 @@ interface Operation {
   backward(): void;
 }
 
-/** Elementwise functions of one tensor; the derivative is computed from the input and the output. */
-const UNARY_NAMES = [
-  "tanh",
-  "sigmoid",
-  "softplus",
-  "logSigmoid",
-  "exp",
-  "log",
-  "tan",
-  "square",
-  "log1mexp",
-] as const;
-export type UnaryName = (typeof UNARY_NAMES)[number];
-
-// One tight loop per function (a switch per element would cost as much as the arithmetic).
-function unaryForward(kind: number, A: Float64Array, C: Float64Array): void {
-  const n = C.length;
-  switch (kind) {
-    case 0:
-      for (let i = 0; i < n; i++) C[i] = Math.tanh(A[i]);
-      return;
-    case 1:
-      for (let i = 0; i < n; i++) C[i] = sigmoid(A[i]);
-      return;
-    case 2:
-      for (let i = 0; i < n; i++) C[i] = softplus(A[i]);
-      return;
-    case 3:
-      for (let i = 0; i < n; i++) C[i] = -softplus(-A[i]);
-      return;
-    case 4:
-      for (let i = 0; i < n; i++) C[i] = Math.exp(A[i]);
-      return;
-    case 5:
-      for (let i = 0; i < n; i++) C[i] = Math.log(A[i]);
-      return;
-    case 6:
-      for (let i = 0; i < n; i++) C[i] = Math.tan(A[i]);
-      return;
-    case 7:
-      for (let i = 0; i < n; i++) C[i] = A[i] * A[i];
-      return;
-    default:
-      // log(1 - e^a) for a < 0, in the two forms that keep it accurate (Maechler 2012).
-      for (let i = 0; i < n; i++) {
-        const a = A[i];
-        C[i] = a > -Math.LN2 ? Math.log(-Math.expm1(a)) : Math.log1p(-Math.exp(a));
-      }
-  }
-}
-
-/** GA += G * f'(A), the derivative written with the input A and/or the output C. */
-function unaryBackward(
-  kind: number,
-  A: Float64Array,
-  C: Float64Array,
-  G: Float64Array,
-  GA: Float64Array,
-): void {
-  const n = C.length;
-  switch (kind) {
-    case 0:
-      for (let i = 0; i < n; i++) GA[i] += G[i] * (1 - C[i] * C[i]);
-      return;
-    case 1:
-      for (let i = 0; i < n; i++) GA[i] += G[i] * C[i] * (1 - C[i]);
-      return;
-    case 2:
-      for (let i = 0; i < n; i++) GA[i] += G[i] * sigmoid(A[i]);
-      return;
-    case 3:
-      for (let i = 0; i < n; i++) GA[i] += G[i] * sigmoid(-A[i]);
-      return;
-    case 4:
-      for (let i = 0; i < n; i++) GA[i] += G[i] * C[i];
-      return;
-    case 5:
-      for (let i = 0; i < n; i++) GA[i] += G[i] / A[i];
-      return;
-    case 6:
-      for (let i = 0; i < n; i++) GA[i] += G[i] * (1 + C[i] * C[i]);
-      return;
-    case 7:
-      for (let i = 0; i < n; i++) GA[i] += 2 * G[i] * A[i];
-      return;
-    default:
-      for (let i = 0; i < n; i++) GA[i] -= G[i] / Math.expm1(-A[i]);
-  }
-}
-
 const ADD = 0;
 const SUB = 1;
 const MUL = 2;
 const DIV = 3;
-
-export function sigmoid(a: number): number {
-  if (a >= 0) return 1 / (1 + Math.exp(-a));
-  const e = Math.exp(a);
-  return e / (1 + e);
-}
-
-export function softplus(a: number): number {
-  return Math.max(a, 0) + Math.log1p(Math.exp(-Math.abs(a)));
-}
 
 export class Graph {
   private readonly operations: Operation[] = [];
@@ -423,41 +325,5 @@ export class Graph {
     for (const t of this.tensors) t.grad.fill(0);
     loss.grad[0] = 1;
     for (let k = this.operations.length - 1; k >= 0; k--) this.operations[k].backward();
-  }
-}
-
-/**
- * Adam (Kingma & Ba 2015) with the usual defaults; deterministic (no randomness, a fixed order
- * of the parameters), so that a seed fixes the trained model.
- */
-export class Adam {
-  private readonly m: Float64Array[];
-  private readonly v: Float64Array[];
-  private step = 0;
-  constructor(
-    private readonly parameters: Tensor[],
-    private readonly learningRate: number,
-    private readonly beta1 = 0.9,
-    private readonly beta2 = 0.999,
-    private readonly epsilon = 1e-8,
-  ) {
-    this.m = parameters.map((p) => new Float64Array(p.size));
-    this.v = parameters.map((p) => new Float64Array(p.size));
-  }
-
-  update(): void {
-    this.step++;
-    const c1 = 1 - this.beta1 ** this.step;
-    const c2 = 1 - this.beta2 ** this.step;
-    for (let k = 0; k < this.parameters.length; k++) {
-      const { value, grad } = this.parameters[k];
-      const m = this.m[k];
-      const v = this.v[k];
-      for (let i = 0; i < value.length; i++) {
-        m[i] = this.beta1 * m[i] + (1 - this.beta1) * grad[i];
-        v[i] = this.beta2 * v[i] + (1 - this.beta2) * grad[i] * grad[i];
-        value[i] -= (this.learningRate * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + this.epsilon);
-      }
-    }
   }
 }
