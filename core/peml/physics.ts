@@ -37,8 +37,8 @@ export const DEFAULT_BOUNDS: Record<SoilParameter, Bound> = {
 
 /**
  * Gaussian priors in physical units (docs/peml.md, "Priors", gives the sources):
- * - φ': 30 ± 7.5°, covering SINMAP's default calibration range 30-45° (Pack, Tarboton & Goodwin
- *   1998) and the weaker units down to ~15-20° in Jibson, Harp & Michael (2000);
+ * - φ': 30 ± 7.5°, SINMAP's default calibration range 30-45° (Pack, Tarboton & Goodwin 1998)
+ *   widened below to the 15° bound for weak, clay-rich soils;
  * - c': 5 ± 5 kPa, SINMAP's dimensionless cohesion 0-0.25 times γ t for a 2.4 m slab of 18 kN/m³
  *   (0-11 kPa), i.e. soil plus root cohesion of shallow landslides;
  * - t: 2.4 ± 1 m, the typical slab thickness of the Northridge landslides (Jibson et al. 2000);
