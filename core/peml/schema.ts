@@ -84,10 +84,13 @@ export const pemlEvaluateOptionsSchema = z.object({
 
 export const pemlExplainOptionsSchema = z.object({
   model: z.string().min(1),
-  inventory: z.string().min(1),
+  /** Points to explain; or `cells`. */
+  inventory: z.string().min(1).optional(),
+  /** Explain this many cells of `covariates`, drawn at random (seeded), instead of inventory points. */
+  cells: z.int().min(1).max(1_000_000).optional(),
   covariates: z.string().min(1).optional(),
   pga: z.string().min(1).optional(),
-  /** Background rows (drawn from the points) of the interventional expectation. */
+  /** Background rows (drawn from the explained points) of the interventional expectation. */
   background: z.int().min(1).max(1000).default(100),
   seed: z.int().default(1),
   outDir: z.string().min(1),

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { parseOptionsWith } from "../ml/schema.ts";
 import { factorOfSafety, signedCriticalAcceleration } from "../stability/infinite-slope.ts";
 import { readPemlModel } from "./artifact.ts";
+import { type ExplainedPoints, explainedPoints } from "./explain-points.ts";
 import { evaluateModel, FS_CAP, type PemlModel } from "./model.ts";
 import { writeDependencePng } from "./plots.ts";
 import { type PemlExplainOptions, pemlExplainOptionsSchema } from "./schema.ts";
@@ -13,7 +14,6 @@ import {
   meanAbsolute,
   type ShapleyResult,
 } from "./shapley.ts";
-import { loadForPemlModel } from "./step-evaluate.ts";
 import type { Progress } from "./step-train.ts";
 
 /** The seven geotechnical covariates of the infinite slope, in the order of factorOfSafety's arguments but slope last. */
@@ -48,6 +48,8 @@ export interface Ranking {
 }
 
 export interface PemlExplainSummary {
+  /** What was explained: inventory points or raster cells drawn at random. */
+  explained: "points" | "cells";
   points: number;
   backgroundRows: number;
   physics: Ranking[];
@@ -86,8 +88,8 @@ export function modelFunction(model: PemlModel, covariates: number, seismic: boo
 }
 
 /**
- * Exact interventional Shapley values per inventory point (background: `background` points drawn
- * from the same inventory) of FS and a_c over the seven geotechnical covariates, with the soil
+ * Exact interventional Shapley values per inventory point, or per raster cell drawn at random
+ * (background: `background` of those points) of FS and a_c over the seven geotechnical covariates, with the soil
  * parameters the model learned at the points, and of the model's FS, a_c and P(f) over its own
  * inputs. Writes rankings, per-point values and dependence plots.
  */
@@ -97,9 +99,8 @@ export async function runPemlExplain(
 ): Promise<PemlExplainSummary> {
   const o = parseOptionsWith(pemlExplainOptionsSchema, options);
   const { artifact, model } = readPemlModel(o.model);
-  const data = await loadForPemlModel(artifact, model, o, false);
-  const t = data.training;
-  const n = t.label.length;
+  const t = await explainedPoints(artifact, model, o);
+  const n = t.id.length;
   const soil = {
     cohesion: new Float64Array(n),
     friction: new Float64Array(n),
@@ -141,20 +142,20 @@ export async function runPemlExplain(
   );
   const physicsNames = [...PHYSICS_COVARIATES];
   const summary: PemlExplainSummary = {
+    explained: t.kind,
     points: n,
     backgroundRows: rows.length,
     physics: ["fs", "ac"].map((target, k) => ranking(target, physics, k, physicsNames)),
     model: ["fs", "ac", "pf"].map((target, k) => ranking(target, learned, k, modelNames)),
   };
   writeFileSync(join(o.outDir, "shapley.json"), `${JSON.stringify(summary, null, 2)}\n`);
-  const ids = { line: data.dataset.lineNumbers, x: data.dataset.x, y: data.dataset.y, label: t.label };
   writeFileSync(
     join(o.outDir, "shap-physics.csv"),
-    shapCsv(ids, physics, ["fs", "ac"], physicsNames, physicsColumns),
+    shapCsv(t, physics, ["fs", "ac"], physicsNames, physicsColumns),
   );
   writeFileSync(
     join(o.outDir, "shap-model.csv"),
-    shapCsv(ids, learned, ["fs", "ac", "pf"], modelNames, modelColumns),
+    shapCsv(t, learned, ["fs", "ac", "pf"], modelNames, modelColumns),
   );
   const titles = { fs: "factor of safety FS", ac: "critical acceleration a_c (g)", pf: "P(f)" } as const;
   for (const [k, target] of (["fs", "ac"] as const).entries())
@@ -204,7 +205,7 @@ function ranking(target: string, result: ShapleyResult, output: number, names: s
 }
 
 function shapCsv(
-  ids: { line: number[]; x: Float64Array; y: Float64Array; label: Uint8Array },
+  points: ExplainedPoints,
   result: ShapleyResult,
   targets: string[],
   names: string[],
@@ -212,17 +213,18 @@ function shapCsv(
 ): string {
   const p = names.length;
   const header = [
-    "line",
+    points.kind === "points" ? "line" : "cell",
     "x",
     "y",
-    "label",
+    ...(points.label ? ["label"] : []),
     ...names,
     ...targets,
     ...targets.flatMap((target) => names.map((name) => `shap_${target}_${name}`)),
   ];
   const lines = [header.join(",")];
-  for (let i = 0; i < ids.line.length; i++) {
-    const row: number[] = [ids.line[i], ids.x[i], ids.y[i], ids.label[i]];
+  for (let i = 0; i < points.id.length; i++) {
+    const row: number[] = [points.id[i], points.x[i], points.y[i]];
+    if (points.label) row.push(points.label[i]);
     for (const column of columns) row.push(column[i]);
     for (let k = 0; k < targets.length; k++) row.push(result.predictions[k][i]);
     for (let k = 0; k < targets.length; k++)

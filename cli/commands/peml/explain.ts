@@ -6,9 +6,9 @@ import { integerOption, textOption } from "../susceptibility/common.ts";
 
 export const explainHelp = `quakeslide peml explain — exact Shapley study of FS and a_c over the geotechnical covariates
 
-Usage: quakeslide peml explain --model FILE --inventory FILE [--covariates TIF] [--pga TIF] --out DIR [options]
+Usage: quakeslide peml explain --model FILE (--inventory FILE | --cells N) [--covariates TIF] [--pga TIF] --out DIR [options]
 
-For every inventory point, exact interventional Shapley values (all 2^p coalitions; covariates
+For every inventory point (or N raster cells drawn at random), exact interventional Shapley values (all 2^p coalitions; covariates
 outside a coalition are drawn from a background sample of the same points) of
   - FS and a_c over the seven covariates of the infinite slope: c', phi', gamma, t, m, gamma_w and
     slope, with the soil parameters the model learned at the points;
@@ -18,16 +18,19 @@ in the data (gamma and gamma_w are constants of the model) gets exactly 0.
 
 Options:
   --model FILE          model.json from "peml train" (required)
-  --inventory FILE      points to explain, with the model's x/y (and covariate) columns (required)
+  --inventory FILE      points to explain, with the model's x/y (and covariate) columns
+  --cells N             instead, explain N cells of --covariates drawn at random (seeded by --seed)
   --covariates TIF      sample the covariates from this raster (required when the model was trained so)
   --pga TIF             PGA (g) of the event, for a model trained with --pga
   --background N        background points of the interventional expectation (default 100)
-  --seed N              seed of the background draw (default 1)
+  --seed N              seed of the background (and --cells) draw (default 1)
   --out DIR             output folder (required): shapley.json (mean |SHAP| rankings), shap-physics.csv,
                         shap-model.csv (one row per point), dependence-*.png (dependence plots)
   --json                print the summary as JSON only
 
-Example:
+Examples:
+  quakeslide peml explain --model out/peml-model/model.json --cells 2000 --covariates data/ecuador/ta.tif \\
+    --out out/peml-explain-cells
   quakeslide peml explain --model out/peml-model/model.json --inventory data/ecuador/lsl.csv \\
     --covariates data/ecuador/ta.tif --out out/peml-explain`;
 
@@ -35,6 +38,7 @@ export async function runExplain(args: string[]): Promise<number> {
   const { values } = parseOptions(args, {
     model: { type: "string" },
     inventory: { type: "string" },
+    cells: { type: "string" },
     covariates: { type: "string" },
     pga: { type: "string" },
     background: { type: "string" },
@@ -45,7 +49,8 @@ export async function runExplain(args: string[]): Promise<number> {
   const out = requireOption(textOption(values, "out"), "out");
   const options = {
     model: requireOption(textOption(values, "model"), "model"),
-    inventory: requireOption(textOption(values, "inventory"), "inventory"),
+    inventory: textOption(values, "inventory"),
+    cells: integerOption(values, "cells"),
     covariates: textOption(values, "covariates"),
     pga: textOption(values, "pga"),
     background: integerOption(values, "background"),
@@ -58,7 +63,7 @@ export async function runExplain(args: string[]): Promise<number> {
     console.log(JSON.stringify(summary));
     return 0;
   }
-  console.log(`${summary.points} points, ${summary.backgroundRows} background points`);
+  console.log(`${summary.points} ${summary.explained}, ${summary.backgroundRows} of them as background`);
   for (const [group, rankings] of [
     ["infinite slope", summary.physics],
     ["model inputs", summary.model],

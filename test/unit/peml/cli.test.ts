@@ -39,7 +39,7 @@ test("peml --help and each sub-verb's help name units, defaults and an example",
   for (const sub of ["cv", "train", "predict", "evaluate", "explain"]) {
     const r = await cli("peml", "help", sub);
     assert.equal(r.code, 0);
-    assert.match(r.stdout, /Example:\n\s+quakeslide peml/, sub);
+    assert.match(r.stdout, /Examples?:\n\s+quakeslide peml/, sub);
   }
   assert.match((await cli("peml", "help", "train")).stdout, /kPa/);
 });
@@ -142,7 +142,31 @@ test("train -> predict -> evaluate -> explain on the synthetic landscape", async
   assert.equal(summary.physics[0].ranking[0].covariate, "slope");
   assert.equal(readdirSync(explain).filter((f) => f.endsWith(".png")).length, 5);
   const header = readFileSync(join(explain, "shap-physics.csv"), "utf8").split("\n")[0];
-  assert.match(header, /shap_fs_cohesion.*shap_ac_slope/);
+  assert.match(header, /^line,x,y,label,.*shap_fs_cohesion.*shap_ac_slope/);
+
+  // Raster cells instead of inventory points: every cell of the 60 x 60 grid is valid.
+  const cells = await cli(
+    "peml",
+    "explain",
+    "--model",
+    join(model, "model.json"),
+    "--cells",
+    "50",
+    "--covariates",
+    covariates,
+    "--background",
+    "10",
+    "--out",
+    join(work, "explain-cells"),
+    "--json",
+  );
+  assert.equal(cells.code, 0, cells.stderr);
+  assert.equal(JSON.parse(cells.stdout).explained, "cells");
+  const rows = readFileSync(join(work, "explain-cells", "shap-model.csv"), "utf8")
+    .trim()
+    .split("\n");
+  assert.equal(rows.length, 51);
+  assert.match(rows[0], /^cell,x,y,elev,lith,noise,slope,fs,ac,pf,/);
 });
 
 test("the Newmark term: train and predict with the event's PGA; PGA on a static model is an input error", async () => {
