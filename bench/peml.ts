@@ -7,13 +7,12 @@
 import { loadavg } from "node:os";
 import { trainForest } from "../core/ml/train.ts";
 import { trainSettingsFrom } from "../core/peml/data.ts";
-import { DEFAULT_BOUNDS } from "../core/peml/physics.ts";
 import { pemlSettingsSchema } from "../core/peml/schema.ts";
 import { type TrainingData, trainPeml } from "../core/peml/train.ts";
 import { generateSynthetic, SYNTHETIC_GRID } from "../test/fixtures/peml/synthetic.ts";
 
 /** The CLI's defaults (hidden [16], Adam 0.05, default priors). */
-const DEFAULTS = trainSettingsFrom(pemlSettingsSchema.parse({}), DEFAULT_BOUNDS);
+const DEFAULTS = trainSettingsFrom(pemlSettingsSchema.parse({}));
 
 function option(args: string[], name: string, fallback: number): number {
   const k = args.indexOf(`--${name}`);

@@ -2,7 +2,7 @@ import { InputError } from "../errors.ts";
 import { type Dataset, listLines } from "../ml/dataset.ts";
 import { loadInventory } from "../ml/load.ts";
 import { bandAsFloat32, type Crs, cellOf, readRaster } from "../raster/index.ts";
-import { DEFAULT_PRIORS, SOIL_PARAMETERS, type SoilParameter } from "./physics.ts";
+import { DEFAULT_BOUNDS, DEFAULT_PRIORS, SOIL_PARAMETERS, type SoilParameter } from "./physics.ts";
 import type { PemlInventory, PemlSettings } from "./schema.ts";
 import type { TrainingData, TrainSettings } from "./train.ts";
 
@@ -92,7 +92,7 @@ export async function samplePga(file: string, points: Dataset): Promise<Float64A
 }
 
 /** The training settings with the priors completed from the defaults. */
-export function trainSettingsFrom(settings: PemlSettings, bounds: TrainSettings["bounds"]): TrainSettings {
+export function trainSettingsFrom(settings: PemlSettings): TrainSettings {
   const priors = Object.fromEntries(
     SOIL_PARAMETERS.map((p) => [p, settings.priors[p] ?? DEFAULT_PRIORS[p]]),
   ) as Record<SoilParameter, { mean: number; sd: number }>;
@@ -105,7 +105,7 @@ export function trainSettingsFrom(settings: PemlSettings, bounds: TrainSettings[
     weightSd: settings.weightSd,
     seed: settings.seed,
     priors,
-    bounds,
+    bounds: DEFAULT_BOUNDS,
     unitWeight: settings.unitWeight,
     waterUnitWeight: settings.waterUnitWeight,
     criticalDisplacementCm: settings.criticalDisplacementCm,

@@ -40,6 +40,11 @@ export interface PemlModel {
 /** FS is stored capped at this value, as `quakeslide stability` writes fs.tif (flat cells are infinite). */
 export const FS_CAP = 100;
 
+/** a_c (g) as core/stability's infiniteSlope reports it: 0 where FS < 1 (on flat cells, where a_c < 0). */
+export function reportedAc(slopeDeg: number, fs: number, signedAc: number): number {
+  return (slopeDeg === 0 ? signedAc < 0 : fs < 1) ? 0 : Math.max(signedAc, 0);
+}
+
 export const OUTPUT_NAMES = [...SOIL_PARAMETERS, "fs", "ac", "pf"] as const;
 export type OutputName = (typeof OUTPUT_NAMES)[number];
 export type Outputs = Partial<Record<OutputName, Float64Array | Float32Array>>;
@@ -182,11 +187,11 @@ function writeRow(
   if (outputs.friction) outputs.friction[i] = phi;
   if (outputs.saturation) outputs.saturation[i] = m;
   if (outputs.thickness) outputs.thickness[i] = t;
-  if (outputs.fs) outputs.fs[i] = Math.min(FS_CAP, factorOfSafety(slope, c, phi, gamma, t, m, gammaW));
-  if (outputs.ac) {
-    const ac = signedCriticalAcceleration(slope, c, phi, gamma, t, m, gammaW);
+  if (outputs.fs || outputs.ac) {
     const fs = factorOfSafety(slope, c, phi, gamma, t, m, gammaW);
-    outputs.ac[i] = (slope === 0 ? ac < 0 : fs < 1) ? 0 : Math.max(ac, 0);
+    if (outputs.fs) outputs.fs[i] = Math.min(FS_CAP, fs);
+    if (outputs.ac)
+      outputs.ac[i] = reportedAc(slope, fs, signedCriticalAcceleration(slope, c, phi, gamma, t, m, gammaW));
   }
   if (outputs.pf) {
     const { a, b } = strengthTerms(c, phi, m, t, gamma, gammaW);

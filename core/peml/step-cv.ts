@@ -5,7 +5,7 @@ import type { Dataset } from "../ml/dataset.ts";
 import { parseOptionsWith } from "../ml/schema.ts";
 import { forestHyperFrom } from "../ml/step-cv.ts";
 import { loadPemlData, trainSettingsFrom } from "./data.ts";
-import { checkUnitWeights, DEFAULT_BOUNDS } from "./physics.ts";
+import { checkUnitWeights } from "./physics.ts";
 import { type PemlCvOptions, pemlCvOptionsSchema } from "./schema.ts";
 import { type Progress, pemlFoldFitter } from "./step-train.ts";
 
@@ -44,7 +44,7 @@ export async function runPemlCv(options: PemlCvOptions, onProgress?: Progress): 
   checkUnitWeights(o.unitWeight, o.waterUnitWeight);
   const data = await loadPemlData(o);
   const protocol = { partition: o.partition, folds: o.folds, repeats: o.repeats, seed: o.seed };
-  const settings = trainSettingsFrom(o, DEFAULT_BOUNDS);
+  const settings = trainSettingsFrom(o);
   const peml = await runFolds(data.dataset, protocol, pemlFoldFitter(data.training, settings), (f, m) =>
     onProgress?.(0.7 * f, `physics-embedded model: ${m}`),
   );

@@ -4,7 +4,7 @@ import { parseOptionsWith } from "../ml/schema.ts";
 import { factorOfSafety, signedCriticalAcceleration } from "../stability/infinite-slope.ts";
 import { readPemlModel } from "./artifact.ts";
 import { type ExplainedPoints, explainedPoints } from "./explain-points.ts";
-import { evaluateModel, FS_CAP, type PemlModel } from "./model.ts";
+import { evaluateModel, FS_CAP, type PemlModel, reportedAc } from "./model.ts";
 import { writeDependencePng } from "./plots.ts";
 import { type PemlExplainOptions, pemlExplainOptionsSchema } from "./schema.ts";
 import {
@@ -63,7 +63,7 @@ export const infiniteSlopeFunction: BatchFunction = (columns, count, out) => {
     const fs = factorOfSafety(slope[r], c[r], phi[r], gamma[r], t[r], m[r], gammaW[r]);
     const ac = signedCriticalAcceleration(slope[r], c[r], phi[r], gamma[r], t[r], m[r], gammaW[r]);
     out[r] = Math.min(fs, FS_CAP);
-    out[count + r] = (slope[r] === 0 ? ac < 0 : fs < 1) ? 0 : Math.max(ac, 0);
+    out[count + r] = reportedAc(slope[r], fs, ac);
   }
 };
 

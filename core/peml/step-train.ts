@@ -5,7 +5,7 @@ import { parseOptionsWith } from "../ml/schema.ts";
 import { PEML_FORMAT, PEML_VERSION, type PemlArtifact, serializeModel } from "./artifact.ts";
 import { loadPemlData, subsetTraining, trainSettingsFrom } from "./data.ts";
 import { evaluateModel, type PemlModel } from "./model.ts";
-import { checkUnitWeights, DEFAULT_BOUNDS, type SoilParameter } from "./physics.ts";
+import { checkUnitWeights, type SoilParameter } from "./physics.ts";
 import { type PemlTrainOptions, pemlTrainOptionsSchema } from "./schema.ts";
 import { type TrainingData, type TrainSettings, trainPeml } from "./train.ts";
 
@@ -61,7 +61,7 @@ export async function runPemlTrain(
   const o = parseOptionsWith(pemlTrainOptionsSchema, options);
   checkUnitWeights(o.unitWeight, o.waterUnitWeight);
   const data = await loadPemlData(o);
-  const settings = trainSettingsFrom(o, DEFAULT_BOUNDS);
+  const settings = trainSettingsFrom(o);
   const cvShare = o.cvRepeats > 0 ? 0.5 : 0;
   let cv: CvResult | undefined;
   if (o.cvRepeats > 0) {

@@ -77,17 +77,16 @@ function parsePriors(
 }
 
 /** The model options of cv and train, in the shape of the step schemas (undefined = default); `prior` is the repeatable --prior. */
-export function modelSettingsFrom(plain: Values, prior: string[] | undefined) {
-  const values = plain;
+export function modelSettingsFrom(values: Values, prior: string[] | undefined) {
   const hidden = list(values, "hidden")?.map((part) => numberOption(part, "hidden"));
   return {
-    slope: textOption(plain, "slope"),
+    slope: textOption(values, "slope"),
     classes: list(values, "classes"),
-    pga: textOption(plain, "pga"),
+    pga: textOption(values, "pga"),
     hidden: hidden && hidden.length === 1 && hidden[0] === 0 ? [] : hidden,
-    epochs: integerOption(plain, "epochs"),
+    epochs: integerOption(values, "epochs"),
     learningRate: optionalNumber(values, "learning-rate"),
-    batchSize: integerOption(plain, "batch-size"),
+    batchSize: integerOption(values, "batch-size"),
     priorWeight: optionalNumber(values, "prior-weight"),
     weightSd: optionalNumber(values, "weight-sd"),
     priors: parsePriors(prior),
@@ -95,6 +94,6 @@ export function modelSettingsFrom(plain: Values, prior: string[] | undefined) {
     waterUnitWeight: optionalNumber(values, "water-unit-weight"),
     criticalDisplacementCm: optionalNumber(values, "critical-displacement"),
     prevalence: optionalNumber(values, "prevalence"),
-    seed: integerOption(plain, "seed"),
+    seed: integerOption(values, "seed"),
   };
 }
