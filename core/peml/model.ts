@@ -78,7 +78,7 @@ export function fitEncodings(
 
 /**
  * Writes the encoded row i into `out`; returns false when a class value was not seen in training
- * (its one-hot block is then all zero: the network's average class).
+ * (its one-hot block is then all zero: none of the learned class effects).
  */
 export function encodeRow(
   features: FeatureEncoding[],

@@ -37,7 +37,7 @@ export interface PemlPredictSummary {
   height: number;
   predictedCells: number;
   nodataCells: number;
-  /** Cells whose class value (lithology, land cover) was not seen in training: average class used. */
+  /** Cells whose class value (lithology, land cover) was not seen in training (no class effect applied). */
   unseenClassCells: number;
   /** "static", or "static+seismic" when a PGA raster was given to a model trained with one. */
   probability: "static" | "static+seismic";
