@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs";
 import { InputError } from "../errors.ts";
+import { readTextFile } from "../util/text-file.ts";
+import { checkPemlArtifact } from "./artifact-check.ts";
 import type { FeatureEncoding, PemlModel } from "./model.ts";
 import { type Bound, type Prior, SOIL_PARAMETERS, type SoilParameter } from "./physics.ts";
 
@@ -96,35 +97,25 @@ export function modelFromArtifact(artifact: PemlArtifact): PemlModel {
   };
 }
 
-/** Reads and checks a model written by `peml train`; a susceptibility model or a newer version is refused by name. */
+/** Reads and checks a model written by `peml train` (artifact-check.ts); a susceptibility model or a newer version is refused by name. */
 export function readPemlModel(file: string): { artifact: PemlArtifact; model: PemlModel } {
-  let artifact: PemlArtifact;
+  const text = readTextFile(file, "a model.json");
+  let value: { format?: unknown; version?: unknown } | null;
   try {
-    artifact = JSON.parse(readFileSync(file, "utf8")) as PemlArtifact;
+    value = JSON.parse(text);
   } catch (error) {
-    throw new InputError(`cannot read the model: ${(error as Error).message}`, { file, cause: error });
+    throw new InputError(`not valid JSON: ${(error as Error).message}`, { file, cause: error });
   }
-  if (artifact?.format !== PEML_FORMAT)
+  if (value?.format !== PEML_FORMAT)
     throw new InputError(
-      `not a physics-embedded model (format is "${String(artifact?.format)}", expected "${PEML_FORMAT}")`,
+      `not a physics-embedded model (format is ${JSON.stringify(value?.format ?? null)}, expected "${PEML_FORMAT}")`,
       { file },
     );
-  if (artifact.version !== PEML_VERSION)
+  if (value.version !== PEML_VERSION)
     throw new InputError(
-      `model format version ${artifact.version} is not supported (this build reads version ${PEML_VERSION})`,
+      `model format version ${String(value.version)} is not supported (this build reads version ${PEML_VERSION})`,
       { file },
     );
-  const layers = artifact.network?.layers;
-  const consistent =
-    Array.isArray(layers) &&
-    layers.length > 0 &&
-    layers.every(
-      (l, k) =>
-        l.weights.length === l.inputs * l.outputs &&
-        l.bias.length === l.outputs &&
-        (k === 0 || layers[k - 1].outputs === l.inputs),
-    ) &&
-    layers[layers.length - 1].outputs === SOIL_PARAMETERS.length;
-  if (!consistent) throw new InputError("the model's network layers are inconsistent or missing", { file });
+  const artifact = checkPemlArtifact(value, file);
   return { artifact, model: modelFromArtifact(artifact) };
 }

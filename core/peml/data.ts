@@ -1,7 +1,8 @@
 import { InputError } from "../errors.ts";
+import { cellBytes, checkMemory, DEFAULT_MEMORY_LIMIT_GB, sampleBytes } from "../limits.ts";
 import { type Dataset, listLines } from "../ml/dataset.ts";
 import { loadInventory } from "../ml/load.ts";
-import { bandAsFloat32, type Crs, cellOf, readRaster } from "../raster/index.ts";
+import { bandAsFloat32, type Crs, cellOf, readRaster, readRasterInfo } from "../raster/index.ts";
 import { DEFAULT_BOUNDS, DEFAULT_PRIORS, SOIL_PARAMETERS, type SoilParameter } from "./physics.ts";
 import type { PemlInventory, PemlSettings } from "./schema.ts";
 import type { TrainingData, TrainSettings } from "./train.ts";
@@ -22,7 +23,7 @@ export interface PemlData {
  */
 export async function loadPemlData(
   source: PemlInventory,
-  options: { requireBothClasses?: boolean } = {},
+  options: { requireBothClasses?: boolean; memoryLimitGb?: number } = {},
 ): Promise<PemlData> {
   const asked = source.features;
   const withSlope = asked && !asked.includes(source.slope) ? [...asked, source.slope] : asked;
@@ -44,7 +45,9 @@ export async function loadPemlData(
       );
   }
   const columnOf = (name: string) => dataset.columns[dataset.featureNames.indexOf(name)];
-  const pgaG = source.pga ? await samplePga(source.pga, dataset) : undefined;
+  const pgaG = source.pga
+    ? await samplePga(source.pga, dataset, options.memoryLimitGb ?? DEFAULT_MEMORY_LIMIT_GB)
+    : undefined;
   return {
     dataset,
     crs,
@@ -72,7 +75,15 @@ function checkSlope(slope: Float64Array, dataset: Dataset, name: string): void {
 }
 
 /** PGA (g) of the cell containing each point; outside the raster, nodata or negative is an input error. */
-export async function samplePga(file: string, points: Dataset): Promise<Float64Array> {
+export async function samplePga(file: string, points: Dataset, memoryLimitGb: number): Promise<Float64Array> {
+  const info = await readRasterInfo(file);
+  // Every band as stored, and the first as Float32.
+  checkMemory(
+    cellBytes(info.width, info.height, info.bandCount * sampleBytes(info.sampleType) + 4),
+    memoryLimitGb,
+    `sampling the PGA raster of ${info.width} x ${info.height} cells`,
+    file,
+  );
   const raster = await readRaster(file);
   const band = bandAsFloat32(raster, 0);
   const values = new Float64Array(points.x.length);

@@ -24,7 +24,14 @@ export interface ExplainedPoints {
 export async function explainedPoints(
   artifact: PemlArtifact,
   model: PemlModel,
-  o: { inventory?: string; cells?: number; covariates?: string; pga?: string; seed: number },
+  o: {
+    inventory?: string;
+    cells?: number;
+    covariates?: string;
+    pga?: string;
+    seed: number;
+    memoryLimitGb: number;
+  },
 ): Promise<ExplainedPoints> {
   if ((o.inventory === undefined) === (o.cells === undefined))
     throw new InputError(
@@ -46,7 +53,7 @@ export async function explainedPoints(
     };
   }
   if (!o.covariates) throw new InputError("--cells draws cells from the covariate raster: give --covariates");
-  const inputs = await readModelRasters(artifact, model, o.covariates, o.pga);
+  const inputs = await readModelRasters(artifact, model, o.covariates, o.pga, o.memoryLimitGb);
   const valid: number[] = [];
   for (let i = 0; i < inputs.cells; i++) {
     let ok = !Number.isNaN(inputs.slopeDeg[i]) && !(inputs.pgaG && Number.isNaN(inputs.pgaG[i]));

@@ -1,13 +1,14 @@
-import { factorOfSafety, signedCriticalAcceleration } from "../stability/infinite-slope.ts";
+import { evaluateSlope, type SlopeParameters, type StabilityResult } from "../stability/infinite-slope.ts";
 import {
   type Bound,
   boundedValue,
+  cohesionTerm,
   failureProbability,
+  frictionTerm,
   SOIL_PARAMETERS,
   type SoilParameter,
   seismicLogit,
   staticLogit,
-  strengthTerms,
 } from "./physics.ts";
 
 /** How one covariate enters the network: standardised, or one-hot over the classes seen in training. */
@@ -39,11 +40,6 @@ export interface PemlModel {
 
 /** FS is stored capped at this value, as `quakeslide stability` writes fs.tif (flat cells are infinite). */
 export const FS_CAP = 100;
-
-/** a_c (g) as core/stability's infiniteSlope reports it: 0 where FS < 1 (on flat cells, where a_c < 0). */
-export function reportedAc(slopeDeg: number, fs: number, signedAc: number): number {
-  return (slopeDeg === 0 ? signedAc < 0 : fs < 1) ? 0 : Math.max(signedAc, 0);
-}
 
 export const OUTPUT_NAMES = [...SOIL_PARAMETERS, "fs", "ac", "pf"] as const;
 export type OutputName = (typeof OUTPUT_NAMES)[number];
@@ -148,13 +144,23 @@ export function evaluateModel(model: PemlModel, inputs: EvaluationInputs, output
   const hidden = model.layers.slice(0, -1).map((layer) => new Float64Array(layer.outputs));
   const raw = new Float64Array(SOIL_PARAMETERS.length);
   const soil = new Float64Array(SOIL_PARAMETERS.length);
-  const { bounds, unitWeight: gamma, waterUnitWeight: gammaW, seismic } = model;
+  // One parameter object and one result for every row (evaluateSlope fills it in place).
+  const slope: SlopeParameters = {
+    slope: 0,
+    cohesion: 0,
+    frictionAngle: 0,
+    unitWeight: model.unitWeight,
+    thickness: 0,
+    saturation: 0,
+    waterUnitWeight: model.waterUnitWeight,
+  };
+  const result: StabilityResult = { fs: 0, acG: 0, unstable: false };
+  const { bounds, seismic } = model;
   const { columns, slopeDeg, pgaG, count } = inputs;
   let unseen = 0;
   for (let i = 0; i < count; i++) {
-    const slope = slopeDeg[i];
     let missing =
-      Number.isNaN(slope) || (seismic !== undefined && pgaG !== undefined && Number.isNaN(pgaG[i]));
+      Number.isNaN(slopeDeg[i]) || (seismic !== undefined && pgaG !== undefined && Number.isNaN(pgaG[i]));
     for (let f = 0; f < columns.length && !missing; f++) missing = Number.isNaN(columns[f][i]);
     if (missing) {
       for (const name of OUTPUT_NAMES) {
@@ -167,38 +173,40 @@ export function evaluateModel(model: PemlModel, inputs: EvaluationInputs, output
     networkForward(model.layers, row, hidden, raw);
     for (let k = 0; k < SOIL_PARAMETERS.length; k++)
       soil[k] = boundedValue(raw[k], bounds[SOIL_PARAMETERS[k]]);
-    writeRow(model, soil, slope, pgaG?.[i], gamma, gammaW, outputs, i);
+    slope.slope = slopeDeg[i];
+    slope.cohesion = soil[0];
+    slope.frictionAngle = soil[1];
+    slope.saturation = soil[2];
+    slope.thickness = soil[3];
+    writeRow(model, slope, pgaG?.[i], result, outputs, i);
   }
   return unseen;
 }
 
 function writeRow(
   model: PemlModel,
-  soil: Float64Array,
-  slope: number,
+  p: SlopeParameters,
   pga: number | undefined,
-  gamma: number,
-  gammaW: number,
+  result: StabilityResult,
   outputs: Outputs,
   i: number,
 ): void {
-  const [c, phi, m, t] = soil;
-  if (outputs.cohesion) outputs.cohesion[i] = c;
-  if (outputs.friction) outputs.friction[i] = phi;
-  if (outputs.saturation) outputs.saturation[i] = m;
-  if (outputs.thickness) outputs.thickness[i] = t;
+  if (outputs.cohesion) outputs.cohesion[i] = p.cohesion;
+  if (outputs.friction) outputs.friction[i] = p.frictionAngle;
+  if (outputs.saturation) outputs.saturation[i] = p.saturation;
+  if (outputs.thickness) outputs.thickness[i] = p.thickness;
   if (outputs.fs || outputs.ac) {
-    const fs = factorOfSafety(slope, c, phi, gamma, t, m, gammaW);
-    if (outputs.fs) outputs.fs[i] = Math.min(FS_CAP, fs);
-    if (outputs.ac)
-      outputs.ac[i] = reportedAc(slope, fs, signedCriticalAcceleration(slope, c, phi, gamma, t, m, gammaW));
+    evaluateSlope(p, result);
+    if (outputs.fs) outputs.fs[i] = Math.min(FS_CAP, result.fs);
+    if (outputs.ac) outputs.ac[i] = result.acG;
   }
   if (outputs.pf) {
-    const { a, b } = strengthTerms(c, phi, m, t, gamma, gammaW);
+    const a = cohesionTerm(p.cohesion, p.thickness, p.unitWeight);
+    const b = frictionTerm(p.frictionAngle, p.saturation, p.unitWeight, p.waterUnitWeight);
     const seismicPart =
       model.seismic && pga !== undefined
-        ? seismicLogit(a, b, slope, pga, model.seismic.scale, model.seismic.criticalDisplacementCm)
+        ? seismicLogit(a, b, p.slope, pga, model.seismic.scale, model.seismic.criticalDisplacementCm)
         : undefined;
-    outputs.pf[i] = failureProbability(staticLogit(a, b, slope, model.linkScale), seismicPart);
+    outputs.pf[i] = failureProbability(staticLogit(a, b, p.slope, model.linkScale), seismicPart);
   }
 }

@@ -87,21 +87,21 @@ export function unboundedValue(value: number, bound: Bound): number {
 }
 
 /**
- * The two numbers the inventory can constrain: FS = A / sin α + B / tan α with A = c'/(γ t) and
- * B = tan φ' (1 − m γ_w/γ) (docs/peml.md, "What the labels identify").
+ * The two numbers the inventory can constrain: FS = A / sin α + B / tan α with A = c'/(γ t)
+ * (this function) and B = tan φ' (1 − m γ_w/γ) (frictionTerm); docs/peml.md, "What the labels identify".
  */
-export function strengthTerms(
-  cohesionKPa: number,
+export function cohesionTerm(cohesionKPa: number, thicknessM: number, unitWeight: number): number {
+  return cohesionKPa / (unitWeight * thicknessM);
+}
+
+/** B = tan φ' (1 − m γ_w/γ); see cohesionTerm. */
+export function frictionTerm(
   frictionDeg: number,
   saturation: number,
-  thicknessM: number,
   unitWeight: number,
   waterUnitWeight: number,
-): { a: number; b: number } {
-  return {
-    a: cohesionKPa / (unitWeight * thicknessM),
-    b: Math.tan((frictionDeg * Math.PI) / 180) * (1 - (saturation * waterUnitWeight) / unitWeight),
-  };
+): number {
+  return Math.tan((frictionDeg * Math.PI) / 180) * (1 - (saturation * waterUnitWeight) / unitWeight);
 }
 
 /** Static failure log-odds −ln FS / s, with α floored at MIN_SLOPE_DEG. */

@@ -1,5 +1,6 @@
 import { InputError } from "../errors.ts";
-import { bandAsFloat32, type Grid, readRaster } from "../raster/index.ts";
+import { cellBytes, checkMemory, sampleBytes } from "../limits.ts";
+import { bandAsFloat32, type Grid, readRaster, readRasterInfo } from "../raster/index.ts";
 import { readBand } from "../stability/raster-io.ts";
 import type { PemlArtifact } from "./artifact.ts";
 import { evaluateModel, type Outputs, type PemlModel } from "./model.ts";
@@ -22,12 +23,26 @@ export async function readModelRasters(
   model: PemlModel,
   covariates: string,
   pga: string | undefined,
+  memoryLimitGb: number,
 ): Promise<RasterInputs> {
   if (pga && !model.seismic)
     throw new InputError(
       "the model was trained without ground motion (no --pga), so a PGA raster cannot be used with it",
       { file: pga },
     );
+  const info = await readRasterInfo(covariates);
+  // Every band as stored, a Float32 copy of each band the model reads and of the PGA, and the
+  // seven Float32 outputs of predict.
+  checkMemory(
+    cellBytes(
+      info.width,
+      info.height,
+      info.bandCount * sampleBytes(info.sampleType) + 4 * (artifact.features.length + 2) + 28,
+    ),
+    memoryLimitGb,
+    `evaluating the model on ${info.width} x ${info.height} cells`,
+    covariates,
+  );
   const raster = await readRaster(covariates);
   const trainedEpsg = artifact.training.epsg;
   if (trainedEpsg !== undefined && raster.crs.epsg !== trainedEpsg)

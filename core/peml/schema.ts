@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { memoryLimitSchema } from "../limits.ts";
 import { forestHyperSchema, inventorySourceSchema } from "../ml/schema.ts";
 
 const priorSchema = z.object({ mean: z.number(), sd: z.number().gt(0) });
@@ -14,8 +15,13 @@ export const pemlInventorySchema = inventorySourceSchema.extend({
 });
 
 export const pemlSettingsSchema = z.object({
-  /** Units per hidden layer (tanh); [] = soil parameters constant over the area (biases only). */
-  hidden: z.array(z.int().min(1).max(256)).max(4).default([16]),
+  /** Units per hidden layer (tanh); [] or [0] = soil parameters constant over the area (biases only). */
+  hidden: z
+    .array(z.int().min(0).max(256))
+    .max(4)
+    .refine((units) => units.length === 1 || !units.includes(0), "0 stands alone: it means no hidden layer")
+    .transform((units) => (units[0] === 0 ? [] : units))
+    .default([16]),
   epochs: z.int().min(1).max(100_000).default(300),
   learningRate: z.number().gt(0).max(1).default(0.05),
   /** Rows per Adam step; 0 = all rows (full batch). */
@@ -51,6 +57,8 @@ export const pemlCvOptionsSchema = pemlInventorySchema.extend({
   /** The random forest scored beside the model on the same folds. */
   forest: forestHyperSchema.default(forestHyperSchema.parse({})),
   outDir: z.string().min(1).optional(),
+  /** Refuse work estimated to need more memory than this (GB); see core/limits.ts. */
+  memoryLimitGb: memoryLimitSchema,
 });
 
 export const pemlTrainOptionsSchema = pemlInventorySchema.extend({
@@ -59,6 +67,8 @@ export const pemlTrainOptionsSchema = pemlInventorySchema.extend({
   cvRepeats: z.int().min(0).default(1),
   cvFolds: z.int().min(2).default(5),
   outDir: z.string().min(1),
+  /** Refuse work estimated to need more memory than this (GB); see core/limits.ts. */
+  memoryLimitGb: memoryLimitSchema,
 });
 
 export const pemlPredictOptionsSchema = z.object({
@@ -67,6 +77,8 @@ export const pemlPredictOptionsSchema = z.object({
   /** Event PGA (g) on the covariate grid; with a model trained with PGA, P(f) includes the Newmark term. */
   pga: z.string().min(1).optional(),
   outDir: z.string().min(1),
+  /** Refuse work estimated to need more memory than this (GB); see core/limits.ts. */
+  memoryLimitGb: memoryLimitSchema,
 });
 
 export const pemlEvaluateOptionsSchema = z.object({
@@ -80,6 +92,8 @@ export const pemlEvaluateOptionsSchema = z.object({
   /** Share of the cells (or points) with the highest P(f) in which landslides count as hits. */
   topShare: z.number().gt(0).lt(1).default(0.1),
   outDir: z.string().min(1).optional(),
+  /** Refuse work estimated to need more memory than this (GB); see core/limits.ts. */
+  memoryLimitGb: memoryLimitSchema,
 });
 
 export const pemlExplainOptionsSchema = z.object({
@@ -94,6 +108,8 @@ export const pemlExplainOptionsSchema = z.object({
   background: z.int().min(1).max(1000).default(100),
   seed: z.int().default(1),
   outDir: z.string().min(1),
+  /** Refuse work estimated to need more memory than this (GB); see core/limits.ts. */
+  memoryLimitGb: memoryLimitSchema,
 });
 
 export type PemlInventory = z.output<typeof pemlInventorySchema>;

@@ -2,12 +2,12 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type CvResult, crossValidate, runFolds } from "../ml/cv.ts";
 import type { Dataset } from "../ml/dataset.ts";
-import { parseOptionsWith } from "../ml/schema.ts";
 import { forestHyperFrom } from "../ml/step-cv.ts";
+import { parseOptionsWith } from "../options.ts";
 import { loadPemlData, trainSettingsFrom } from "./data.ts";
 import { checkUnitWeights } from "./physics.ts";
 import { type PemlCvOptions, pemlCvOptionsSchema } from "./schema.ts";
-import { type Progress, pemlFoldFitter } from "./step-train.ts";
+import { checkTrainingMemory, type Progress, pemlFoldFitter } from "./step-train.ts";
 
 export const PEML_CV_OUTPUTS = ["cv.json", "folds.csv"] as const;
 
@@ -40,9 +40,10 @@ export interface PemlCvSummary {
  * repetitions, hence the same k-means clusters), of the random forest and the GLM of `susceptibility cv`.
  */
 export async function runPemlCv(options: PemlCvOptions, onProgress?: Progress): Promise<PemlCvSummary> {
-  const o = parseOptionsWith(pemlCvOptionsSchema, options);
+  const o = parseOptionsWith(pemlCvOptionsSchema, options, "peml cv options");
   checkUnitWeights(o.unitWeight, o.waterUnitWeight);
-  const data = await loadPemlData(o);
+  const data = await loadPemlData(o, { memoryLimitGb: o.memoryLimitGb });
+  checkTrainingMemory(data.training, o, o.memoryLimitGb);
   const protocol = { partition: o.partition, folds: o.folds, repeats: o.repeats, seed: o.seed };
   const settings = trainSettingsFrom(o);
   const peml = await runFolds(data.dataset, protocol, pemlFoldFitter(data.training, settings), (f, m) =>

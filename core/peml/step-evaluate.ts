@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.ts";
 import { auroc, type CalibrationBin, calibration } from "../ml/metrics.ts";
-import { parseOptionsWith } from "../ml/schema.ts";
+import { parseOptionsWith } from "../options.ts";
 import type { PemlArtifact } from "./artifact.ts";
 import { readPemlModel } from "./artifact.ts";
 import { loadPemlData, type PemlData } from "./data.ts";
@@ -38,7 +38,7 @@ export interface PemlEvaluateSummary {
 export async function loadForPemlModel(
   artifact: PemlArtifact,
   model: PemlModel,
-  o: { inventory: string; label?: string; covariates?: string; pga?: string },
+  o: { inventory: string; label?: string; covariates?: string; pga?: string; memoryLimitGb: number },
   requireBothClasses: boolean,
 ): Promise<PemlData> {
   const t = artifact.training;
@@ -68,7 +68,7 @@ export async function loadForPemlModel(
       classes: artifact.features.filter((f) => f.kind === "class").map((f) => f.name),
       pga: o.pga,
     },
-    { requireBothClasses },
+    { requireBothClasses, memoryLimitGb: o.memoryLimitGb },
   );
 }
 
@@ -77,7 +77,7 @@ export async function loadForPemlModel(
  * table (+ calibration.png), and the share of the landslides that fall in the top 10 % of the map.
  */
 export async function runPemlEvaluate(options: PemlEvaluateOptions): Promise<PemlEvaluateSummary> {
-  const o = parseOptionsWith(pemlEvaluateOptionsSchema, options);
+  const o = parseOptionsWith(pemlEvaluateOptionsSchema, options, "peml evaluate options");
   const { artifact, model } = readPemlModel(o.model);
   const data = await loadForPemlModel(artifact, model, o, false);
   const label = data.training.label;
@@ -86,7 +86,7 @@ export async function runPemlEvaluate(options: PemlEvaluateOptions): Promise<Pem
   const { brier, bins } = calibration(label, probability);
   let population = probability;
   if (o.covariates) {
-    const inputs = await readModelRasters(artifact, model, o.covariates, o.pga);
+    const inputs = await readModelRasters(artifact, model, o.covariates, o.pga, o.memoryLimitGb);
     const pf = new Float32Array(inputs.cells);
     evaluateRasters(model, inputs, { pf });
     population = Float64Array.from(pf.filter((v) => !Number.isNaN(v)));

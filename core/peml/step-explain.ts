@@ -1,10 +1,11 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseOptionsWith } from "../ml/schema.ts";
-import { factorOfSafety, signedCriticalAcceleration } from "../stability/infinite-slope.ts";
+import { checkMemory } from "../limits.ts";
+import { parseOptionsWith } from "../options.ts";
+import { evaluateSlope, type SlopeParameters, type StabilityResult } from "../stability/infinite-slope.ts";
 import { readPemlModel } from "./artifact.ts";
 import { type ExplainedPoints, explainedPoints } from "./explain-points.ts";
-import { evaluateModel, FS_CAP, type PemlModel, reportedAc } from "./model.ts";
+import { evaluateModel, FS_CAP, type PemlModel } from "./model.ts";
 import { writeDependencePng } from "./plots.ts";
 import { type PemlExplainOptions, pemlExplainOptionsSchema } from "./schema.ts";
 import {
@@ -16,7 +17,7 @@ import {
 } from "./shapley.ts";
 import type { Progress } from "./step-train.ts";
 
-/** The seven geotechnical covariates of the infinite slope, in the order of factorOfSafety's arguments but slope last. */
+/** The seven geotechnical covariates of the infinite slope, c', φ', γ, t, m, γ_w, slope. */
 export const PHYSICS_COVARIATES = [
   "cohesion",
   "friction",
@@ -59,11 +60,27 @@ export interface PemlExplainSummary {
 /** FS (capped) and a_c (g, 0 where FS < 1) of the infinite slope over the seven covariates. */
 export const infiniteSlopeFunction: BatchFunction = (columns, count, out) => {
   const [c, phi, gamma, t, m, gammaW, slope] = columns;
+  const p: SlopeParameters = {
+    slope: 0,
+    cohesion: 0,
+    frictionAngle: 0,
+    unitWeight: 0,
+    thickness: 0,
+    saturation: 0,
+    waterUnitWeight: 0,
+  };
+  const result: StabilityResult = { fs: 0, acG: 0, unstable: false };
   for (let r = 0; r < count; r++) {
-    const fs = factorOfSafety(slope[r], c[r], phi[r], gamma[r], t[r], m[r], gammaW[r]);
-    const ac = signedCriticalAcceleration(slope[r], c[r], phi[r], gamma[r], t[r], m[r], gammaW[r]);
-    out[r] = Math.min(fs, FS_CAP);
-    out[count + r] = reportedAc(slope[r], fs, ac);
+    p.slope = slope[r];
+    p.cohesion = c[r];
+    p.frictionAngle = phi[r];
+    p.unitWeight = gamma[r];
+    p.thickness = t[r];
+    p.saturation = m[r];
+    p.waterUnitWeight = gammaW[r];
+    evaluateSlope(p, result);
+    out[r] = Math.min(result.fs, FS_CAP);
+    out[count + r] = result.acG;
   }
 };
 
@@ -97,7 +114,7 @@ export async function runPemlExplain(
   options: PemlExplainOptions,
   onProgress?: Progress,
 ): Promise<PemlExplainSummary> {
-  const o = parseOptionsWith(pemlExplainOptionsSchema, options);
+  const o = parseOptionsWith(pemlExplainOptionsSchema, options, "peml explain options");
   const { artifact, model } = readPemlModel(o.model);
   const t = await explainedPoints(artifact, model, o);
   const n = t.id.length;
@@ -121,6 +138,13 @@ export async function runPemlExplain(
   const modelNames = [...t.featureNames, artifact.slope, ...(seismic ? ["pga"] : [])];
   const modelColumns = [...t.columns, t.slopeDeg, ...(seismic && t.pgaG ? [t.pgaG] : [])];
   const rows = backgroundRows(n, o.background, o.seed);
+  // The coalition rows of one point: 2^p x background, each with its covariates and 3 outputs.
+  const players = Math.max(physicsColumns.length, modelColumns.length);
+  checkMemory(
+    2 ** players * rows.length * (players + 3) * 8,
+    o.memoryLimitGb,
+    `exact Shapley values over ${players} covariates with ${rows.length} background points (use --background to need less)`,
+  );
   const pick = (columns: ArrayLike<number>[]) => columns.map((c) => Float64Array.from(rows, (i) => c[i]));
   const physics = exactShapley(
     infiniteSlopeFunction,

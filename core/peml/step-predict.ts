@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseOptionsWith } from "../ml/schema.ts";
+import { parseOptionsWith } from "../options.ts";
 import type { PreviewOptions } from "../raster/index.ts";
 import { writeBandOutputs } from "../stability/raster-io.ts";
 import { readPemlModel } from "./artifact.ts";
@@ -56,9 +56,9 @@ export async function runPemlPredict(
   options: PemlPredictOptions,
   onProgress?: Progress,
 ): Promise<PemlPredictSummary> {
-  const o = parseOptionsWith(pemlPredictOptionsSchema, options);
+  const o = parseOptionsWith(pemlPredictOptionsSchema, options, "peml predict options");
   const { artifact, model } = readPemlModel(o.model);
-  const inputs = await readModelRasters(artifact, model, o.covariates, o.pga);
+  const inputs = await readModelRasters(artifact, model, o.covariates, o.pga, o.memoryLimitGb);
   onProgress?.(0.1, "covariates read");
   const outputs = Object.fromEntries(
     OUTPUT_NAMES.map((name) => [name, new Float32Array(inputs.cells)]),

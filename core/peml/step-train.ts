@@ -1,13 +1,14 @@
 import { writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import { checkMemory } from "../limits.ts";
 import { type CvResult, type FoldFitter, runFolds } from "../ml/cv.ts";
-import { parseOptionsWith } from "../ml/schema.ts";
+import { parseOptionsWith } from "../options.ts";
 import { PEML_FORMAT, PEML_VERSION, type PemlArtifact, serializeModel } from "./artifact.ts";
 import { loadPemlData, subsetTraining, trainSettingsFrom } from "./data.ts";
-import { evaluateModel, type PemlModel } from "./model.ts";
+import { encodedWidth, evaluateModel, fitEncodings, type PemlModel } from "./model.ts";
 import { checkUnitWeights, type SoilParameter } from "./physics.ts";
 import { type PemlTrainOptions, pemlTrainOptionsSchema } from "./schema.ts";
-import { type TrainingData, type TrainSettings, trainPeml } from "./train.ts";
+import { type TrainingData, type TrainSettings, trainingBytes, trainPeml } from "./train.ts";
 
 export type Progress = (fraction: number, message?: string) => void;
 
@@ -29,6 +30,21 @@ export interface PemlTrainSummary {
   meanAtPoints: Record<SoilParameter, number>;
   spatialCvAurocMean?: number;
   spatialCvAurocSd?: number;
+}
+
+/** Refuses a training that would need more memory than the limit (the estimate of train.ts). */
+export function checkTrainingMemory(
+  data: TrainingData,
+  settings: Pick<TrainSettings, "hidden" | "batchSize">,
+  memoryLimitGb: number,
+): void {
+  const rows = data.label.length;
+  const width = encodedWidth(fitEncodings(data.featureNames, data.columns, data.classes));
+  checkMemory(
+    trainingBytes(rows, width, settings),
+    memoryLimitGb,
+    `training on ${rows} points with ${width} encoded covariates (use --batch-size to need less)`,
+  );
 }
 
 /** P(f) of a fitted model at the rows of a training set (all of it, or the test fold of a CV split). */
@@ -58,9 +74,10 @@ export async function runPemlTrain(
   options: PemlTrainOptions,
   onProgress?: Progress,
 ): Promise<PemlTrainSummary> {
-  const o = parseOptionsWith(pemlTrainOptionsSchema, options);
+  const o = parseOptionsWith(pemlTrainOptionsSchema, options, "peml train options");
   checkUnitWeights(o.unitWeight, o.waterUnitWeight);
-  const data = await loadPemlData(o);
+  const data = await loadPemlData(o, { memoryLimitGb: o.memoryLimitGb });
+  checkTrainingMemory(data.training, o, o.memoryLimitGb);
   const settings = trainSettingsFrom(o);
   const cvShare = o.cvRepeats > 0 ? 0.5 : 0;
   let cv: CvResult | undefined;

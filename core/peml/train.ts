@@ -95,6 +95,22 @@ const INITIAL_LINK_SCALE = 0.3;
 const INITIAL_SEISMIC_SCALE = 0.5;
 const inverseSoftplus = (y: number) => Math.log(Math.expm1(y));
 
+/**
+ * Bytes training holds at its peak beyond the data itself: the encoded covariates (float64) and
+ * the graph's value and gradient buffers per batch row (input, three per hidden unit, two per
+ * output, ~90 columns of physics and loss).
+ */
+export function trainingBytes(
+  rows: number,
+  encodedWidth: number,
+  settings: Pick<TrainSettings, "hidden" | "batchSize">,
+): number {
+  const batch = settings.batchSize > 0 && settings.batchSize < rows ? settings.batchSize : rows;
+  const perBatchRow =
+    encodedWidth + 3 * settings.hidden.reduce((a, b) => a + b, 0) + 2 * SOIL_PARAMETERS.length + 90;
+  return rows * encodedWidth * 8 + batch * perBatchRow * 16;
+}
+
 /** The training graph of a data set with its batch loader (exported for the gradient checks). */
 export interface PreparedTraining {
   g: TrainingGraph;

@@ -1,19 +1,12 @@
-import { InputError } from "../../../core/errors.ts";
+import { pemlCvOptionsSchema } from "../../../core/peml/schema.ts";
 import { PEML_CV_OUTPUTS, runPemlCv } from "../../../core/peml/step.ts";
-import { parseOptions } from "../../command.ts";
+import { MEMORY_LIMIT_HELP } from "../../options.ts";
 import { writeOutputsAtomically } from "../../output.ts";
 import { progressPrinter } from "../../progress.ts";
-import {
-  fixed,
-  forestOptions,
-  INVENTORY_HELP,
-  integerOption,
-  inventoryFrom,
-  inventoryOptions,
-  learnerFrom,
-  textOption,
-} from "../susceptibility/common.ts";
-import { MODEL_HELP, modelOptions, modelSettingsFrom } from "./common.ts";
+import { fixed, INVENTORY_HELP } from "../susceptibility/common.ts";
+import { MODEL_HELP, pemlOptions, priorsFrom } from "./common.ts";
+
+const options = pemlOptions(pemlCvOptionsSchema, true);
 
 export const cvHelp = `quakeslide peml cv — spatial cross-validation of the physics-embedded model beside the random forest and the GLM
 
@@ -31,14 +24,15 @@ ${INVENTORY_HELP}
 ${MODEL_HELP}
 
 Random forest of the comparison:
-  --trees N             trees (default 100); --mtry, --min-node-size, --sample-fraction,
+  --trees N             trees (default ${options.defaultOf("trees")}); --mtry, --min-node-size, --sample-fraction,
                         --without-replacement as in "susceptibility cv"
 
 Protocol:
-  --partition spatial|random  fold construction (default spatial)
-  --folds K             folds per repetition (default 5)
-  --repeats R           repetitions, each with new folds (default 1)
+  --partition spatial|random  fold construction (default ${options.defaultOf("partition")})
+  --folds K             folds per repetition (default ${options.defaultOf("folds")})
+  --repeats R           repetitions, each with new folds (default ${options.defaultOf("repeats")})
   --out DIR             also write cv.json (every fold's AUROC per learner) and folds.csv
+${MEMORY_LIMIT_HELP}
   --json                print the summary as JSON only
 
 Example:
@@ -46,43 +40,21 @@ Example:
     --features slope,cplan,cprof,elev,log10_carea --partition spatial --folds 5 --repeats 5`;
 
 export async function runCv(args: string[]): Promise<number> {
-  const { values: parsed } = parseOptions(args, {
-    ...inventoryOptions,
-    ...forestOptions,
-    ...modelOptions,
-    partition: { type: "string" },
-    folds: { type: "string" },
-    repeats: { type: "string" },
-    out: { type: "string" },
-    json: { type: "boolean" },
-  });
-  const { prior, ...values } = parsed;
-  if (values.learner !== undefined)
-    throw new InputError("peml cv scores all three learners; --learner does not apply (see --help)");
-  const partition = textOption(values, "partition") ?? "spatial";
-  if (partition !== "spatial" && partition !== "random")
-    throw new InputError(`--partition must be spatial or random, got "${partition}"`);
-  const options = {
-    ...inventoryFrom(values),
-    ...modelSettingsFrom(values, prior),
-    forest: learnerFrom(values).forest,
-    partition: partition as "spatial" | "random",
-    folds: integerOption(values, "folds"),
-    repeats: integerOption(values, "repeats"),
-  };
-  const out = textOption(values, "out");
-  const progress = progressPrinter("peml cv", values.json === true);
-  const summary = out
-    ? await writeOutputsAtomically(out, PEML_CV_OUTPUTS, (outDir) =>
-        runPemlCv({ ...options, outDir }, progress),
+  const { options: parsed, flags } = options.parse(args);
+  const stepOptions = { ...parsed, priors: priorsFrom(flags) };
+  const progress = progressPrinter("peml cv", flags.json === true);
+  const { outDir } = parsed;
+  const summary = outDir
+    ? await writeOutputsAtomically(outDir, PEML_CV_OUTPUTS, (tmpDir) =>
+        runPemlCv({ ...stepOptions, outDir: tmpDir }, progress),
       )
-    : await runPemlCv(options, progress);
-  if (values.json) {
+    : await runPemlCv(stepOptions, progress);
+  if (flags.json) {
     console.log(JSON.stringify(summary));
     return 0;
   }
   console.log(
-    `${summary.partition} ${summary.folds}-fold CV x ${summary.repeats}, ${summary.points} points; network covariates ${summary.networkFeatures.join(", ") || "none"}, slope "${summary.slope}"${summary.seismic ? ", with the Newmark term" : ""}`,
+    `${summary.partition} ${summary.folds}-fold CV x ${summary.repeats}, ${summary.points} points; network covariates ${summary.networkFeatures.join(", ") || "none"}; slope from "${summary.slope}"${summary.seismic ? "; with the Newmark term" : ""}`,
   );
   console.log("learner   AUROC mean   sd      scored folds");
   for (const l of summary.learners)

@@ -1,7 +1,11 @@
+import { pemlEvaluateOptionsSchema } from "../../../core/peml/schema.ts";
 import { PEML_EVALUATE_OUTPUTS, runPemlEvaluate } from "../../../core/peml/step.ts";
-import { numberOption, parseOptions, requireOption } from "../../command.ts";
+import { MEMORY_LIMIT_HELP } from "../../options.ts";
 import { writeOutputsAtomically } from "../../output.ts";
-import { fixed, textOption } from "../susceptibility/common.ts";
+import { fixed } from "../susceptibility/common.ts";
+import { pemlOptions } from "./common.ts";
+
+const options = pemlOptions(pemlEvaluateOptionsSchema);
 
 export const evaluateHelp = `quakeslide peml evaluate — how well a saved model's map predicted the landslides of a later event
 
@@ -21,6 +25,7 @@ Options:
   --pga TIF             PGA (g) of the later event, for a model trained with --pga
   --top-share F         share of the cells that counts as the map's top (default 0.1)
   --out DIR             also write evaluation.json, calibration.csv, calibration.png
+${MEMORY_LIMIT_HELP}
   --json                print the summary as JSON only
 
 Example:
@@ -28,32 +33,14 @@ Example:
     --covariates data/ecuador/ta.tif --out out/peml-evaluation`;
 
 export async function runEvaluate(args: string[]): Promise<number> {
-  const { values } = parseOptions(args, {
-    model: { type: "string" },
-    inventory: { type: "string" },
-    label: { type: "string" },
-    covariates: { type: "string" },
-    pga: { type: "string" },
-    "top-share": { type: "string" },
-    out: { type: "string" },
-    json: { type: "boolean" },
-  });
-  const topShare = textOption(values, "top-share");
-  const options = {
-    model: requireOption(textOption(values, "model"), "model"),
-    inventory: requireOption(textOption(values, "inventory"), "inventory"),
-    label: textOption(values, "label"),
-    covariates: textOption(values, "covariates"),
-    pga: textOption(values, "pga"),
-    topShare: topShare === undefined ? undefined : numberOption(topShare, "top-share"),
-  };
-  const out = textOption(values, "out");
-  const summary = out
-    ? await writeOutputsAtomically(out, PEML_EVALUATE_OUTPUTS, (outDir) =>
-        runPemlEvaluate({ ...options, outDir }),
+  const { options: parsed, flags } = options.parse(args);
+  const { outDir } = parsed;
+  const summary = outDir
+    ? await writeOutputsAtomically(outDir, PEML_EVALUATE_OUTPUTS, (tmpDir) =>
+        runPemlEvaluate({ ...parsed, outDir: tmpDir }),
       )
-    : await runPemlEvaluate(options);
-  if (values.json) {
+    : await runPemlEvaluate(parsed);
+  if (flags.json) {
     console.log(JSON.stringify(summary));
     return 0;
   }

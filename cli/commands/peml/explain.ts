@@ -1,8 +1,11 @@
+import { pemlExplainOptionsSchema } from "../../../core/peml/schema.ts";
 import { PEML_EXPLAIN_OUTPUTS, runPemlExplain } from "../../../core/peml/step.ts";
-import { parseOptions, requireOption } from "../../command.ts";
+import { MEMORY_LIMIT_HELP } from "../../options.ts";
 import { writeOutputsAtomically } from "../../output.ts";
 import { progressPrinter } from "../../progress.ts";
-import { integerOption, textOption } from "../susceptibility/common.ts";
+import { pemlOptions } from "./common.ts";
+
+const options = pemlOptions(pemlExplainOptionsSchema);
 
 export const explainHelp = `quakeslide peml explain — exact Shapley study of FS and a_c over the geotechnical covariates
 
@@ -26,6 +29,7 @@ Options:
   --seed N              seed of the background (and --cells) draw (default 1)
   --out DIR             output folder (required): shapley.json (mean |SHAP| rankings), shap-physics.csv,
                         shap-model.csv (one row per point), dependence-*.png (dependence plots)
+${MEMORY_LIMIT_HELP}
   --json                print the summary as JSON only
 
 Examples:
@@ -35,31 +39,12 @@ Examples:
     --covariates data/ecuador/ta.tif --out out/peml-explain`;
 
 export async function runExplain(args: string[]): Promise<number> {
-  const { values } = parseOptions(args, {
-    model: { type: "string" },
-    inventory: { type: "string" },
-    cells: { type: "string" },
-    covariates: { type: "string" },
-    pga: { type: "string" },
-    background: { type: "string" },
-    seed: { type: "string" },
-    out: { type: "string" },
-    json: { type: "boolean" },
-  });
-  const out = requireOption(textOption(values, "out"), "out");
-  const options = {
-    model: requireOption(textOption(values, "model"), "model"),
-    inventory: textOption(values, "inventory"),
-    cells: integerOption(values, "cells"),
-    covariates: textOption(values, "covariates"),
-    pga: textOption(values, "pga"),
-    background: integerOption(values, "background"),
-    seed: integerOption(values, "seed"),
-  };
-  const summary = await writeOutputsAtomically(out, PEML_EXPLAIN_OUTPUTS, (outDir) =>
-    runPemlExplain({ ...options, outDir }, progressPrinter("peml explain", values.json === true)),
+  const { options: parsed, flags } = options.parse(args);
+  const out = parsed.outDir;
+  const summary = await writeOutputsAtomically(out, PEML_EXPLAIN_OUTPUTS, (tmpDir) =>
+    runPemlExplain({ ...parsed, outDir: tmpDir }, progressPrinter("peml explain", flags.json === true)),
   );
-  if (values.json) {
+  if (flags.json) {
     console.log(JSON.stringify(summary));
     return 0;
   }

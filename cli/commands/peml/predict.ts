@@ -1,8 +1,12 @@
+import { pemlPredictOptionsSchema } from "../../../core/peml/schema.ts";
 import { PEML_PREDICT_OUTPUTS, runPemlPredict } from "../../../core/peml/step.ts";
-import { parseOptions, requireOption } from "../../command.ts";
+import { MEMORY_LIMIT_HELP } from "../../options.ts";
 import { writeOutputsAtomically } from "../../output.ts";
 import { progressPrinter } from "../../progress.ts";
-import { fixed, textOption } from "../susceptibility/common.ts";
+import { fixed } from "../susceptibility/common.ts";
+import { pemlOptions } from "./common.ts";
+
+const options = pemlOptions(pemlPredictOptionsSchema);
 
 export const predictHelp = `quakeslide peml predict — learned soil-parameter maps, FS, a_c and P(f) from a saved model
 
@@ -21,29 +25,19 @@ Options:
   --pga TIF             PGA (g) of a scenario or event on the same grid, for a model trained with
                         --pga: P(f) then includes the Newmark term (without it: the static part)
   --out DIR             output folder (required)
+${MEMORY_LIMIT_HELP}
   --json                print the summary as JSON only
 
 Example:
   quakeslide peml predict --model out/peml-model/model.json --covariates data/ecuador/ta.tif --out out/peml-map`;
 
 export async function runPredict(args: string[]): Promise<number> {
-  const { values } = parseOptions(args, {
-    model: { type: "string" },
-    covariates: { type: "string" },
-    pga: { type: "string" },
-    out: { type: "string" },
-    json: { type: "boolean" },
-  });
-  const out = requireOption(textOption(values, "out"), "out");
-  const options = {
-    model: requireOption(textOption(values, "model"), "model"),
-    covariates: requireOption(textOption(values, "covariates"), "covariates"),
-    pga: textOption(values, "pga"),
-  };
-  const summary = await writeOutputsAtomically(out, PEML_PREDICT_OUTPUTS, (outDir) =>
-    runPemlPredict({ ...options, outDir }, progressPrinter("peml predict", values.json === true)),
+  const { options: parsed, flags } = options.parse(args);
+  const out = parsed.outDir;
+  const summary = await writeOutputsAtomically(out, PEML_PREDICT_OUTPUTS, (tmpDir) =>
+    runPemlPredict({ ...parsed, outDir: tmpDir }, progressPrinter("peml predict", flags.json === true)),
   );
-  if (values.json) {
+  if (flags.json) {
     console.log(JSON.stringify(summary));
     return 0;
   }

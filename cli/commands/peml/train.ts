@@ -1,16 +1,12 @@
+import { pemlTrainOptionsSchema } from "../../../core/peml/schema.ts";
 import { PEML_TRAIN_OUTPUTS, runPemlTrain } from "../../../core/peml/step.ts";
-import { parseOptions, requireOption } from "../../command.ts";
+import { MEMORY_LIMIT_HELP } from "../../options.ts";
 import { writeOutputsAtomically } from "../../output.ts";
 import { progressPrinter } from "../../progress.ts";
-import {
-  fixed,
-  INVENTORY_HELP,
-  integerOption,
-  inventoryFrom,
-  inventoryOptions,
-  textOption,
-} from "../susceptibility/common.ts";
-import { MODEL_HELP, modelOptions, modelSettingsFrom } from "./common.ts";
+import { fixed, INVENTORY_HELP } from "../susceptibility/common.ts";
+import { MODEL_HELP, pemlOptions, priorsFrom } from "./common.ts";
+
+const options = pemlOptions(pemlTrainOptionsSchema, true);
 
 export const trainHelp = `quakeslide peml train — fit the physics-embedded soil model on a landslide inventory and save it
 
@@ -31,8 +27,9 @@ ${MODEL_HELP}
 
 Output:
   --out DIR             output folder (required; new, empty, or holding only this verb's files)
-  --cv-repeats R        spatial 5-fold CV repetitions stored in the model (default 1; 0 skips)
-  --cv-folds K          folds of that CV (default 5)
+  --cv-repeats R        spatial CV repetitions stored in the model (default ${options.defaultOf("cv-repeats")}; 0 skips)
+  --cv-folds K          folds of that CV (default ${options.defaultOf("cv-folds")})
+${MEMORY_LIMIT_HELP}
   --json                print the summary as JSON only
 
 Example:
@@ -40,26 +37,15 @@ Example:
     --covariates data/ecuador/ta.tif --out out/peml-model`;
 
 export async function runTrain(args: string[]): Promise<number> {
-  const { values: parsed } = parseOptions(args, {
-    ...inventoryOptions,
-    ...modelOptions,
-    out: { type: "string" },
-    "cv-repeats": { type: "string" },
-    "cv-folds": { type: "string" },
-    json: { type: "boolean" },
-  });
-  const { prior, ...values } = parsed;
-  const out = requireOption(textOption(values, "out"), "out");
-  const options = {
-    ...inventoryFrom(values),
-    ...modelSettingsFrom(values, prior),
-    cvRepeats: integerOption(values, "cv-repeats"),
-    cvFolds: integerOption(values, "cv-folds"),
-  };
-  const summary = await writeOutputsAtomically(out, PEML_TRAIN_OUTPUTS, (outDir) =>
-    runPemlTrain({ ...options, outDir }, progressPrinter("peml train", values.json === true)),
+  const { options: parsed, flags } = options.parse(args);
+  const out = parsed.outDir;
+  const summary = await writeOutputsAtomically(out, PEML_TRAIN_OUTPUTS, (tmpDir) =>
+    runPemlTrain(
+      { ...parsed, priors: priorsFrom(flags), outDir: tmpDir },
+      progressPrinter("peml train", flags.json === true),
+    ),
   );
-  if (values.json) {
+  if (flags.json) {
     console.log(JSON.stringify({ ...summary, model: `${out}/model.json` }));
     return 0;
   }

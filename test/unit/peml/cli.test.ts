@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import type { PemlArtifact } from "../../../core/peml/artifact.ts";
 import { readRaster } from "../../../core/raster/index.ts";
 import { generateSynthetic } from "../../fixtures/peml/synthetic.ts";
 import { runQuakeslide } from "../../helpers/run-cli.ts";
@@ -378,10 +379,10 @@ test("bad input: one line naming the problem, exit 2, nothing written", async ()
       ],
       /must exceed the water unit weight/,
     ],
-    [["predict", "--model", ECUADOR_CSV, "--covariates", covariates, "--out", out], /cannot read the model/],
+    [["predict", "--model", ECUADOR_CSV, "--covariates", covariates, "--out", out], /not valid JSON/],
     [
       ["cv", "--inventory", ECUADOR_CSV, "--label", "lslpts", "--features", "slope,elev", "--learner", "rf"],
-      /--learner does not apply/,
+      /unknown option --learner/,
     ],
     [
       ["evaluate", "--model", join(work, "model", "model.json"), "--inventory", staticInventory],
@@ -395,4 +396,51 @@ test("bad input: one line naming the problem, exit 2, nothing written", async ()
     assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
     assert.ok(!existsSync(out), "no partial output");
   }
+});
+
+test("a tampered model.json is refused naming the field; the memory limit is honoured", async () => {
+  const artifact = JSON.parse(readFileSync(join(work, "model", "model.json"), "utf8"));
+  const tampered: [string, (a: PemlArtifact) => void, RegExp][] = [
+    ["weights", (a) => a.network.layers[0].weights.pop(), /network\.layers\.0 has \d+ weights/],
+    ["bounds", (a) => (a.physics.bounds.friction.upper = 95), /physics\.bounds\.friction/],
+    ["sd", (a) => Object.assign(a.features[0], { sd: 0 }), /features\.0\.sd/],
+    [
+      "format",
+      (a) => Object.assign(a, { format: "quakeslide-susceptibility-model" }),
+      /not a physics-embedded model/,
+    ],
+  ];
+  for (const [name, change, message] of tampered) {
+    const copy = structuredClone(artifact);
+    change(copy);
+    const file = join(work, `tampered-${name}.json`);
+    writeFileSync(file, JSON.stringify(copy));
+    const r = await cli(
+      "peml",
+      "predict",
+      "--model",
+      file,
+      "--covariates",
+      covariates,
+      "--out",
+      join(work, "never"),
+    );
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, message);
+  }
+  const limited = await cli(
+    "peml",
+    "predict",
+    "--model",
+    join(work, "model", "model.json"),
+    "--covariates",
+    covariates,
+    "--memory-limit-gb",
+    "0.0001",
+    "--out",
+    join(work, "never"),
+  );
+  assert.equal(limited.code, 2, limited.stderr);
+  assert.match(limited.stderr, /above the limit of 0\.0001 GB/);
+  assert.ok(!existsSync(join(work, "never")));
 });

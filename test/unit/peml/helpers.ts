@@ -1,5 +1,6 @@
 import { DEFAULT_BOUNDS, DEFAULT_PRIORS } from "../../../core/peml/physics.ts";
 import type { TrainingData, TrainSettings } from "../../../core/peml/train.ts";
+import { factorOfSafety } from "../../../core/stability/infinite-slope.ts";
 import { generateSynthetic, type Synthetic, TRUTH } from "../../fixtures/peml/synthetic.ts";
 
 export const FIXTURES = new URL("../../fixtures/peml/", import.meta.url).pathname;
@@ -59,4 +60,17 @@ let cached: Synthetic | undefined;
 export function synthetic(): Synthetic {
   cached ??= generateSynthetic();
   return cached;
+}
+
+/** FS of the synthetic truth (t, m, γ, γ_w as TRUTH) for a slope and the soil's c' and φ'. */
+export function truthFs(slope: number, cohesion: number, frictionAngle: number): number {
+  return factorOfSafety({
+    slope,
+    cohesion,
+    frictionAngle,
+    unitWeight: TRUTH.unitWeight,
+    thickness: TRUTH.thickness,
+    saturation: TRUTH.saturation,
+    waterUnitWeight: TRUTH.waterUnitWeight,
+  });
 }

@@ -10,9 +10,8 @@ import {
 } from "../../../core/peml/shapley.ts";
 import { infiniteSlopeFunction, modelFunction, PHYSICS_COVARIATES } from "../../../core/peml/step-explain.ts";
 import { trainPeml } from "../../../core/peml/train.ts";
-import { factorOfSafety } from "../../../core/stability/infinite-slope.ts";
 import { TRUTH } from "../../fixtures/peml/synthetic.ts";
-import { settings, synthetic, syntheticTraining } from "./helpers.ts";
+import { settings, synthetic, syntheticTraining, truthFs } from "./helpers.ts";
 
 function columnsOf(rows: number[][]): Float64Array[] {
   return rows[0].map((_, j) => Float64Array.from(rows, (r) => r[j]));
@@ -224,18 +223,7 @@ test("synthetic truth: the learned soils give the Shapley ranking of the true on
       const k = lith[r] - 1;
       const c = TRUTH.cohesionByLith[k] + TRUTH.cohesionElevSpan * fraction;
       const phi = TRUTH.frictionByLith[k] + TRUTH.frictionElevSpan * fraction;
-      out[r] = Math.min(
-        100,
-        factorOfSafety(
-          slope[r],
-          c,
-          phi,
-          TRUTH.unitWeight,
-          TRUTH.thickness,
-          TRUTH.saturation,
-          TRUTH.waterUnitWeight,
-        ),
-      );
+      out[r] = Math.min(100, truthFs(slope[r], c, phi));
     }
   };
   const truthModel = rank(inputs, trueFs, 1, names)[0];

@@ -3,11 +3,16 @@ import { test } from "node:test";
 import { auroc } from "../../../core/ml/metrics.ts";
 import { Random } from "../../../core/ml/random.ts";
 import { evaluateModel } from "../../../core/peml/model.ts";
-import { failureProbability, seismicLogit, staticLogit, strengthTerms } from "../../../core/peml/physics.ts";
+import {
+  cohesionTerm,
+  failureProbability,
+  frictionTerm,
+  seismicLogit,
+  staticLogit,
+} from "../../../core/peml/physics.ts";
 import { caseControlOffset, prepareTraining, trainPeml } from "../../../core/peml/train.ts";
-import { factorOfSafety } from "../../../core/stability/infinite-slope.ts";
 import { TRUTH } from "../../fixtures/peml/synthetic.ts";
-import { rmse, settings, synthetic, syntheticTraining } from "./helpers.ts";
+import { rmse, settings, synthetic, syntheticTraining, truthFs } from "./helpers.ts";
 
 function jiggle(parameters: { value: Float64Array }[], seed: number): void {
   const rng = new Random(seed);
@@ -85,18 +90,7 @@ test("recovers the synthetic soil fields: phi' and c' where t and m are known, a
   const out = { cohesion: new Float64Array(n), friction: new Float64Array(n), fs: new Float64Array(n) };
   evaluateModel(model, { columns: data.columns, slopeDeg: data.slopeDeg, count: n }, out);
   const trueFs = Float64Array.from({ length: n }, (_, i) =>
-    Math.min(
-      100,
-      factorOfSafety(
-        s.covariates.slope[i],
-        s.truth.cohesion[i],
-        s.truth.friction[i],
-        TRUTH.unitWeight,
-        TRUTH.thickness,
-        TRUTH.saturation,
-        TRUTH.waterUnitWeight,
-      ),
-    ),
+    Math.min(100, truthFs(s.covariates.slope[i], s.truth.cohesion[i], s.truth.friction[i])),
   );
   const frictionError = rmse(out.friction, s.truth.friction);
   const cohesionError = rmse(out.cohesion, s.truth.cohesion);
@@ -129,17 +123,7 @@ test("with the event's PGA the Newmark term recovers FS of co-seismic landslides
     return sum / n;
   };
   const trueLnFs = Float64Array.from(rows, (cell) =>
-    Math.log(
-      factorOfSafety(
-        s.covariates.slope[cell],
-        s.truth.cohesion[cell],
-        s.truth.friction[cell],
-        TRUTH.unitWeight,
-        TRUTH.thickness,
-        TRUTH.saturation,
-        TRUTH.waterUnitWeight,
-      ),
-    ),
+    Math.log(truthFs(s.covariates.slope[cell], s.truth.cohesion[cell], s.truth.friction[cell])),
   );
   const modelLoss = (model: typeof withPga.model, pga: boolean) => {
     const pf = new Float64Array(n);
@@ -154,14 +138,8 @@ test("with the event's PGA the Newmark term recovers FS of co-seismic landslides
   };
   const truth = logLoss((i) => {
     const cell = rows[i];
-    const { a, b } = strengthTerms(
-      s.truth.cohesion[cell],
-      s.truth.friction[cell],
-      TRUTH.saturation,
-      TRUTH.thickness,
-      TRUTH.unitWeight,
-      TRUTH.waterUnitWeight,
-    );
+    const a = cohesionTerm(s.truth.cohesion[cell], TRUTH.thickness, TRUTH.unitWeight);
+    const b = frictionTerm(s.truth.friction[cell], TRUTH.saturation, TRUTH.unitWeight, TRUTH.waterUnitWeight);
     return failureProbability(
       staticLogit(a, b, s.covariates.slope[cell], TRUTH.linkScale),
       seismicLogit(
