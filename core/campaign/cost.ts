@@ -1,0 +1,209 @@
+import { buildMesh, minGllDistance } from "../sem/mesh.ts";
+import { meshLayers } from "../sem/simulation.ts";
+import type { CampaignPlan } from "./plan.ts";
+import { buildSemScenario } from "./sem-model.ts";
+
+/**
+ * The solver's measured speed, in element-steps per second of one core, NGLL 5 (the written-out
+ * kernel): 1.36 M on one thread of the development machine (docs/sem.md, "Speed": 160 × 80
+ * elements × 5,000 steps in 47 s). Other NGLL use the generic loops (1.6× slower at NGLL 5,
+ * docs/sem.md) whose work per element grows as NGLL³.
+ */
+export const ELEMENT_STEPS_PER_CORE_SECOND_NGLL5 = 1.36e6;
+
+export function elementStepsPerCoreSecond(ngll: number): number {
+  if (ngll === 5) return ELEMENT_STEPS_PER_CORE_SECOND_NGLL5;
+  return (ELEMENT_STEPS_PER_CORE_SECOND_NGLL5 / 1.6) * (5 / ngll) ** 3;
+}
+
+/**
+ * Price and overhead assumptions of the AWS estimate (USD, us-east-1 list prices of 2025; check
+ * yours). A job runs on the `sem` job definition's 8 vCPUs (c6i/c7i/m6i/m7i, Spot first).
+ */
+export const AWS_ASSUMPTIONS = {
+  /** c6i.2xlarge on demand, $0.34 per hour for 8 vCPUs. */
+  onDemandVcpuHourUsd: 0.0425,
+  /** Spot, assumed at 40 % of on demand (it varies by region, zone and hour). */
+  spotVcpuHourUsd: 0.017,
+  jobVcpus: 8,
+  /** The `sem` job definition's memory (infra/compute-stack.ts). */
+  jobMemoryMiB: 16384,
+  /** Fraction of 8 threads' ideal speed-up the solver reaches (assumed; 2 threads measured 0.67-0.87). */
+  parallelEfficiency: 0.7,
+  /** Per job: instance share of image pull, start-up, staging inputs and outputs (assumed). */
+  jobOverheadSeconds: 30,
+  /** Step Functions Standard: $0.025 per 1,000 state transitions; about 5 per job (map child). */
+  stateTransitionUsd: 0.000025,
+  transitionsPerJob: 5,
+  /** S3: about 6 PUTs and 6 GETs per job at $0.005 and $0.0004 per 1,000. */
+  s3RequestsUsdPerJob: 6 * 0.000005 + 6 * 0.0000004,
+  /** Aggregation Lambda: 3 GB for up to 15 minutes. */
+  aggregateUsd: 3 * 900 * 0.0000166667,
+};
+
+export interface ProfileEstimate {
+  profile: string;
+  jobs: number;
+  dtS: number;
+  elementsMin: number;
+  elementsMax: number;
+  stepsMax: number;
+  cells: number;
+}
+
+export interface CampaignEstimate {
+  jobs: number;
+  scenarios: number;
+  profiles: number;
+  elementSteps: number;
+  /** Solver core-hours at the measured single-core speed (no parallel loss). */
+  coreHours: number;
+  /** Core-hours of the Newmark coupling (cells × steps, rigid block ≈ 2e8 steps per core second). */
+  couplingCoreHours: number;
+  memoryPerJobMiB: number;
+  /** Wall time of the longest job on the job definition's vCPUs (s). */
+  longestJobS: number;
+  aws: {
+    vcpuHours: number;
+    computeSpotUsd: number;
+    computeOnDemandUsd: number;
+    stepFunctionsUsd: number;
+    s3Usd: number;
+    lambdaUsd: number;
+    totalSpotUsd: number;
+    totalOnDemandUsd: number;
+  };
+  perProfile: ProfileEstimate[];
+  assumptions: typeof AWS_ASSUMPTIONS & { elementStepsPerCoreSecond: number };
+}
+
+/** Rigid-block integration speed (cell-steps per core second), measured with core/stability's loop. */
+const NEWMARK_STEPS_PER_CORE_SECOND = 2e8;
+
+/**
+ * Cost of a plan without running it: per job, the mesh size (columns from the domain width,
+ * rows per layer from the thickness under the highest surface point, as the mesher counts them)
+ * × the time steps (dt from the CFL number on one mesh of each profile), at the solver's
+ * measured speed; memory from the arrays the solver allocates.
+ */
+export function estimateCampaign(
+  plan: CampaignPlan,
+  overrides: { vcpuHourUsd?: number; stateTransitionUsd?: number } = {},
+): CampaignEstimate {
+  const settings = plan.shared.sem;
+  const rate = elementStepsPerCoreSecond(settings.ngll);
+  const assumptions = {
+    ...AWS_ASSUMPTIONS,
+    ...(overrides.vcpuHourUsd !== undefined ? { spotVcpuHourUsd: overrides.vcpuHourUsd } : {}),
+    ...(overrides.stateTransitionUsd !== undefined
+      ? { stateTransitionUsd: overrides.stateTransitionUsd }
+      : {}),
+    elementStepsPerCoreSecond: rate,
+  };
+  let elementSteps = 0;
+  let couplingSteps = 0;
+  let memory = 0;
+  let longestJobS = 0;
+  let vcpuSeconds = 0;
+  const perProfile: ProfileEstimate[] = plan.profiles.map(({ file }) => {
+    const jobs = plan.jobs.filter((job) => job.profile === file.name);
+    const models = jobs.map(
+      (job) => buildSemScenario(settings, job.params.scenario, file.surface, job.id).scenario,
+    );
+    const widest = models.reduce((a, b) => (b.domain.xmax > a.domain.xmax ? b : a));
+    const layers = meshLayers(widest);
+    const elementWidth = Math.min(settings.element_size_m, ...layers.map((l) => l.elementHeight));
+    const mesh = buildMesh({
+      ...widest.domain,
+      surface: widest.topography as { x: number[]; z: number[] },
+      layers,
+      elementWidth,
+      ngll: settings.ngll,
+    });
+    let spacingOverVp = Number.POSITIVE_INFINITY;
+    for (let e = 0; e < mesh.nspec; e++)
+      spacingOverVp = Math.min(spacingOverVp, minGllDistance(mesh, e) / mesh.vp[e]);
+    const dt = settings.cfl * spacingOverVp;
+    const highest = Math.max(...Array.from(file.surface.z));
+    const estimate: ProfileEstimate = {
+      profile: file.name,
+      jobs: jobs.length,
+      dtS: dt,
+      elementsMin: Number.POSITIVE_INFINITY,
+      elementsMax: 0,
+      stepsMax: 0,
+      cells: file.band.cell.length,
+    };
+    for (const model of models) {
+      const columns = Math.max(1, Math.ceil((model.domain.xmax - model.domain.xmin) / elementWidth - 1e-9));
+      const rows = meshLayers(model).reduce((sum, layer, i, all) => {
+        const top = i === 0 ? highest : all[i - 1].bottom;
+        return sum + Math.max(1, Math.ceil((top - layer.bottom) / layer.elementHeight - 1e-9));
+      }, 0);
+      const elements = columns * rows;
+      const steps = Math.round(model.time.duration_s / dt);
+      const receivers = model.receivers.length;
+      elementSteps += elements * steps;
+      couplingSteps += file.band.cell.length * steps;
+      const jobMemory = memoryBytes(elements, columns, rows, settings.ngll, steps, receivers);
+      memory = Math.max(memory, jobMemory);
+      const coreSeconds =
+        (elements * steps) / rate + (file.band.cell.length * steps) / NEWMARK_STEPS_PER_CORE_SECOND;
+      const wall = coreSeconds / (assumptions.jobVcpus * assumptions.parallelEfficiency);
+      longestJobS = Math.max(longestJobS, wall);
+      vcpuSeconds += (wall + assumptions.jobOverheadSeconds) * assumptions.jobVcpus;
+      estimate.elementsMin = Math.min(estimate.elementsMin, elements);
+      estimate.elementsMax = Math.max(estimate.elementsMax, elements);
+      estimate.stepsMax = Math.max(estimate.stepsMax, steps);
+    }
+    return estimate;
+  });
+  const vcpuHours = vcpuSeconds / 3600;
+  const jobs = plan.jobs.length;
+  const stepFunctionsUsd = jobs * assumptions.transitionsPerJob * assumptions.stateTransitionUsd;
+  const s3Usd = jobs * assumptions.s3RequestsUsdPerJob;
+  const lambdaUsd = assumptions.aggregateUsd;
+  const computeSpotUsd = vcpuHours * assumptions.spotVcpuHourUsd;
+  const computeOnDemandUsd = vcpuHours * assumptions.onDemandVcpuHourUsd;
+  return {
+    jobs,
+    scenarios: plan.scenarios.length,
+    profiles: plan.profiles.length,
+    elementSteps,
+    coreHours: elementSteps / rate / 3600,
+    couplingCoreHours: couplingSteps / NEWMARK_STEPS_PER_CORE_SECOND / 3600,
+    memoryPerJobMiB: Math.ceil(memory / 2 ** 20),
+    longestJobS,
+    aws: {
+      vcpuHours,
+      computeSpotUsd,
+      computeOnDemandUsd,
+      stepFunctionsUsd,
+      s3Usd,
+      lambdaUsd,
+      totalSpotUsd: computeSpotUsd + stepFunctionsUsd + s3Usd + lambdaUsd,
+      totalOnDemandUsd: computeOnDemandUsd + stepFunctionsUsd + s3Usd + lambdaUsd,
+    },
+    perProfile,
+    assumptions,
+  };
+}
+
+/**
+ * Bytes one job holds: per element and GLL point the mesh's and the solver's geometry and
+ * material copies (about 12 doubles), per global point the wavefield, mass and dashpots (about
+ * 14 doubles), the records (6 channels × receivers × steps) and the acceleration traces of the
+ * coupling (2 × receivers × steps, twice while they are built), plus Node's own ~120 MiB.
+ */
+export function memoryBytes(
+  elements: number,
+  columns: number,
+  rows: number,
+  ngll: number,
+  steps: number,
+  receivers: number,
+): number {
+  const elementPoints = elements * ngll * ngll;
+  const globalPoints = (columns * (ngll - 1) + 1) * (rows * (ngll - 1) + 1);
+  return 8 * (12 * elementPoints + 14 * globalPoints + 10 * receivers * steps) + 120 * 2 ** 20;
+}
