@@ -1,0 +1,193 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { InputError, LimitExceededError, NotFoundError } from "../errors.ts";
+import { writeAggregateOutputs } from "./aggregate-outputs.ts";
+import { type CampaignIndex, campaignIndexSchema, gridOf } from "./index-file.ts";
+import { combineProfiles, profileCoverage } from "./interpolate.ts";
+import { type CampaignSemSummary, decodeJobDisplacements, type JobReceiver } from "./job.ts";
+import { decodeProfileFile } from "./profile-file.ts";
+import { cellStatistics } from "./statistics.ts";
+import { type StudyRow, studyRows } from "./study.ts";
+
+/** Options of the `campaign-aggregate` step (the Lambda after the campaign's Distributed Map). */
+export const campaignAggregateOptionsSchema = z.object({
+  /** The campaign index (index-file.ts). */
+  index: z.string().min(1),
+  outDir: z.string().min(1),
+  /** The Map's ResultWriterDetails: where the failed jobs' reasons are, if some are missing. */
+  mapResults: z.object({ Bucket: z.string(), Key: z.string() }).optional(),
+});
+
+export type CampaignAggregateOptions = z.input<typeof campaignAggregateOptionsSchema>;
+
+/** Reads the object a URI names (s3://… on AWS, a path in tests); null when it does not exist. */
+export type Loader = (uri: string) => Promise<Uint8Array | null>;
+
+/** Largest scenarios × covered cells held at once (Float32: 1 GiB). */
+export const MAX_VALUES = 2 ** 28;
+
+/** A job's result record (the StepResult its Batch job writes). */
+interface JobResult {
+  outputs: Record<string, string>;
+  summary: CampaignSemSummary;
+}
+
+export interface ScenarioMaps {
+  /** D_N (cm) of each scenario on the covered cells: row s holds scenario s. */
+  values: Float32Array;
+  rows: StudyRow[];
+  jobSummaries: CampaignSemSummary[];
+}
+
+/**
+ * The `campaign-aggregate` step: checks that every job has a result (else a NotFoundError that
+ * lists the missing jobs and why they failed), combines each scenario's profiles into a D_N map
+ * (interpolate.ts), and writes the exceedance, mean and 90th-percentile maps, the extreme
+ * scenarios' maps, the duration-vs-amplitude study, the tables and report.html.
+ */
+export async function runCampaignAggregate(
+  options: CampaignAggregateOptions,
+  hooks: { load: Loader; onProgress?: (fraction: number, message?: string) => void },
+) {
+  const parsed = campaignAggregateOptionsSchema.parse(options);
+  const index = readIndex(parsed.index);
+  const load = required(hooks.load);
+  const results = await jobResults(index, hooks.load, parsed.mapResults);
+  const profiles = await Promise.all(
+    index.profiles.map(async (p) => decodeProfileFile(await load(p.uri), p.uri)),
+  );
+  const grid = gridOf(index);
+  const cellSize = Math.min(Math.abs(grid.transform[1]), Math.abs(grid.transform[5]));
+  const coverage = profileCoverage(
+    profiles.map((p) => p.band),
+    grid.width * grid.height,
+    1e-3 * cellSize,
+  );
+  const covered = coverage.cells.length;
+  if (index.scenarios.length * covered > MAX_VALUES)
+    throw new LimitExceededError(
+      `${index.scenarios.length} scenarios × ${covered} cells exceed the ${MAX_VALUES} D_N values one aggregation holds: split the campaign's area or scenarios`,
+    );
+  const maps = await scenarioMaps(index, results, coverage, load, hooks.onProgress);
+  const weights = Float64Array.from(index.scenarios, (s) => s.weight);
+  const statistics = cellStatistics(maps.values, weights, covered, index.thresholdsCm, 0.9);
+  return writeAggregateOutputs(parsed.outDir, { index, grid, coverage, maps, statistics });
+}
+
+function readIndex(file: string): CampaignIndex {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new InputError(`not a campaign index: ${(error as Error).message}`, { file });
+  }
+  const parsed = campaignIndexSchema.safeParse(value);
+  if (!parsed.success)
+    throw new InputError(`not a campaign index: ${parsed.error.issues[0].message}`, { file });
+  return parsed.data;
+}
+
+function required(load: Loader): (uri: string) => Promise<Uint8Array> {
+  return async (uri) => {
+    const bytes = await load(uri);
+    if (!bytes) throw new NotFoundError(`${uri} does not exist`);
+    return bytes;
+  };
+}
+
+/** Every job's result record; a NotFoundError naming the missing jobs (and why) if any is absent. */
+async function jobResults(
+  index: CampaignIndex,
+  load: Loader,
+  mapResults: { Bucket: string; Key: string } | undefined,
+): Promise<Map<string, JobResult>> {
+  const results = new Map<string, JobResult>();
+  const missing: string[] = [];
+  await inBatches(index.jobs, 32, async (job) => {
+    const bytes = await load(job.result);
+    if (bytes) results.set(job.id, JSON.parse(new TextDecoder().decode(bytes)) as JobResult);
+    else missing.push(job.id);
+  });
+  if (missing.length === 0) return results;
+  missing.sort();
+  const reasons = mapResults ? await failureReasons(load, mapResults) : new Map<string, string>();
+  const explained = missing.filter((id) => reasons.has(id)).map((id) => `${id}: ${reasons.get(id)}`);
+  throw new NotFoundError(
+    `campaign ${index.campaign} is incomplete: ${missing.length} of ${index.jobs.length} jobs have no result (${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", ..." : ""})` +
+      (explained.length ? `; failed in this run: ${explained.slice(0, 5).join("; ")}` : "") +
+      ". Run the campaign again to resume: finished jobs are kept and not run again.",
+  );
+}
+
+/** Job name → "status reason after N attempts", from the Map's FAILED result files. */
+async function failureReasons(
+  load: Loader,
+  where: { Bucket: string; Key: string },
+): Promise<Map<string, string>> {
+  const reasons = new Map<string, string>();
+  const manifestBytes = await load(`s3://${where.Bucket}/${where.Key}`);
+  if (!manifestBytes) return reasons;
+  const manifest = JSON.parse(new TextDecoder().decode(manifestBytes)) as { ResultFiles?: { Key: string }[] };
+  for (const file of manifest.ResultFiles ?? []) {
+    if (!file.Key.includes("FAILED")) continue;
+    const bytes = await load(`s3://${where.Bucket}/${file.Key}`);
+    const entries = bytes
+      ? (JSON.parse(new TextDecoder().decode(bytes)) as { Error?: string; Cause?: string }[])
+      : [];
+    for (const entry of entries) {
+      let cause: { JobName?: string; StatusReason?: string; Attempts?: unknown[] } = {};
+      try {
+        cause = JSON.parse(entry.Cause ?? "{}");
+      } catch {
+        // a cause that is not a Batch job description: nothing to attribute
+      }
+      if (cause.JobName)
+        reasons.set(
+          cause.JobName,
+          `${cause.StatusReason ?? entry.Error ?? "failed"} after ${cause.Attempts?.length ?? "?"} attempt(s)`,
+        );
+    }
+  }
+  return reasons;
+}
+
+/** Each scenario's D_N on the covered cells (its profiles combined) and the study's data points. */
+async function scenarioMaps(
+  index: CampaignIndex,
+  results: Map<string, JobResult>,
+  coverage: ReturnType<typeof profileCoverage>,
+  load: (uri: string) => Promise<Uint8Array>,
+  onProgress?: (fraction: number, message?: string) => void,
+): Promise<ScenarioMaps> {
+  const covered = coverage.cells.length;
+  const values = new Float32Array(index.scenarios.length * covered);
+  const profileOrder = new Map(index.profiles.map((p, i) => [p.name, i]));
+  const rows: StudyRow[] = [];
+  const jobSummaries: CampaignSemSummary[] = [];
+  for (const [s, scenario] of index.scenarios.entries()) {
+    const jobs = index.jobs.filter((job) => job.scenario === scenario.id);
+    const perProfile: Float32Array[] = index.profiles.map(() => new Float32Array(0));
+    await Promise.all(
+      jobs.map(async (job) => {
+        const result = results.get(job.id)!;
+        const dnUri = result.outputs.dn_cm_bin;
+        perProfile[profileOrder.get(job.profile)!] = decodeJobDisplacements(await load(dnUri), dnUri);
+        const receivers = JSON.parse(new TextDecoder().decode(await load(result.outputs.receivers_json))) as {
+          receivers: JobReceiver[];
+        };
+        rows.push(...studyRows(job, scenario, receivers.receivers, index.studyAc));
+        jobSummaries.push(result.summary);
+      }),
+    );
+    combineProfiles(coverage, perProfile, values.subarray(s * covered, (s + 1) * covered));
+    onProgress?.((s + 1) / index.scenarios.length, `scenario ${s + 1}/${index.scenarios.length}`);
+  }
+  // Jobs finish loading in any order: sort so that the tables are the same every time.
+  rows.sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : a.along_m - b.along_m));
+  jobSummaries.sort((a, b) => (a.job < b.job ? -1 : 1));
+  return { values, rows, jobSummaries };
+}
+
+async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(work));
+}
