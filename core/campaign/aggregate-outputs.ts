@@ -44,14 +44,14 @@ export interface CampaignAggregateSummary {
   areaByMw: { mw: number; scenarios: number; landslide_area_m2: number; mean_dn_cm: number }[];
   extremes: { id: string; label: string; weight: number; map: string }[];
   study: StudyFits[];
-  compute: {
-    jobs: number;
-    elementSteps: number;
-    solverSeconds: number;
-    elementStepsPerS: number;
-    newmarkSeconds: number;
-  };
+  /** Solver work of the campaign's jobs (deterministic, unlike their wall times). */
+  compute: { jobs: number; elementSteps: number };
   outputs: string[];
+}
+
+/** What the step returns: the summary, plus the jobs' measured times (not in any output file). */
+export interface CampaignAggregateResult extends CampaignAggregateSummary {
+  timing: { solverSeconds: number; elementStepsPerS: number; newmarkSeconds: number };
 }
 
 interface AggregateContext {
@@ -62,10 +62,14 @@ interface AggregateContext {
   statistics: CellStatistics;
 }
 
+/**
+ * Writes every output; nothing written depends on when, where or how fast the jobs ran, so that
+ * a resumed campaign gives the same files as an uninterrupted one.
+ */
 export async function writeAggregateOutputs(
   outDir: string,
   context: AggregateContext,
-): Promise<CampaignAggregateSummary> {
+): Promise<CampaignAggregateResult> {
   const { index, grid, coverage, maps, statistics } = context;
   mkdirSync(outDir, { recursive: true });
   const outputs: string[] = [];
@@ -149,12 +153,12 @@ export async function writeAggregateOutputs(
       map: `scenario_${s.id}_dn_cm.tif`,
     })),
     study,
-    compute: computeTotals(maps),
+    compute: { jobs: maps.jobSummaries.length, elementSteps: elementSteps(maps) },
     outputs,
   };
   writeFileSync(join(outDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
   writeCampaignReport(join(outDir, "report.html"), outDir, summary, index);
-  return summary;
+  return { ...summary, timing: timing(maps) };
 }
 
 /** Covered-cell values onto the full grid, NaN (nodata) elsewhere. */
@@ -260,16 +264,16 @@ async function writeAreaPlot(
   });
 }
 
-function computeTotals(maps: ScenarioMaps) {
-  const jobs = maps.jobSummaries;
-  const elementSteps = jobs.reduce((sum, j) => sum + j.elements * j.nsteps, 0);
-  const solverSeconds = jobs.reduce((sum, j) => sum + j.wall_s, 0);
+function elementSteps(maps: ScenarioMaps): number {
+  return maps.jobSummaries.reduce((sum, j) => sum + j.elements * j.nsteps, 0);
+}
+
+function timing(maps: ScenarioMaps): CampaignAggregateResult["timing"] {
+  const solverSeconds = maps.jobSummaries.reduce((sum, j) => sum + j.wall_s, 0);
   return {
-    jobs: jobs.length,
-    elementSteps,
     solverSeconds,
-    elementStepsPerS: solverSeconds > 0 ? elementSteps / solverSeconds : 0,
-    newmarkSeconds: jobs.reduce((sum, j) => sum + j.newmark_s, 0),
+    elementStepsPerS: solverSeconds > 0 ? elementSteps(maps) / solverSeconds : 0,
+    newmarkSeconds: maps.jobSummaries.reduce((sum, j) => sum + j.newmark_s, 0),
   };
 }
 

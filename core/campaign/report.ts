@@ -9,9 +9,10 @@ import type { LinearFit } from "./statistics.ts";
 const fixed = (value: number, digits = 3) =>
   Number.isFinite(value) ? Number(value.toPrecision(digits)) : "";
 
-function figure(outDir: string, file: string, caption: string): string {
+/** A PNG of outDir as a figure; maps (their previews) shown 480 px wide. */
+function figure(outDir: string, file: string, caption: string, map = false): string {
   const path = join(outDir, file);
-  return existsSync(path) ? htmlFigure(readFileSync(path), caption) : "";
+  return existsSync(path) ? htmlFigure(readFileSync(path), caption, map ? 480 : undefined) : "";
 }
 
 function fitText(name: string, fit: LinearFit | null): (string | number)[] {
@@ -47,7 +48,7 @@ export function writeCampaignReport(
       body: [
         htmlParagraph(
           `${summary.scenarios} scenarios × ${summary.profiles} profiles = ${summary.jobs} SEM jobs; ${summary.coveredCells} cells (${fixed(summary.coveredCells * summary.cellAreaM2, 4)} m²) within ${index.maxDistanceM} m of a profile. ` +
-            `Solver: ${fixed(summary.compute.elementSteps / 1e6, 4)} M element-steps in ${fixed(summary.compute.solverSeconds, 3)} s of job time (${fixed(summary.compute.elementStepsPerS / 1e6, 3)} M/s); Newmark coupling ${fixed(summary.compute.newmarkSeconds, 3)} s.`,
+            `Solver work: ${fixed(summary.compute.elementSteps / 1e6, 4)} M element-steps.`,
         ),
       ],
     },
@@ -62,10 +63,11 @@ export function writeCampaignReport(
             outDir,
             `p_dn_gt_${thresholdLabel(t)}cm.png`,
             `P(D_N > ${t} cm); mean over the covered area ${fixed(summary.meanExceedance[i])}`,
+            true,
           ),
         ),
-        figure(outDir, "dn_mean_cm.png", "Weighted mean D_N (cm)"),
-        figure(outDir, "dn_p90_cm.png", "Weighted 90th percentile of D_N (cm)"),
+        figure(outDir, "dn_mean_cm.png", "Weighted mean D_N (cm)", true),
+        figure(outDir, "dn_p90_cm.png", "Weighted 90th percentile of D_N (cm)", true),
       ],
     },
     {
@@ -108,7 +110,12 @@ export function writeCampaignReport(
       heading: "Rarest scenarios",
       body: summary.extremes.length
         ? summary.extremes.map((e) =>
-            figure(outDir, e.map.replace(/\.tif$/, ".png"), `${e.id}: ${e.label}; weight ${fixed(e.weight)}`),
+            figure(
+              outDir,
+              e.map.replace(/\.tif$/, ".png"),
+              `${e.id}: ${e.label}; weight ${fixed(e.weight)}`,
+              true,
+            ),
           )
         : [htmlParagraph("none requested (aggregate.extremes = 0)", "note")],
     },
