@@ -27,10 +27,14 @@ export function htmlTable(
   return `<table>\n${head}\n${body}\n</table>`;
 }
 
-/** A PNG embedded as a data URI, with a caption. */
-export function htmlFigure(png: Uint8Array, caption: string): string {
+/**
+ * A PNG embedded as a data URI, with a caption. `widthPx` scales it to that width with square
+ * pixels kept sharp (a map preview of a small raster is only a few hundred pixels wide).
+ */
+export function htmlFigure(png: Uint8Array, caption: string, widthPx?: number): string {
   const source = `data:image/png;base64,${Buffer.from(png).toString("base64")}`;
-  return `<figure><img src="${source}" alt="${escapeHtml(caption)}"><figcaption>${escapeHtml(caption)}</figcaption></figure>`;
+  const style = widthPx ? ` style="width:${widthPx}px;image-rendering:pixelated"` : "";
+  return `<figure><img src="${source}" alt="${escapeHtml(caption)}"${style}><figcaption>${escapeHtml(caption)}</figcaption></figure>`;
 }
 
 export function htmlParagraph(text: string, className?: string): string {
