@@ -1,34 +1,15 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Grid } from "../raster/types.ts";
-import { probabilityMap } from "../stability/newmark-map.ts";
 import { writeBandOutputs } from "../stability/raster-io.ts";
-import type { ScenarioMaps } from "./aggregate.ts";
-import type { CampaignIndex, IndexScenario } from "./index-file.ts";
+import type { ScenarioResults } from "./aggregate.ts";
+import type { CampaignIndex } from "./index-file.ts";
 import type { Coverage } from "./interpolate.ts";
 import { thresholdLabel } from "./output-names.ts";
 import { writeScatterPng } from "./plots.ts";
 import { writeCampaignReport } from "./report.ts";
-import type { CellStatistics } from "./statistics.ts";
+import { areaByMagnitude, meanOf, type ScenarioStatistics } from "./scenario-statistics.ts";
 import { type StudyFits, type StudyRow, studyFits, writeStudyPlots } from "./study.ts";
-
-export interface ScenarioStatistics {
-  id: string;
-  label: string;
-  mw: number;
-  weight: number;
-  annual_rate: number | null;
-  rupture_duration_s: number;
-  /** Area of the cells with D_N at or above the landslide threshold (m²). */
-  landslide_area_m2: number;
-  /** Σ P(f) × cell area, P(f) of Jibson et al. (2000) (m²). */
-  expected_failed_area_m2: number;
-  mean_dn_cm: number;
-  max_dn_cm: number;
-  /** Largest horizontal PGA and mean D5-95 over the scenario's surface receivers. */
-  max_pga_g: number;
-  mean_d5_95_s: number;
-}
 
 export interface CampaignAggregateSummary {
   campaign: string;
@@ -40,10 +21,14 @@ export interface CampaignAggregateSummary {
   thresholdsCm: number[];
   /** Mean over the covered cells of P(D_N > threshold), per threshold. */
   meanExceedance: number[];
+  /** How the 90th percentile was computed (cell-statistics.ts). */
+  quantileMethod: "exact" | "histogram";
   scenarioStatistics: ScenarioStatistics[];
   areaByMw: { mw: number; scenarios: number; landslide_area_m2: number; mean_dn_cm: number }[];
   extremes: { id: string; label: string; weight: number; map: string }[];
   study: StudyFits[];
+  /** Jobs whose receivers are the study's data points (all, or a sample of large campaigns). */
+  studyJobs: number;
   /** Solver work of the campaign's jobs (deterministic, unlike their wall times). */
   compute: { jobs: number; elementSteps: number };
   outputs: string[];
@@ -58,8 +43,7 @@ interface AggregateContext {
   index: CampaignIndex;
   grid: Grid;
   coverage: Coverage;
-  maps: ScenarioMaps;
-  statistics: CellStatistics;
+  scenarios: ScenarioResults;
 }
 
 /**
@@ -70,7 +54,8 @@ export async function writeAggregateOutputs(
   outDir: string,
   context: AggregateContext,
 ): Promise<CampaignAggregateResult> {
-  const { index, grid, coverage, maps, statistics } = context;
+  const { index, grid, coverage, scenarios } = context;
+  const { statistics, scenarioStatistics } = scenarios;
   mkdirSync(outDir, { recursive: true });
   const outputs: string[] = [];
   const writeMap = async (name: string, compact: Float32Array, title: string, units: string, max: number) => {
@@ -106,33 +91,20 @@ export async function writeAggregateOutputs(
     30,
   );
 
-  const cellArea = Math.abs(grid.transform[1] * grid.transform[5]);
-  const scenarioStatistics = index.scenarios.map((scenario, s) =>
-    statisticsOf(
-      scenario,
-      scenarioRow(maps.values, s, coverage.cells.length),
-      maps.rows,
-      cellArea,
-      index.landslideDnCm,
-    ),
-  );
-  const extremes = rarest(index.scenarios, scenarioStatistics, index.extremes);
-  for (const scenario of extremes) {
-    const s = index.scenarios.indexOf(scenario);
+  for (const { scenario, dn } of scenarios.extremes)
     await writeMap(
       `scenario_${scenario.id}_dn_cm`,
-      scenarioRow(maps.values, s, coverage.cells.length),
+      dn,
       `D_N, scenario ${scenario.id} (30 cm and more saturate)`,
       "cm",
       30,
     );
-  }
-  const study = index.studyAc.map((ac, a) => studyFits(maps.rows, a, ac, index.dnFloorCm));
-  outputs.push(...(await writeStudyPlots(outDir, maps.rows, study[0], 0, index.dnFloorCm)));
+  const study = index.studyAc.map((ac, a) => studyFits(scenarios.rows, a, ac, index.dnFloorCm));
+  outputs.push(...(await writeStudyPlots(outDir, scenarios.rows, study[0], 0, index.dnFloorCm)));
   const areaByMw = areaByMagnitude(scenarioStatistics);
   await writeAreaPlot(join(outDir, "area_vs_mw.png"), scenarioStatistics, areaByMw, index.landslideDnCm);
   outputs.push("area_vs_mw.png");
-  writeFileSync(join(outDir, "study.csv"), studyCsv(maps.rows, index.studyAc));
+  writeFileSync(join(outDir, "study.csv"), studyCsv(scenarios.rows, index.studyAc));
   writeFileSync(join(outDir, "scenarios.csv"), scenariosCsv(scenarioStatistics));
   outputs.push("study.csv", "scenarios.csv", "summary.json", "report.html");
   const summary: CampaignAggregateSummary = {
@@ -141,24 +113,26 @@ export async function writeAggregateOutputs(
     profiles: index.profiles.length,
     jobs: index.jobs.length,
     coveredCells: coverage.cells.length,
-    cellAreaM2: cellArea,
+    cellAreaM2: Math.abs(grid.transform[1] * grid.transform[5]),
     thresholdsCm: index.thresholdsCm,
     meanExceedance: statistics.exceedance.map(meanOf),
+    quantileMethod: statistics.quantileMethod,
     scenarioStatistics,
     areaByMw,
-    extremes: extremes.map((s) => ({
+    extremes: scenarios.extremes.map(({ scenario: s }) => ({
       id: s.id,
       label: s.label,
       weight: s.weight,
       map: `scenario_${s.id}_dn_cm.tif`,
     })),
     study,
-    compute: { jobs: maps.jobSummaries.length, elementSteps: elementSteps(maps) },
+    studyJobs: scenarios.studyJobs,
+    compute: { jobs: scenarios.jobSummaries.length, elementSteps: elementSteps(scenarios) },
     outputs,
   };
   writeFileSync(join(outDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
   writeCampaignReport(join(outDir, "report.html"), outDir, summary, index);
-  return { ...summary, timing: timing(maps) };
+  return { ...summary, timing: timing(scenarios) };
 }
 
 /** Covered-cell values onto the full grid, NaN (nodata) elsewhere. */
@@ -166,78 +140,6 @@ function onGrid(compact: Float32Array, coverage: Coverage, grid: Grid): Float32A
   const full = new Float32Array(grid.width * grid.height).fill(Number.NaN);
   for (let c = 0; c < coverage.cells.length; c++) full[coverage.cells[c]] = compact[c];
   return full;
-}
-
-function scenarioRow(values: Float32Array, s: number, cells: number): Float32Array {
-  return values.subarray(s * cells, (s + 1) * cells);
-}
-
-function meanOf(values: Float32Array): number {
-  let sum = 0;
-  for (const value of values) sum += value;
-  return values.length ? sum / values.length : 0;
-}
-
-function statisticsOf(
-  scenario: IndexScenario,
-  dn: Float32Array,
-  rows: StudyRow[],
-  cellArea: number,
-  landslideDn: number,
-): ScenarioStatistics {
-  let landslides = 0;
-  let max = 0;
-  for (const value of dn) {
-    if (value >= landslideDn) landslides++;
-    max = Math.max(max, value);
-  }
-  const pf = probabilityMap(dn);
-  const receivers = rows.filter((r) => r.scenario === scenario.id);
-  return {
-    id: scenario.id,
-    label: scenario.label,
-    mw: scenario.mw,
-    weight: scenario.weight,
-    annual_rate: scenario.annual_rate,
-    rupture_duration_s: scenario.rupture_duration_s,
-    landslide_area_m2: landslides * cellArea,
-    expected_failed_area_m2: meanOf(pf) * pf.length * cellArea,
-    mean_dn_cm: meanOf(dn),
-    max_dn_cm: max,
-    max_pga_g: receivers.reduce((peak, r) => Math.max(peak, r.pga_g), 0),
-    mean_d5_95_s: receivers.length ? receivers.reduce((sum, r) => sum + r.d5_95_s, 0) / receivers.length : 0,
-  };
-}
-
-/**
- * The `count` rarest scenarios: smallest weight first (annual rate where given, since weights
- * follow rates), then the larger Mw, then the larger landslide area.
- */
-function rarest(scenarios: IndexScenario[], stats: ScenarioStatistics[], count: number): IndexScenario[] {
-  return scenarios
-    .map((scenario, s) => ({ scenario, area: stats[s].landslide_area_m2 }))
-    .sort((a, b) => a.scenario.weight - b.scenario.weight || b.scenario.mw - a.scenario.mw || b.area - a.area)
-    .slice(0, count)
-    .map((entry) => entry.scenario);
-}
-
-/** Landslide area and mean D_N per Mw value, weighted by the scenarios' weights within each Mw. */
-function areaByMagnitude(stats: ScenarioStatistics[]) {
-  const groups = new Map<number, ScenarioStatistics[]>();
-  for (const s of stats) groups.set(s.mw, [...(groups.get(s.mw) ?? []), s]);
-  return [...groups.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([mw, group]) => {
-      const total = group.reduce((sum, s) => sum + s.weight, 0);
-      const weighted = (value: (s: ScenarioStatistics) => number) =>
-        group.reduce((sum, s) => sum + s.weight * value(s), 0) / total;
-      return {
-        mw,
-        scenarios: group.length,
-        landslide_area_m2: weighted((s) => s.landslide_area_m2),
-        mean_dn_cm: weighted((s) => s.mean_dn_cm),
-      };
-    });
 }
 
 async function writeAreaPlot(
@@ -264,16 +166,16 @@ async function writeAreaPlot(
   });
 }
 
-function elementSteps(maps: ScenarioMaps): number {
-  return maps.jobSummaries.reduce((sum, j) => sum + j.elements * j.nsteps, 0);
+function elementSteps(results: ScenarioResults): number {
+  return results.jobSummaries.reduce((sum, j) => sum + j.elements * j.nsteps, 0);
 }
 
-function timing(maps: ScenarioMaps): CampaignAggregateResult["timing"] {
-  const solverSeconds = maps.jobSummaries.reduce((sum, j) => sum + j.wall_s, 0);
+function timing(results: ScenarioResults): CampaignAggregateResult["timing"] {
+  const solverSeconds = results.jobSummaries.reduce((sum, j) => sum + j.wall_s, 0);
   return {
     solverSeconds,
-    elementStepsPerS: solverSeconds > 0 ? elementSteps(maps) / solverSeconds : 0,
-    newmarkSeconds: maps.jobSummaries.reduce((sum, j) => sum + j.newmark_s, 0),
+    elementStepsPerS: solverSeconds > 0 ? elementSteps(results) / solverSeconds : 0,
+    newmarkSeconds: results.jobSummaries.reduce((sum, j) => sum + j.newmark_s, 0),
   };
 }
 

@@ -1,12 +1,13 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { InputError, LimitExceededError, NotFoundError } from "../errors.ts";
+import { InputError, NotFoundError } from "../errors.ts";
 import { writeAggregateOutputs } from "./aggregate-outputs.ts";
+import { type CellStatistics, CellStatisticsAccumulator } from "./cell-statistics.ts";
 import { type CampaignIndex, campaignIndexSchema, gridOf } from "./index-file.ts";
-import { combineProfiles, profileCoverage } from "./interpolate.ts";
+import { type Coverage, combineProfiles, profileCoverage } from "./interpolate.ts";
 import { type CampaignSemSummary, decodeJobDisplacements, type JobReceiver } from "./job.ts";
 import { decodeProfileFile } from "./profile-file.ts";
-import { cellStatistics } from "./statistics.ts";
+import { rarest, type ScenarioStatistics, statisticsOf } from "./scenario-statistics.ts";
 import { type StudyRow, studyRows } from "./study.ts";
 
 /** Options of the `campaign-aggregate` step (the Lambda after the campaign's Distributed Map). */
@@ -23,8 +24,11 @@ export type CampaignAggregateOptions = z.input<typeof campaignAggregateOptionsSc
 /** Reads the object a URI names (s3://… on AWS, a path in tests); null when it does not exist. */
 export type Loader = (uri: string) => Promise<Uint8Array | null>;
 
-/** Largest scenarios × covered cells held at once (Float32: 1 GiB). */
-export const MAX_VALUES = 2 ** 28;
+/**
+ * Above this many jobs the study keeps the data points of a deterministic sample of about this
+ * many (by a hash of the job id): a 100,000-job campaign would otherwise hold millions of rows.
+ */
+export const MAX_STUDY_JOBS = 2000;
 
 /** A job's result record (the StepResult its Batch job writes). */
 interface JobResult {
@@ -32,10 +36,15 @@ interface JobResult {
   summary: CampaignSemSummary;
 }
 
-export interface ScenarioMaps {
-  /** D_N (cm) of each scenario on the covered cells: row s holds scenario s. */
-  values: Float32Array;
+/** What streaming the scenarios through yields. */
+export interface ScenarioResults {
+  statistics: CellStatistics;
+  scenarioStatistics: ScenarioStatistics[];
+  /** D_N on the covered cells of the rarest scenarios, which get their own maps. */
+  extremes: { scenario: CampaignIndex["scenarios"][number]; dn: Float32Array }[];
+  /** The study's data points (of every job, or a sample beyond MAX_STUDY_JOBS). */
   rows: StudyRow[];
+  studyJobs: number;
   jobSummaries: CampaignSemSummary[];
 }
 
@@ -63,15 +72,8 @@ export async function runCampaignAggregate(
     grid.width * grid.height,
     1e-3 * cellSize,
   );
-  const covered = coverage.cells.length;
-  if (index.scenarios.length * covered > MAX_VALUES)
-    throw new LimitExceededError(
-      `${index.scenarios.length} scenarios × ${covered} cells exceed the ${MAX_VALUES} D_N values one aggregation holds: split the campaign's area or scenarios`,
-    );
-  const maps = await scenarioMaps(index, results, coverage, load, hooks.onProgress);
-  const weights = Float64Array.from(index.scenarios, (s) => s.weight);
-  const statistics = cellStatistics(maps.values, weights, covered, index.thresholdsCm, 0.9);
-  return writeAggregateOutputs(parsed.outDir, { index, grid, coverage, maps, statistics });
+  const scenarios = await scenarioResults(index, results, coverage, load, hooks.onProgress);
+  return writeAggregateOutputs(parsed.outDir, { index, grid, coverage, scenarios });
 }
 
 function readIndex(file: string): CampaignIndex {
@@ -151,22 +153,38 @@ async function failureReasons(
   return reasons;
 }
 
-/** Each scenario's D_N on the covered cells (its profiles combined) and the study's data points. */
-async function scenarioMaps(
+/**
+ * Streams the scenarios through: each one's profiles combined into its D_N on the covered cells
+ * (interpolate.ts), added to the per-cell statistics, summarised, kept only if it is one of the
+ * rarest; its receivers become the study's data points.
+ */
+async function scenarioResults(
   index: CampaignIndex,
   results: Map<string, JobResult>,
-  coverage: ReturnType<typeof profileCoverage>,
+  coverage: Coverage,
   load: (uri: string) => Promise<Uint8Array>,
   onProgress?: (fraction: number, message?: string) => void,
-): Promise<ScenarioMaps> {
+): Promise<ScenarioResults> {
   const covered = coverage.cells.length;
-  const values = new Float32Array(index.scenarios.length * covered);
+  const accumulator = new CellStatisticsAccumulator(covered, index.scenarios.length, index.thresholdsCm, 0.9);
+  const extremeIds = new Set(rarest(index.scenarios, index.extremes).map((s) => s.id));
+  const grid = gridOf(index);
+  const cellArea = Math.abs(grid.transform[1] * grid.transform[5]);
   const profileOrder = new Map(index.profiles.map((p, i) => [p.name, i]));
-  const rows: StudyRow[] = [];
-  const jobSummaries: CampaignSemSummary[] = [];
+  const studyEvery = Math.ceil(index.jobs.length / MAX_STUDY_JOBS);
+  const out: ScenarioResults = {
+    statistics: accumulator.result(),
+    scenarioStatistics: [],
+    extremes: [],
+    rows: [],
+    studyJobs: 0,
+    jobSummaries: [],
+  };
+  const dn = new Float32Array(covered);
   for (const [s, scenario] of index.scenarios.entries()) {
     const jobs = index.jobs.filter((job) => job.scenario === scenario.id);
     const perProfile: Float32Array[] = index.profiles.map(() => new Float32Array(0));
+    const scenarioRows: StudyRow[] = [];
     await Promise.all(
       jobs.map(async (job) => {
         const result = results.get(job.id)!;
@@ -175,17 +193,38 @@ async function scenarioMaps(
         const receivers = JSON.parse(new TextDecoder().decode(await load(result.outputs.receivers_json))) as {
           receivers: JobReceiver[];
         };
-        rows.push(...studyRows(job, scenario, receivers.receivers, index.studyAc));
-        jobSummaries.push(result.summary);
+        const rows = studyRows(job, scenario, receivers.receivers, index.studyAc);
+        scenarioRows.push(...rows);
+        if (studyEvery === 1 || hashOf(job.id) % studyEvery === 0) {
+          out.rows.push(...rows);
+          out.studyJobs++;
+        }
+        out.jobSummaries.push(result.summary);
       }),
     );
-    combineProfiles(coverage, perProfile, values.subarray(s * covered, (s + 1) * covered));
+    combineProfiles(coverage, perProfile, dn);
+    accumulator.add(s, scenario.weight, dn);
+    out.scenarioStatistics.push(statisticsOf(scenario, dn, scenarioRows, cellArea, index.landslideDnCm));
+    if (extremeIds.has(scenario.id)) out.extremes.push({ scenario, dn: Float32Array.from(dn) });
     onProgress?.((s + 1) / index.scenarios.length, `scenario ${s + 1}/${index.scenarios.length}`);
   }
+  out.statistics = accumulator.result();
   // Jobs finish loading in any order: sort so that the tables are the same every time.
-  rows.sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : a.along_m - b.along_m));
-  jobSummaries.sort((a, b) => (a.job < b.job ? -1 : 1));
-  return { values, rows, jobSummaries };
+  out.rows.sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : a.along_m - b.along_m));
+  out.jobSummaries.sort((a, b) => (a.job < b.job ? -1 : 1));
+  out.extremes.sort((a, b) => extremeOrder(index, a.scenario.id) - extremeOrder(index, b.scenario.id));
+  return out;
+}
+
+function extremeOrder(index: CampaignIndex, id: string): number {
+  return rarest(index.scenarios, index.extremes).findIndex((s) => s.id === id);
+}
+
+/** FNV-1a of a string: a stable, platform-independent way to sample jobs. */
+function hashOf(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
 }
 
 async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {

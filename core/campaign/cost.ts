@@ -77,7 +77,10 @@ export interface CampaignEstimate {
   assumptions: typeof AWS_ASSUMPTIONS & { elementStepsPerCoreSecond: number };
 }
 
-/** Rigid-block integration speed (cell-steps per core second), measured with core/stability's loop. */
+/**
+ * Coupling speed, cell-steps per core second: bandDisplacements (projection + rigid block) on
+ * 2,000 cells × 3,000 steps measured 1.4-2.1e8 per CPU second over 5 repetitions (warm: 2.0e8).
+ */
 const NEWMARK_STEPS_PER_CORE_SECOND = 2e8;
 
 /**
@@ -190,10 +193,11 @@ export function estimateCampaign(
 }
 
 /**
- * Bytes one job holds: per element and GLL point the mesh's and the solver's geometry and
- * material copies (about 12 doubles), per global point the wavefield, mass and dashpots (about
- * 14 doubles), the records (6 channels × receivers × steps) and the acceleration traces of the
- * coupling (2 × receivers × steps, twice while they are built), plus Node's own ~120 MiB.
+ * Bytes one job holds: per element GLL point and per global point about 10 doubles each (mesh
+ * geometry and its shared-memory copy for the threads; wavefield, mass, dashpots), the records
+ * and coupling traces (10 doubles per receiver and step), plus ~120 MiB of Node and the solver's
+ * code. Calibrated on peak RSS of campaign-sem jobs (NGLL 5): 36,190 elements 227 MiB (this
+ * formula 233), 144,290 elements 578 MiB (571).
  */
 export function memoryBytes(
   elements: number,
@@ -205,5 +209,5 @@ export function memoryBytes(
 ): number {
   const elementPoints = elements * ngll * ngll;
   const globalPoints = (columns * (ngll - 1) + 1) * (rows * (ngll - 1) + 1);
-  return 8 * (12 * elementPoints + 14 * globalPoints + 10 * receivers * steps) + 120 * 2 ** 20;
+  return 8 * (10 * elementPoints + 10 * globalPoints + 10 * receivers * steps) + 120 * 2 ** 20;
 }

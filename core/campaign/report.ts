@@ -56,7 +56,10 @@ export function writeCampaignReport(
       heading: "Exceedance maps",
       body: [
         htmlParagraph(
-          "Per cell, across the weighted scenarios: P(D_N > threshold), the mean and the 90th percentile of the Newmark displacement. Cells farther than the maximum distance from every profile are nodata (transparent).",
+          "Per cell, across the weighted scenarios: P(D_N > threshold), the mean and the 90th percentile of the Newmark displacement. Cells farther than the maximum distance from every profile are nodata (transparent)." +
+            (summary.quantileMethod === "histogram"
+              ? " The 90th percentile comes from per-cell histograms (20 bins per decade): at most 12 % above the exact value."
+              : ""),
         ),
         ...summary.thresholdsCm.map((t, i) =>
           figure(

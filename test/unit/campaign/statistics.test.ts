@@ -1,7 +1,22 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { CellStatisticsAccumulator } from "../../../core/campaign/cell-statistics.ts";
 import { combineProfiles, profileCoverage } from "../../../core/campaign/interpolate.ts";
-import { cellStatistics, leastSquares } from "../../../core/campaign/statistics.ts";
+import { leastSquares } from "../../../core/campaign/statistics.ts";
+
+/** Statistics of values[s * cells + c] with one weight per scenario, added scenario by scenario. */
+function cellStatistics(
+  values: Float32Array,
+  weights: Float64Array,
+  cells: number,
+  thresholds: number[],
+  q: number,
+  exactLimit?: number,
+) {
+  const accumulator = new CellStatisticsAccumulator(cells, weights.length, thresholds, q, exactLimit);
+  weights.forEach((w, s) => accumulator.add(s, w, values.subarray(s * cells, (s + 1) * cells)));
+  return accumulator.result();
+}
 
 test("exceedance probabilities, weighted mean and 90th percentile against a hand computation", () => {
   // Three scenarios (weights 0.5, 0.3, 0.2) × three cells; values[s * cells + c].
@@ -45,6 +60,28 @@ test("the 90th percentile of ten equally weighted scenarios is the ninth smalles
   // 0.1 × 9 sums to 0.8999999999999999 in floating point: the tolerance keeps 9, not 10.
   assert.equal(stats.quantile[0], 9);
   assert.ok(Math.abs(stats.exceedance[0][0] - 0.5) < 1e-7);
+});
+
+test("beyond the exact limit the 90th percentile comes from a histogram, at most one bin (12 %) above the exact value", () => {
+  const scenarios = 400;
+  const cells = 50;
+  const values = Float32Array.from({ length: scenarios * cells }, (_, i) => {
+    const x = Math.sin(i * 12.9898) * 43758.5453; // deterministic scatter over 0.001-300 cm
+    return 0.001 * 10 ** (5.5 * (x - Math.floor(x)));
+  });
+  const weights = Float64Array.from({ length: scenarios }, (_, s) => (1 + (s % 3)) / (2 * scenarios));
+  const exact = cellStatistics(values, weights, cells, [5], 0.9);
+  const binned = cellStatistics(values, weights, cells, [5], 0.9, 0);
+  assert.deepEqual([exact.quantileMethod, binned.quantileMethod], ["exact", "histogram"]);
+  for (let c = 0; c < cells; c++) {
+    const ratio = binned.quantile[c] / exact.quantile[c];
+    assert.ok(
+      ratio >= 1 - 1e-6 && ratio <= 10 ** (1 / 20) + 1e-6,
+      `cell ${c}: ${binned.quantile[c]} vs ${exact.quantile[c]}`,
+    );
+  }
+  assert.deepEqual(binned.exceedance, exact.exceedance, "exceedance and mean do not depend on the method");
+  assert.deepEqual(binned.mean, exact.mean);
 });
 
 test("least squares: an exact line, and a two-predictor fit against numpy", () => {
