@@ -1,3 +1,4 @@
+import { InputError } from "../errors.ts";
 import { decodeArrays, encodeArrays } from "./arrays-file.ts";
 import type { MapPoint, ProfileBand } from "./profiles.ts";
 import type { ProfileSurface } from "./sem-model.ts";
@@ -47,6 +48,8 @@ export function encodeProfileFile(profile: ProfileFile): Uint8Array {
 
 export function decodeProfileFile(bytes: Uint8Array, file: string): ProfileFile {
   const { meta, arrays } = decodeArrays<ProfileMeta>(bytes, file);
+  if (meta?.kind !== "quakeslide-campaign-profile")
+    throw new InputError("not a campaign profile file", { file });
   return {
     name: meta.name,
     from: meta.from,

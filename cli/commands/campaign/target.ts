@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Target } from "../../client/config.ts";
 import type { Quakeslide } from "../../client/index.ts";
 
 /** The package's own folder (infra/, functions/, containers/): what an in-process runtime runs. */
-const packageRoot = new URL("../../../", import.meta.url).pathname;
+const packageRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
 export interface CampaignTarget {
   client: Quakeslide;

@@ -117,10 +117,10 @@ test("maps: profiles combined by inverse distance, then P(D_N > t), weighted mea
   // Per row (all columns alike): row 0 on A, row 2 on B, row 1 halfway (the mean of A and B).
   // s0: 2, 5, 8; s1: 10, 15, 20 (weights 0.25, 0.75).
   const perRow = (values: number[]) => [0, 1, 2].map((row) => values.slice(4 * row, 4 * row + 4));
-  const expectRows = (values: number[], rows: number[]) =>
-    perRow(values).forEach((cells, row) =>
-      cells.forEach((v) => assert.ok(Math.abs(v - rows[row]) < 1e-6, `row ${row}: ${v} vs ${rows[row]}`)),
-    );
+  const expectRows = (values: number[], rows: number[]) => {
+    for (const [row, cells] of perRow(values).entries())
+      for (const v of cells) assert.ok(Math.abs(v - rows[row]) < 1e-6, `row ${row}: ${v} vs ${rows[row]}`);
+  };
   expectRows(await band0(join(outDir, "p_dn_gt_5cm.tif")), [0.75, 0.75, 1]); // 5 is not more than 5
   expectRows(await band0(join(outDir, "p_dn_gt_10cm.tif")), [0, 0.75, 0.75]);
   expectRows(await band0(join(outDir, "p_dn_gt_15cm.tif")), [0, 0, 0.75]);

@@ -57,7 +57,7 @@ test("Gutenberg-Richter weights over a grid's Mw values: bin probabilities by ha
   // Mw 5, 6, 7 → bins [4.5, 5.5], [5.5, 6.5], [6.5, 7.5]; b = 1: P ∝ 10^−(m − 4.5) differences.
   const expected = [1 - 10 ** -1, 10 ** -1 - 10 ** -2, 10 ** -2 - 10 ** -3].map((p) => p / (1 - 10 ** -3));
   const bins = gutenbergRichterBins([5, 6, 7], 1);
-  bins.forEach((p, i) => assert.ok(Math.abs(p - expected[i]) < 1e-12, `${p} vs ${expected[i]}`));
+  for (const [i, p] of bins.entries()) assert.ok(Math.abs(p - expected[i]) < 1e-12, `${p} vs ${expected[i]}`);
   const scenarios = expand({
     grid: {
       mw: [7, 5, 6],

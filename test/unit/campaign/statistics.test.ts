@@ -14,7 +14,9 @@ function cellStatistics(
   exactLimit?: number,
 ) {
   const accumulator = new CellStatisticsAccumulator(cells, weights.length, thresholds, q, exactLimit);
-  weights.forEach((w, s) => accumulator.add(s, w, values.subarray(s * cells, (s + 1) * cells)));
+  weights.forEach((w, s) => {
+    accumulator.add(s, w, values.subarray(s * cells, (s + 1) * cells));
+  });
   return accumulator.result();
 }
 
@@ -47,10 +49,11 @@ test("exceedance probabilities, weighted mean and 90th percentile against a hand
     mean: [5.2, 4, 12.2],
     quantile: [12, 5, 30],
   };
-  stats.exceedance.forEach((row, t) =>
-    row.forEach((p, c) => assert.ok(Math.abs(p - expected.exceedance[t][c]) < 1e-7, `P t${t} c${c}: ${p}`)),
-  );
-  stats.mean.forEach((m, c) => assert.ok(Math.abs(m - expected.mean[c]) < 1e-5, `mean c${c}: ${m}`));
+  for (const [t, row] of stats.exceedance.entries())
+    for (const [c, p] of row.entries())
+      assert.ok(Math.abs(p - expected.exceedance[t][c]) < 1e-7, `P t${t} c${c}: ${p}`);
+  for (const [c, m] of stats.mean.entries())
+    assert.ok(Math.abs(m - expected.mean[c]) < 1e-5, `mean c${c}: ${m}`);
   assert.deepEqual(Array.from(stats.quantile), expected.quantile);
 });
 
@@ -100,8 +103,8 @@ test("least squares: an exact line, and a two-predictor fit against numpy", () =
     se: [0.1716610494550206, 0.20812146510810053, 0.09885044706220794],
     r2: 0.9519949652406939,
   };
-  fit.coefficients.forEach((b, i) => assert.ok(Math.abs(b - numpy.b[i]) < 1e-10, `b${i}`));
-  fit.standardErrors.forEach((se, i) => assert.ok(Math.abs(se - numpy.se[i]) < 1e-10, `se${i}`));
+  for (const [i, b] of fit.coefficients.entries()) assert.ok(Math.abs(b - numpy.b[i]) < 1e-10, `b${i}`);
+  for (const [i, se] of fit.standardErrors.entries()) assert.ok(Math.abs(se - numpy.se[i]) < 1e-10, `se${i}`);
   assert.ok(Math.abs(fit.rSquared - numpy.r2) < 1e-12);
   assert.equal(leastSquares([1, 2], [[1, 2]]), null, "no more points than parameters");
   assert.equal(leastSquares([1, 2, 3], [[1, 1, 1]]), null, "a constant predictor is singular");
