@@ -57,48 +57,7 @@ export async function writeAggregateOutputs(
   const { index, grid, coverage, scenarios } = context;
   const { statistics, scenarioStatistics } = scenarios;
   mkdirSync(outDir, { recursive: true });
-  const outputs: string[] = [];
-  const writeMap = async (name: string, compact: Float32Array, title: string, units: string, max: number) => {
-    await writeBandOutputs(outDir, name, grid, onGrid(compact, coverage, grid), {
-      ramp: "magma",
-      title,
-      units,
-      min: 0,
-      max,
-    });
-    outputs.push(`${name}.tif`, `${name}.png`);
-  };
-  for (const [t, threshold] of index.thresholdsCm.entries())
-    await writeMap(
-      `p_dn_gt_${thresholdLabel(threshold)}cm`,
-      statistics.exceedance[t],
-      `P(D_N > ${threshold} cm) over the scenarios`,
-      "-",
-      1,
-    );
-  await writeMap(
-    "dn_mean_cm",
-    statistics.mean,
-    "Mean Newmark displacement (30 cm and more saturate)",
-    "cm",
-    30,
-  );
-  await writeMap(
-    "dn_p90_cm",
-    statistics.quantile,
-    "90th percentile of D_N (30 cm and more saturate)",
-    "cm",
-    30,
-  );
-
-  for (const { scenario, dn } of scenarios.extremes)
-    await writeMap(
-      `scenario_${scenario.id}_dn_cm`,
-      dn,
-      `D_N, scenario ${scenario.id} (30 cm and more saturate)`,
-      "cm",
-      30,
-    );
+  const outputs = await writeMaps(outDir, context);
   const study = index.studyAc.map((ac, a) => studyFits(scenarios.rows, a, ac, index.dnFloorCm));
   outputs.push(...(await writeStudyPlots(outDir, scenarios.rows, study[0], 0, index.dnFloorCm)));
   const areaByMw = areaByMagnitude(scenarioStatistics);
@@ -133,6 +92,43 @@ export async function writeAggregateOutputs(
   writeFileSync(join(outDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
   writeCampaignReport(join(outDir, "report.html"), outDir, summary, index);
   return { ...summary, timing: timing(scenarios) };
+}
+
+/** The COG + PNG maps: exceedance per threshold, mean, 90th percentile, the rarest scenarios. */
+async function writeMaps(outDir: string, context: AggregateContext): Promise<string[]> {
+  const { index, grid, coverage, scenarios } = context;
+  const { statistics } = scenarios;
+  const outputs: string[] = [];
+  const saturating = "(30 cm and more saturate)";
+  const maps: [string, Float32Array, string, string, number][] = [
+    ...index.thresholdsCm.map((threshold, t): [string, Float32Array, string, string, number] => [
+      `p_dn_gt_${thresholdLabel(threshold)}cm`,
+      statistics.exceedance[t],
+      `P(D_N > ${threshold} cm) over the scenarios`,
+      "-",
+      1,
+    ]),
+    ["dn_mean_cm", statistics.mean, `Mean Newmark displacement ${saturating}`, "cm", 30],
+    ["dn_p90_cm", statistics.quantile, `90th percentile of D_N ${saturating}`, "cm", 30],
+    ...scenarios.extremes.map(({ scenario, dn }): [string, Float32Array, string, string, number] => [
+      `scenario_${scenario.id}_dn_cm`,
+      dn,
+      `D_N, scenario ${scenario.id} ${saturating}`,
+      "cm",
+      30,
+    ]),
+  ];
+  for (const [name, compact, title, units, max] of maps) {
+    await writeBandOutputs(outDir, name, grid, onGrid(compact, coverage, grid), {
+      ramp: "magma",
+      title,
+      units,
+      min: 0,
+      max,
+    });
+    outputs.push(`${name}.tif`, `${name}.png`);
+  }
+  return outputs;
 }
 
 /** Covered-cell values onto the full grid, NaN (nodata) elsewhere. */

@@ -1,6 +1,6 @@
 import { buildMesh, minGllDistance } from "../sem/mesh.ts";
 import { meshLayers } from "../sem/simulation.ts";
-import type { CampaignPlan } from "./plan.ts";
+import type { CampaignPlan, PlannedProfile } from "./plan.ts";
 import { buildSemScenario } from "./sem-model.ts";
 
 /**
@@ -83,18 +83,81 @@ export interface CampaignEstimate {
  */
 const NEWMARK_STEPS_PER_CORE_SECOND = 2e8;
 
+/** The size of one job: elements, steps, and what they cost in core-seconds and memory. */
+interface JobSize {
+  elements: number;
+  steps: number;
+  coreSeconds: number;
+  couplingSteps: number;
+  memory: number;
+}
+
 /**
- * Cost of a plan without running it: per job, the mesh size (columns from the domain width,
- * rows per layer from the thickness under the highest surface point, as the mesher counts them)
- * × the time steps (dt from the CFL number on one mesh of each profile), at the solver's
- * measured speed; memory from the arrays the solver allocates.
+ * The jobs of one profile without meshing each: one mesh of the widest domain gives dt (the
+ * CFL number's smallest GLL spacing lies in the profile's topography, shared by all its jobs);
+ * each job's columns come from its domain width and its rows per layer from the layer's
+ * thickness under the highest surface point, as the mesher counts them.
+ */
+function profileJobSizes(
+  plan: CampaignPlan,
+  profile: PlannedProfile,
+  rate: number,
+): { estimate: ProfileEstimate; sizes: JobSize[] } {
+  const settings = plan.shared.sem;
+  const { file } = profile;
+  const jobs = plan.jobs.filter((job) => job.profile === file.name);
+  const models = jobs.map(
+    (job) => buildSemScenario(settings, job.params.scenario, file.surface, job.id).scenario,
+  );
+  const widest = models.reduce((a, b) => (b.domain.xmax > a.domain.xmax ? b : a));
+  const layers = meshLayers(widest);
+  const elementWidth = Math.min(settings.element_size_m, ...layers.map((l) => l.elementHeight));
+  const surface = widest.topography as { x: number[]; z: number[] };
+  const mesh = buildMesh({ ...widest.domain, surface, layers, elementWidth, ngll: settings.ngll });
+  let spacingOverVp = Number.POSITIVE_INFINITY;
+  for (let e = 0; e < mesh.nspec; e++)
+    spacingOverVp = Math.min(spacingOverVp, minGllDistance(mesh, e) / mesh.vp[e]);
+  const dt = settings.cfl * spacingOverVp;
+  const highest = Math.max(...surface.z);
+  const cells = file.band.cell.length;
+  const sizes = models.map((model) => {
+    const columns = Math.max(1, Math.ceil((model.domain.xmax - model.domain.xmin) / elementWidth - 1e-9));
+    const rows = meshLayers(model).reduce((sum, layer, i, all) => {
+      const top = i === 0 ? highest : all[i - 1].bottom;
+      return sum + Math.max(1, Math.ceil((top - layer.bottom) / layer.elementHeight - 1e-9));
+    }, 0);
+    const elements = columns * rows;
+    const steps = Math.round(model.time.duration_s / dt);
+    return {
+      elements,
+      steps,
+      coreSeconds: (elements * steps) / rate + (cells * steps) / NEWMARK_STEPS_PER_CORE_SECOND,
+      couplingSteps: cells * steps,
+      memory: memoryBytes(elements, columns, rows, settings.ngll, steps, model.receivers.length),
+    };
+  });
+  const estimate: ProfileEstimate = {
+    profile: file.name,
+    jobs: jobs.length,
+    dtS: dt,
+    elementsMin: sizes.reduce((m, j) => Math.min(m, j.elements), Number.POSITIVE_INFINITY),
+    elementsMax: sizes.reduce((m, j) => Math.max(m, j.elements), 0),
+    stepsMax: sizes.reduce((m, j) => Math.max(m, j.steps), 0),
+    cells,
+  };
+  return { estimate, sizes };
+}
+
+/**
+ * Cost of a plan without running it: per job, the mesh size × the time steps (profileJobSizes)
+ * at the solver's measured speed, the coupling's cells × steps, memory from the arrays the
+ * solver allocates, and the AWS bill under AWS_ASSUMPTIONS (overridable prices).
  */
 export function estimateCampaign(
   plan: CampaignPlan,
   overrides: { vcpuHourUsd?: number; stateTransitionUsd?: number } = {},
 ): CampaignEstimate {
-  const settings = plan.shared.sem;
-  const rate = elementStepsPerCoreSecond(settings.ngll);
+  const rate = elementStepsPerCoreSecond(plan.shared.sem.ngll);
   const assumptions = {
     ...AWS_ASSUMPTIONS,
     ...(overrides.vcpuHourUsd !== undefined ? { spotVcpuHourUsd: overrides.vcpuHourUsd } : {}),
@@ -103,65 +166,15 @@ export function estimateCampaign(
       : {}),
     elementStepsPerCoreSecond: rate,
   };
-  let elementSteps = 0;
-  let couplingSteps = 0;
-  let memory = 0;
-  let longestJobS = 0;
-  let vcpuSeconds = 0;
-  const perProfile: ProfileEstimate[] = plan.profiles.map(({ file }) => {
-    const jobs = plan.jobs.filter((job) => job.profile === file.name);
-    const models = jobs.map(
-      (job) => buildSemScenario(settings, job.params.scenario, file.surface, job.id).scenario,
-    );
-    const widest = models.reduce((a, b) => (b.domain.xmax > a.domain.xmax ? b : a));
-    const layers = meshLayers(widest);
-    const elementWidth = Math.min(settings.element_size_m, ...layers.map((l) => l.elementHeight));
-    const mesh = buildMesh({
-      ...widest.domain,
-      surface: widest.topography as { x: number[]; z: number[] },
-      layers,
-      elementWidth,
-      ngll: settings.ngll,
-    });
-    let spacingOverVp = Number.POSITIVE_INFINITY;
-    for (let e = 0; e < mesh.nspec; e++)
-      spacingOverVp = Math.min(spacingOverVp, minGllDistance(mesh, e) / mesh.vp[e]);
-    const dt = settings.cfl * spacingOverVp;
-    const highest = Math.max(...Array.from(file.surface.z));
-    const estimate: ProfileEstimate = {
-      profile: file.name,
-      jobs: jobs.length,
-      dtS: dt,
-      elementsMin: Number.POSITIVE_INFINITY,
-      elementsMax: 0,
-      stepsMax: 0,
-      cells: file.band.cell.length,
-    };
-    for (const model of models) {
-      const columns = Math.max(1, Math.ceil((model.domain.xmax - model.domain.xmin) / elementWidth - 1e-9));
-      const rows = meshLayers(model).reduce((sum, layer, i, all) => {
-        const top = i === 0 ? highest : all[i - 1].bottom;
-        return sum + Math.max(1, Math.ceil((top - layer.bottom) / layer.elementHeight - 1e-9));
-      }, 0);
-      const elements = columns * rows;
-      const steps = Math.round(model.time.duration_s / dt);
-      const receivers = model.receivers.length;
-      elementSteps += elements * steps;
-      couplingSteps += file.band.cell.length * steps;
-      const jobMemory = memoryBytes(elements, columns, rows, settings.ngll, steps, receivers);
-      memory = Math.max(memory, jobMemory);
-      const coreSeconds =
-        (elements * steps) / rate + (file.band.cell.length * steps) / NEWMARK_STEPS_PER_CORE_SECOND;
-      const wall = coreSeconds / (assumptions.jobVcpus * assumptions.parallelEfficiency);
-      longestJobS = Math.max(longestJobS, wall);
-      vcpuSeconds += (wall + assumptions.jobOverheadSeconds) * assumptions.jobVcpus;
-      estimate.elementsMin = Math.min(estimate.elementsMin, elements);
-      estimate.elementsMax = Math.max(estimate.elementsMax, elements);
-      estimate.stepsMax = Math.max(estimate.stepsMax, steps);
-    }
-    return estimate;
-  });
-  const vcpuHours = vcpuSeconds / 3600;
+  const profiles = plan.profiles.map((profile) => profileJobSizes(plan, profile, rate));
+  const sizes = profiles.flatMap((p) => p.sizes);
+  const wallOf = (job: JobSize) => job.coreSeconds / (assumptions.jobVcpus * assumptions.parallelEfficiency);
+  const vcpuHours =
+    sizes.reduce(
+      (sum, job) => sum + (wallOf(job) + assumptions.jobOverheadSeconds) * assumptions.jobVcpus,
+      0,
+    ) / 3600;
+  const elementSteps = sizes.reduce((sum, job) => sum + job.elements * job.steps, 0);
   const jobs = plan.jobs.length;
   const stepFunctionsUsd = jobs * assumptions.transitionsPerJob * assumptions.stateTransitionUsd;
   const s3Usd = jobs * assumptions.s3RequestsUsdPerJob;
@@ -174,9 +187,10 @@ export function estimateCampaign(
     profiles: plan.profiles.length,
     elementSteps,
     coreHours: elementSteps / rate / 3600,
-    couplingCoreHours: couplingSteps / NEWMARK_STEPS_PER_CORE_SECOND / 3600,
-    memoryPerJobMiB: Math.ceil(memory / 2 ** 20),
-    longestJobS,
+    couplingCoreHours:
+      sizes.reduce((sum, job) => sum + job.couplingSteps, 0) / NEWMARK_STEPS_PER_CORE_SECOND / 3600,
+    memoryPerJobMiB: Math.ceil(sizes.reduce((m, job) => Math.max(m, job.memory), 0) / 2 ** 20),
+    longestJobS: sizes.reduce((m, job) => Math.max(m, wallOf(job)), 0),
     aws: {
       vcpuHours,
       computeSpotUsd,
@@ -187,7 +201,7 @@ export function estimateCampaign(
       totalSpotUsd: computeSpotUsd + stepFunctionsUsd + s3Usd + lambdaUsd,
       totalOnDemandUsd: computeOnDemandUsd + stepFunctionsUsd + s3Usd + lambdaUsd,
     },
-    perProfile,
+    perProfile: profiles.map((p) => p.estimate),
     assumptions,
   };
 }

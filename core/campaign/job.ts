@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { parseScenario } from "../sem/scenario.ts";
 import { receiverPeaks, trace, writeSeismogramsCsv } from "../sem/seismograms.ts";
-import { prepareSimulation, simulate } from "../sem/simulation.ts";
+import { type PreparedSimulation, prepareSimulation, simulate } from "../sem/simulation.ts";
 import { G_CM_S2 } from "../stability/newmark.ts";
 import { decodeArrays, encodeArrays } from "./arrays-file.ts";
 import { bandDisplacements, type SurfaceMotion } from "./coupling.ts";
@@ -116,22 +116,12 @@ export async function runCampaignSem(
     join(parsed.outDir, "dn_cm.bin"),
     encodeArrays({ job: parsed.job, profile: profile.name }, { dn_cm: dn }),
   );
-  const receivers: JobReceiver[] = receiverPeaks(prepared, parsed.studyAc).map((peaks, r) => ({
-    name: peaks.name,
-    along_m: motion.along[r],
-    x: {
-      pga_g: peaks.x.pga_g,
-      arias_m_s: peaks.x.arias_m_s,
-      d5_95_s: peaks.x.d5_95_s,
-      pgv_m_s: peaks.x.pgv_m_s,
-    },
-    z: { pga_g: peaks.z.pga_g, arias_m_s: peaks.z.arias_m_s, d5_95_s: peaks.z.d5_95_s },
-    newmark: peaks.newmark ?? [],
-  }));
-  writeFileSync(
-    join(parsed.outDir, "receivers.json"),
-    `${JSON.stringify({ job: parsed.job, scenario: parsed.scenario.id, profile: profile.name, dt_s: prepared.dt, receivers })}\n`,
-  );
+  writeReceivers(join(parsed.outDir, "receivers.json"), prepared, motion.along, {
+    job: parsed.job,
+    scenario: parsed.scenario.id,
+    profile: profile.name,
+    studyAc: parsed.studyAc,
+  });
   if (parsed.seismograms)
     writeSeismogramsCsv(join(parsed.outDir, "seismograms.csv"), prepared, ["acceleration"]);
   let maxDn: number | null = null;
@@ -151,6 +141,29 @@ export async function runCampaignSem(
     max_dn_cm: maxDn,
     warnings: prepared.warnings,
   };
+}
+
+/** receivers.json: per surface receiver its position along the profile, peaks and the study's D_N. */
+function writeReceivers(
+  path: string,
+  prepared: PreparedSimulation,
+  along: Float64Array,
+  job: { job: string; scenario: string; profile: string; studyAc: number[] },
+): void {
+  const receivers: JobReceiver[] = receiverPeaks(prepared, job.studyAc).map((peaks, r) => ({
+    name: peaks.name,
+    along_m: along[r],
+    x: {
+      pga_g: peaks.x.pga_g,
+      arias_m_s: peaks.x.arias_m_s,
+      d5_95_s: peaks.x.d5_95_s,
+      pgv_m_s: peaks.x.pgv_m_s,
+    },
+    z: { pga_g: peaks.z.pga_g, arias_m_s: peaks.z.arias_m_s, d5_95_s: peaks.z.d5_95_s },
+    newmark: peaks.newmark ?? [],
+  }));
+  const { job: id, scenario, profile } = job;
+  writeFileSync(path, `${JSON.stringify({ job: id, scenario, profile, dt_s: prepared.dt, receivers })}\n`);
 }
 
 /** D_N per band cell of a job's dn_cm.bin. */

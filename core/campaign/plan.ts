@@ -65,58 +65,18 @@ export interface PlanOptions {
  */
 export async function planCampaign(specFile: string, options: PlanOptions): Promise<CampaignPlan> {
   const spec = readCampaignSpec(specFile);
-  const resolve = (path: string) => (isAbsolute(path) ? path : join(dirname(specFile), path));
-  const demFile = resolve(spec.area.dem);
   const say = options.onProgress ?? (() => undefined);
-  say("terrain: slope and aspect of the DEM");
-  const terrainDir = join(options.workDir, "terrain");
-  const terrain = await runTerrain({ dem: demFile, outDir: terrainDir, computeEdges: true, threads: 1 });
-  if (terrain.geographic)
-    throw new InputError("the campaign DEM must be in a projected CRS in metres, not degrees", {
-      file: demFile,
-    });
-  const slopeFile = join(terrainDir, "slope.tif");
-  const aspectFile = join(terrainDir, "aspect.tif");
-  let acFile: string;
-  if (spec.area.ac !== undefined) {
-    acFile = resolve(spec.area.ac);
-  } else {
-    say("stability: critical acceleration from the soil parameters");
-    const soil = spec.area.stability!;
-    const resolved = Object.fromEntries(
-      Object.entries(soil).map(([key, value]) => [key, typeof value === "string" ? resolve(value) : value]),
-    ) as typeof soil;
-    acFile = join(options.workDir, "stability", "ac.tif");
-    await runStability({ slope: slopeFile, ...resolved, outDir: join(options.workDir, "stability") });
-  }
-  const area = await readArea(demFile, acFile, slopeFile, aspectFile);
-  const cellSize = Math.min(Math.abs(area.grid.transform[1]), Math.abs(area.grid.transform[5]));
-
-  const lines = profileLines(spec, area.grid, demFile);
+  const { area, demFile, rasters } = await prepareArea(spec, specFile, options.workDir, say);
   const maxDistance =
     spec.coupling.max_distance_m ?? ("parallel" in spec.profiles ? spec.profiles.parallel.spacing_m : 0);
-  const warnings: string[] = [];
-  say(`profiles: ${lines.length} lines, cells within ${maxDistance} m`);
-  const surfaces = await Promise.all(
-    lines.map((line) => demProfile(demFile, line.from, line.to, 0, line.length_m)),
-  );
-  const datum = Math.min(...surfaces.map((surface) => Math.min(...surface.z)));
-  const profiles = lines.map((line, p) => {
-    const band = profileBand(area, line, maxDistance);
-    if (band.cell.length === 0)
-      warnings.push(`profile ${line.name} has no cell with a_c within ${maxDistance} m`);
-    const file: ProfileFile = { ...line, surface: roundedSurface(surfaces[p]), band };
-    const bytes = encodeProfileFile(file);
-    return { file, bytes, sha256: createHash("sha256").update(bytes).digest("hex") };
-  });
-
+  const { profiles, datum, warnings } = await planProfiles(spec, area, demFile, maxDistance, say);
+  const cellSize = Math.min(Math.abs(area.grid.transform[1]), Math.abs(area.grid.transform[5]));
   const settings = semSettings(spec, datum, cellSize);
   const scenarios = expandScenarios(spec, (depth) => vsBelowDatum(settings, datum, depth));
   const shared: SharedJobParams = { sem: settings, studyAc: spec.study.ac_g, seismograms: spec.seismograms };
   const sharedText = canonicalJson(shared);
-  const jobs: PlannedJob[] = [];
-  for (const scenario of scenarios) {
-    for (const profile of profiles) {
+  const jobs: PlannedJob[] = scenarios.flatMap((scenario) =>
+    profiles.map((profile) => {
       const jobScenario = jobScenarioOf(scenario);
       const hash = createHash("sha256")
         .update(options.codeVersion)
@@ -126,14 +86,14 @@ export async function planCampaign(specFile: string, options: PlanOptions): Prom
         .digest("hex")
         .slice(0, 12);
       const id = `${scenario.id}-${profile.file.name}-${hash}`;
-      jobs.push({
+      return {
         id,
         scenario: scenario.id,
         profile: profile.file.name,
         params: { scenario: jobScenario, job: id },
-      });
-    }
-  }
+      };
+    }),
+  );
   return {
     spec,
     specFile,
@@ -143,10 +103,70 @@ export async function planCampaign(specFile: string, options: PlanOptions): Prom
     profiles,
     scenarios,
     jobs,
-    rasters: { ac: acFile, slope: slopeFile, aspect: aspectFile },
+    rasters,
     maxDistanceM: maxDistance,
     warnings,
   };
+}
+
+/** Slope and aspect (terrain step, edges extrapolated) and a_c (given, or the stability step). */
+async function prepareArea(
+  spec: CampaignSpec,
+  specFile: string,
+  workDir: string,
+  say: (message: string) => void,
+) {
+  const resolve = (path: string) => (isAbsolute(path) ? path : join(dirname(specFile), path));
+  const demFile = resolve(spec.area.dem);
+  say("terrain: slope and aspect of the DEM");
+  const terrainDir = join(workDir, "terrain");
+  const terrain = await runTerrain({ dem: demFile, outDir: terrainDir, computeEdges: true, threads: 1 });
+  if (terrain.geographic)
+    throw new InputError("the campaign DEM must be in a projected CRS in metres, not degrees", {
+      file: demFile,
+    });
+  const rasters = { ac: "", slope: join(terrainDir, "slope.tif"), aspect: join(terrainDir, "aspect.tif") };
+  if (spec.area.ac !== undefined) {
+    rasters.ac = resolve(spec.area.ac);
+  } else {
+    say("stability: critical acceleration from the soil parameters");
+    const soil = spec.area.stability!;
+    const resolved = Object.fromEntries(
+      Object.entries(soil).map(([key, value]) => [key, typeof value === "string" ? resolve(value) : value]),
+    ) as typeof soil;
+    rasters.ac = join(workDir, "stability", "ac.tif");
+    await runStability({ slope: rasters.slope, ...resolved, outDir: join(workDir, "stability") });
+  }
+  const area = await readArea(demFile, rasters.ac, rasters.slope, rasters.aspect);
+  return { area, demFile, rasters };
+}
+
+/** The profile lines, their surfaces cut from the DEM and their bands of cells, as files. */
+async function planProfiles(
+  spec: CampaignSpec,
+  area: AreaRasters,
+  demFile: string,
+  maxDistance: number,
+  say: (message: string) => void,
+): Promise<{ profiles: PlannedProfile[]; datum: number; warnings: string[] }> {
+  const lines = profileLines(spec, area.grid, demFile);
+  say(`profiles: ${lines.length} lines, cells within ${maxDistance} m`);
+  const surfaces = await Promise.all(
+    lines.map(async (line) =>
+      roundedSurface(await demProfile(demFile, line.from, line.to, 0, line.length_m)),
+    ),
+  );
+  const datum = surfaces.reduce((low, surface) => surface.z.reduce((m, z) => Math.min(m, z), low), Infinity);
+  const warnings: string[] = [];
+  const profiles = lines.map((line, p) => {
+    const band = profileBand(area, line, maxDistance);
+    if (band.cell.length === 0)
+      warnings.push(`profile ${line.name} has no cell with a_c within ${maxDistance} m`);
+    const file: ProfileFile = { ...line, surface: surfaces[p], band };
+    const bytes = encodeProfileFile(file);
+    return { file, bytes, sha256: createHash("sha256").update(bytes).digest("hex") };
+  });
+  return { profiles, datum, warnings };
 }
 
 async function readArea(

@@ -112,8 +112,13 @@ export async function writeScatterPng(path: string, plot: ScatterPlot): Promise<
 /** Data range with 5 % margins; a degenerate range is widened so the axis has extent. */
 function paddedRange(values: number[], log: boolean): [number, number] {
   if (values.length === 0) return [0, 1];
-  let lo = Math.min(...values);
-  let hi = Math.max(...values);
+  // A loop, not Math.min(...values): a study can have more points than a call has arguments.
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const value of values) {
+    lo = Math.min(lo, value);
+    hi = Math.max(hi, value);
+  }
   if (hi - lo < 1e-9) {
     lo -= log ? 0.5 : Math.max(1, Math.abs(lo) * 0.1);
     hi += log ? 0.5 : Math.max(1, Math.abs(hi) * 0.1);

@@ -97,7 +97,8 @@ function byMagnitude(rows: StudyRow[], value: (r: StudyRow) => number, acIndex: 
 function trend(fit: LinearFit | null, xs: number[]): { x: number[]; y: number[] }[] {
   const positive = xs.filter((x) => x > 0);
   if (!fit || positive.length === 0) return [];
-  const [lo, hi] = [Math.min(...positive), Math.max(...positive)];
+  const lo = positive.reduce((m, x) => Math.min(m, x), Number.POSITIVE_INFINITY);
+  const hi = positive.reduce((m, x) => Math.max(m, x), 0);
   const at = (x: number) => 10 ** (fit.coefficients[0] + fit.coefficients[1] * Math.log10(x));
   return [{ x: [lo, hi], y: [at(lo), at(hi)] }];
 }
