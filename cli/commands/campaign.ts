@@ -69,7 +69,8 @@ export const campaignCommand: Command = {
     });
     const specFile = requireOption(values.spec, "spec");
     const target = parseTarget(values.target ?? process.env.QUAKESLIDE_TARGET ?? "embedded");
-    const say = (line: string) => values.json || console.error(line);
+    // Progress and messages go to stderr in every mode: stdout is the result (or the JSON).
+    const say = (line: string) => console.error(line);
     const workDir = mkdtempSync(join(tmpdir(), "quakeslide-campaign-"));
     try {
       const plan = await planCampaign(specFile, {

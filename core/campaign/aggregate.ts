@@ -202,6 +202,8 @@ async function scenarioResults(
         out.jobSummaries.push(result.summary);
       }),
     );
+    // Jobs finish loading in any order; sums over receivers must not depend on it.
+    scenarioRows.sort(byJobAndPosition);
     combineProfiles(coverage, perProfile, dn);
     accumulator.add(s, scenario.weight, dn);
     out.scenarioStatistics.push(statisticsOf(scenario, dn, scenarioRows, cellArea, index.landslideDnCm));
@@ -210,10 +212,14 @@ async function scenarioResults(
   }
   out.statistics = accumulator.result();
   // Jobs finish loading in any order: sort so that the tables are the same every time.
-  out.rows.sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : a.along_m - b.along_m));
+  out.rows.sort(byJobAndPosition);
   out.jobSummaries.sort((a, b) => (a.job < b.job ? -1 : 1));
   out.extremes.sort((a, b) => extremeOrder(index, a.scenario.id) - extremeOrder(index, b.scenario.id));
   return out;
+}
+
+function byJobAndPosition(a: StudyRow, b: StudyRow): number {
+  return a.job < b.job ? -1 : a.job > b.job ? 1 : a.along_m - b.along_m;
 }
 
 function extremeOrder(index: CampaignIndex, id: string): number {

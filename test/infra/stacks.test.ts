@@ -239,7 +239,8 @@ test("campaign: a Distributed Map over an S3 item reader, bounded, tolerating so
   // After the map: the aggregation Lambda, whose user errors (an incomplete campaign) end the run.
   const aggregate = allStates(definition).find(([name]) => name === "Aggregate")?.[1];
   assert.ok(aggregate, "an Aggregate state follows the map");
-  assert.match(String(aggregate.Resource), /:states:::lambda:invoke$/);
+  const payload = (aggregate.Parameters as Json).Payload as Json;
+  assert.equal((payload.inputs as Json)["index.$"], "$.index", "the aggregation reads the campaign index");
   assert.ok((aggregate.Catch as Json[]).some((c) => (c.ErrorEquals as string[]).includes("NotFoundError")));
 });
 

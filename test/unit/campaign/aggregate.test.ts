@@ -34,7 +34,12 @@ function receivers(dn: number): JobReceiver[] {
   return [0, 10, 20].map((along, r) => ({
     name: `r00${r}`,
     along_m: along,
-    x: { pga_g: 0.1 * dn * (1 + r), arias_m_s: 0.01 * dn ** 2, d5_95_s: 1 + 0.1 * r, pgv_m_s: 0.1 },
+    x: {
+      pga_g: 0.1 * dn * (1 + r),
+      arias_m_s: 0.01 * dn ** 2,
+      d5_95_s: (3 * (r + 1)) / dn + 0.1 * r,
+      pgv_m_s: 0.1,
+    },
     z: { pga_g: 0.05, arias_m_s: 0.001, d5_95_s: 1 },
     newmark: [{ ac_g: 0.05, normal_cm: dn * (1 + r), inverse_cm: dn * (1 + r) }],
   }));
@@ -190,4 +195,22 @@ test("a job without a result stops the aggregation with the jobs missing and why
       ),
   );
   assert.equal(existsSync(join(dir, "out-incomplete")), false);
+});
+
+test("the outputs do not depend on the order in which job results arrive", async () => {
+  // Results delayed differently in two runs: the jobs of a scenario finish loading in other orders.
+  const delayed = (seed: number) => async (uri: string) => {
+    const delay = ([...uri].reduce((sum, c) => sum + c.charCodeAt(0), 0) * seed) % 11;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    return load(uri);
+  };
+  const files = [];
+  for (const seed of [3, 5]) {
+    const outDir = join(dir, `order-${seed}`);
+    await runCampaignAggregate({ index: join(dir, "index.json"), outDir }, { load: delayed(seed) });
+    files.push(
+      ["summary.json", "study.csv", "report.html"].map((name) => readFileSync(join(outDir, name), "utf8")),
+    );
+  }
+  assert.deepEqual(files[0], files[1]);
 });
