@@ -239,8 +239,14 @@ test("campaign: a Distributed Map over an S3 item reader, bounded, tolerating so
   // After the map: the aggregation Lambda, whose user errors (an incomplete campaign) end the run.
   const aggregate = allStates(definition).find(([name]) => name === "Aggregate")?.[1];
   assert.ok(aggregate, "an Aggregate state follows the map");
-  const payload = (aggregate.Parameters as Json).Payload as Json;
+  // The Lambda's payload (payloadResponseOnly: the state's Parameters are the payload).
+  const payload = aggregate.Parameters as Json;
   assert.equal((payload.inputs as Json)["index.$"], "$.index", "the aggregation reads the campaign index");
+  assert.equal(
+    (payload.params as Json)["mapResults.$"],
+    "$.jobs.ResultWriterDetails",
+    "and the map's results",
+  );
   assert.ok((aggregate.Catch as Json[]).some((c) => (c.ErrorEquals as string[]).includes("NotFoundError")));
 });
 
