@@ -25,4 +25,6 @@ process.exitCode =
         schema: semOptionsSchema,
         run: (options, onProgress) => runSem(options, { onProgress }),
         defaults,
+        // The scenario comes from S3: its DEM must be one of the job's staged inputs, not any file.
+        fixed: { demBesideScenario: true },
       });
