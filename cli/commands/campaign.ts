@@ -1,18 +1,39 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
+import { z } from "zod";
 import type { CampaignAggregateResult } from "../../core/campaign/aggregate-outputs.ts";
 import { estimateCampaign } from "../../core/campaign/cost.ts";
 import { aggregateOutputNames } from "../../core/campaign/output-names.ts";
 import { type CampaignPlan, planCampaign } from "../../core/campaign/plan.ts";
-import { parseTarget } from "../client/config.ts";
+import { memoryLimitSchema } from "../../core/limits.ts";
+import { TARGETS, type Target } from "../client/config.ts";
 import type { Quakeslide } from "../client/index.ts";
-import { type Command, parseOptions, requireOption } from "../command.ts";
+import type { Command } from "../command.ts";
+import { MEMORY_LIMIT_HELP, verbOptions } from "../options.ts";
 import { writeOutputsAtomically } from "../output.ts";
 import { describeEstimate, describeOutcome, describeProgress } from "./campaign/describe.ts";
 import { type FollowResult, followCampaign } from "./campaign/follow.ts";
 import { submitCampaign } from "./campaign/submit.ts";
 import { openTarget } from "./campaign/target.ts";
+
+/** The verb's options (it has no step of its own: it plans, submits and follows). */
+const campaignVerbSchema = z.object({
+  spec: z.string().min(1),
+  dryRun: z.boolean().default(false),
+  target: z.enum(TARGETS as [Target, ...Target[]]).default("embedded"),
+  outDir: z.string().min(1).optional(),
+  stateDir: z.string().min(1).default(".quakeslide"),
+  region: z.string().min(1).optional(),
+  profile: z.string().min(1).optional(),
+  /** The terrain and stability steps run while planning. */
+  memoryLimitGb: memoryLimitSchema,
+});
+
+const options = verbOptions(campaignVerbSchema, {
+  fields: { target: { env: "QUAKESLIDE_TARGET" } },
+  extra: { json: { type: "boolean" } },
+});
 
 const help = `Usage: quakeslide campaign --spec FILE [--dry-run] [--target embedded|localstack|aws] [--out DIR] [options]
 
@@ -38,6 +59,7 @@ Options:
   --state-dir DIR   Embedded runtime state folder (default .quakeslide).
   --region NAME     AWS region (aws target).
   --profile NAME    Named AWS profile (aws target).
+${MEMORY_LIMIT_HELP}
   --json            Print only a JSON summary on stdout (progress still goes to stderr).
 
 Running the same command again resumes: jobs whose results exist are not run again; a job that
@@ -57,39 +79,31 @@ export const campaignCommand: Command = {
   name: "campaign",
   help,
   async run(args) {
-    const { values } = parseOptions(args, {
-      spec: { type: "string" },
-      "dry-run": { type: "boolean", default: false },
-      target: { type: "string" },
-      out: { type: "string" },
-      "state-dir": { type: "string", default: ".quakeslide" },
-      region: { type: "string" },
-      profile: { type: "string" },
-      json: { type: "boolean", default: false },
-    });
-    const specFile = requireOption(values.spec, "spec");
-    const target = parseTarget(values.target ?? process.env.QUAKESLIDE_TARGET ?? "embedded");
+    const { options: values, flags } = options.parse(args);
+    const json = flags.json === true;
     // Progress and messages go to stderr in every mode: stdout is the result (or the JSON).
     const say = (line: string) => console.error(line);
     const workDir = mkdtempSync(join(tmpdir(), "quakeslide-campaign-"));
     try {
-      const plan = await planCampaign(specFile, {
+      const plan = await planCampaign(values.spec, {
         workDir,
         codeVersion: packageVersion,
+        memoryLimitGb: values.memoryLimitGb,
         onProgress: (message) => say(`campaign: ${message}`),
       });
-      if (values["dry-run"]) {
+      if (values.dryRun) {
         const estimate = estimateCampaign(plan, {
           vcpuHourUsd: plan.spec.cost.vcpu_hour_usd,
           stateTransitionUsd: plan.spec.cost.state_transition_usd,
         });
-        if (values.json) console.log(JSON.stringify({ campaign: plan.spec.name, dryRun: true, ...estimate }));
+        if (json) console.log(JSON.stringify({ campaign: plan.spec.name, dryRun: true, ...estimate }));
         else for (const line of describeEstimate(plan, estimate)) console.log(line);
         return 0;
       }
+      const target = values.target;
       const opened = await openTarget({
         target,
-        stateDir: values["state-dir"],
+        stateDir: values.stateDir,
         region: values.region,
         profile: values.profile,
       });
@@ -97,8 +111,8 @@ export const campaignCommand: Command = {
       try {
         say(`campaign ${plan.spec.name}: ${plan.jobs.length} jobs on ${opened.description}`);
         outcome = await runAndReport(opened.client, plan, {
-          outDir: values.out ?? join("out", `campaign-${plan.spec.name}`),
-          json: values.json === true,
+          outDir: values.outDir ?? join("out", `campaign-${plan.spec.name}`),
+          json,
           pollMs: target === "embedded" ? 1000 : 15_000,
           say,
         });

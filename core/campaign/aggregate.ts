@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { InputError, NotFoundError } from "../errors.ts";
+import { checkMemory, memoryLimitSchema } from "../limits.ts";
 import { writeAggregateOutputs } from "./aggregate-outputs.ts";
-import { type CellStatistics, CellStatisticsAccumulator } from "./cell-statistics.ts";
+import { accumulatorBytes, type CellStatistics, CellStatisticsAccumulator } from "./cell-statistics.ts";
 import { type CampaignIndex, campaignIndexSchema, gridOf } from "./index-file.ts";
 import { type Coverage, combineProfiles, profileCoverage } from "./interpolate.ts";
 import { type CampaignSemSummary, decodeJobDisplacements, type JobReceiver } from "./job.ts";
@@ -17,6 +18,8 @@ export const campaignAggregateOptionsSchema = z.object({
   outDir: z.string().min(1),
   /** The Map's ResultWriterDetails: where the failed jobs' reasons are, if some are missing. */
   mapResults: z.object({ Bucket: z.string(), Key: z.string() }).optional(),
+  /** Refuse an aggregation estimated to need more memory than this (GB); see core/limits.ts. */
+  memoryLimitGb: memoryLimitSchema,
 });
 
 export type CampaignAggregateOptions = z.input<typeof campaignAggregateOptionsSchema>;
@@ -61,17 +64,28 @@ export async function runCampaignAggregate(
   const parsed = campaignAggregateOptionsSchema.parse(options);
   const index = readIndex(parsed.index);
   const load = required(hooks.load);
-  const results = await jobResults(index, hooks.load, parsed.mapResults);
+  const grid = gridOf(index);
+  const gridCells = grid.width * grid.height;
+  const what = `the aggregation of ${index.scenarios.length} scenarios over a ${grid.width} x ${grid.height} grid`;
+  // The grid-sized arrays first (coverage index, one full map), then, with the cells covered
+  // known, the statistics and the maps kept: all before any job result is read.
+  checkMemory(gridCells * 8, parsed.memoryLimitGb, what, parsed.index);
   const profiles = await Promise.all(
     index.profiles.map(async (p) => decodeProfileFile(await load(p.uri), p.uri)),
   );
-  const grid = gridOf(index);
   const cellSize = Math.min(Math.abs(grid.transform[1]), Math.abs(grid.transform[5]));
   const coverage = profileCoverage(
     profiles.map((p) => p.band),
-    grid.width * grid.height,
+    gridCells,
     1e-3 * cellSize,
   );
+  const covered = coverage.cells.length;
+  const bytes =
+    gridCells * 8 +
+    accumulatorBytes(covered, index.scenarios.length, index.thresholdsCm.length) +
+    (2 + index.extremes) * covered * 4;
+  checkMemory(bytes, parsed.memoryLimitGb, `${what} (${covered} cells near a profile)`, parsed.index);
+  const results = await jobResults(index, hooks.load, parsed.mapResults);
   const scenarios = await scenarioResults(index, results, coverage, load, hooks.onProgress);
   return writeAggregateOutputs(parsed.outDir, { index, grid, coverage, scenarios });
 }

@@ -21,6 +21,17 @@ const LOWEST_EDGE_CM = 0.01;
 const LOG_BINS = 6 * BINS_PER_DECADE;
 const BINS = LOG_BINS + 2;
 
+/** Bytes the accumulator holds for these many cells and scenarios (the aggregation's memory check). */
+export function accumulatorBytes(
+  cells: number,
+  scenarios: number,
+  thresholds: number,
+  exactLimit = EXACT_QUANTILE_VALUES,
+): number {
+  const quantile = scenarios * cells <= exactLimit ? scenarios * cells * 4 : cells * BINS * 8;
+  return cells * (thresholds + 1) * 8 + quantile + scenarios * 8;
+}
+
 function binOf(value: number): number {
   if (!(value > LOWEST_EDGE_CM)) return 0;
   return Math.min(BINS - 1, 1 + Math.floor(Math.log10(value / LOWEST_EDGE_CM) * BINS_PER_DECADE));

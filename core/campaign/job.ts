@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
+import { memoryLimitSchema } from "../limits.ts";
 import { parseScenario } from "../sem/scenario.ts";
 import { receiverPeaks, trace, writeSeismogramsCsv } from "../sem/seismograms.ts";
 import { type PreparedSimulation, prepareSimulation, simulate } from "../sem/simulation.ts";
@@ -27,6 +28,8 @@ export const campaignSemOptionsSchema = z.object({
   /** Critical accelerations (g) of the study's reference blocks. */
   studyAc: z.array(z.number().min(0)).min(1).default([0.05]),
   seismograms: z.boolean().default(false),
+  /** Refuse a simulation estimated to need more memory than this (GB); see core/limits.ts. */
+  memoryLimitGb: memoryLimitSchema,
 });
 
 export type CampaignSemOptions = z.input<typeof campaignSemOptionsSchema>;
@@ -93,6 +96,9 @@ export async function runCampaignSem(
     scenario,
     scenario.topography as { x: number[]; z: number[] },
     parsed.job,
+    {
+      memoryLimitGb: parsed.memoryLimitGb,
+    },
   );
   for (const warning of prepared.warnings) hooks.onProgress?.(0, `warning: ${warning}`);
   const threads = Math.max(

@@ -55,6 +55,8 @@ export interface PlanOptions {
   workDir: string;
   /** Part of every job id, so that a new Quakeslide version does not reuse older results. */
   codeVersion: string;
+  /** Memory limit (GB) of the terrain and stability steps run while planning. */
+  memoryLimitGb?: number;
   onProgress?: (message: string) => void;
 }
 
@@ -66,7 +68,7 @@ export interface PlanOptions {
 export async function planCampaign(specFile: string, options: PlanOptions): Promise<CampaignPlan> {
   const spec = readCampaignSpec(specFile);
   const say = options.onProgress ?? (() => undefined);
-  const { area, demFile, rasters } = await prepareArea(spec, specFile, options.workDir, say);
+  const { area, demFile, rasters } = await prepareArea(spec, specFile, options, say);
   const maxDistance =
     spec.coupling.max_distance_m ?? ("parallel" in spec.profiles ? spec.profiles.parallel.spacing_m : 0);
   const { profiles, datum, warnings } = await planProfiles(spec, area, demFile, maxDistance, say);
@@ -113,14 +115,21 @@ export async function planCampaign(specFile: string, options: PlanOptions): Prom
 async function prepareArea(
   spec: CampaignSpec,
   specFile: string,
-  workDir: string,
+  options: PlanOptions,
   say: (message: string) => void,
 ) {
+  const { workDir, memoryLimitGb } = options;
   const resolve = (path: string) => (isAbsolute(path) ? path : join(dirname(specFile), path));
   const demFile = resolve(spec.area.dem);
   say("terrain: slope and aspect of the DEM");
   const terrainDir = join(workDir, "terrain");
-  const terrain = await runTerrain({ dem: demFile, outDir: terrainDir, computeEdges: true, threads: 1 });
+  const terrain = await runTerrain({
+    dem: demFile,
+    outDir: terrainDir,
+    computeEdges: true,
+    threads: 1,
+    memoryLimitGb,
+  });
   if (terrain.geographic)
     throw new InputError("the campaign DEM must be in a projected CRS in metres, not degrees", {
       file: demFile,
@@ -135,7 +144,12 @@ async function prepareArea(
       Object.entries(soil).map(([key, value]) => [key, typeof value === "string" ? resolve(value) : value]),
     ) as typeof soil;
     rasters.ac = join(workDir, "stability", "ac.tif");
-    await runStability({ slope: rasters.slope, ...resolved, outDir: join(workDir, "stability") });
+    await runStability({
+      slope: rasters.slope,
+      ...resolved,
+      outDir: join(workDir, "stability"),
+      memoryLimitGb,
+    });
   }
   const area = await readArea(demFile, rasters.ac, rasters.slope, rasters.aspect);
   return { area, demFile, rasters };

@@ -214,3 +214,18 @@ test("the outputs do not depend on the order in which job results arrive", async
   }
   assert.deepEqual(files[0], files[1]);
 });
+
+test("an aggregation estimated above the memory limit is refused before it reads the jobs", async () => {
+  await assert.rejects(
+    runCampaignAggregate(
+      { index: join(dir, "index.json"), outDir: join(dir, "out-limit"), memoryLimitGb: 1e-7 },
+      { load },
+    ),
+    (error: Error) =>
+      error.name === "LimitExceededError" &&
+      /the aggregation of 2 scenarios over a 4 x 3 grid \(12 cells near a profile\) needs .* above the limit/.test(
+        error.message,
+      ),
+  );
+  assert.equal(existsSync(join(dir, "out-limit")), false);
+});
