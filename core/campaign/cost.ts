@@ -1,3 +1,4 @@
+import { semSize } from "../sem/memory.ts";
 import { buildMesh, minGllDistance } from "../sem/mesh.ts";
 import { meshLayers } from "../sem/simulation.ts";
 import type { CampaignPlan, PlannedProfile } from "./plan.ts";
@@ -95,8 +96,8 @@ interface JobSize {
 /**
  * The jobs of one profile without meshing each: one mesh of the widest domain gives dt (the
  * CFL number's smallest GLL spacing lies in the profile's topography, shared by all its jobs);
- * each job's columns come from its domain width and its rows per layer from the layer's
- * thickness under the highest surface point, as the mesher counts them.
+ * each job's elements and points come from core/sem's semSize, which counts them as the mesher
+ * does (columns from the domain width, rows per layer from its thickness under the highest point).
  */
 function profileJobSizes(
   plan: CampaignPlan,
@@ -118,22 +119,17 @@ function profileJobSizes(
   for (let e = 0; e < mesh.nspec; e++)
     spacingOverVp = Math.min(spacingOverVp, minGllDistance(mesh, e) / mesh.vp[e]);
   const dt = settings.cfl * spacingOverVp;
-  const highest = Math.max(...surface.z);
   const cells = file.band.cell.length;
   const sizes = models.map((model) => {
-    const columns = Math.max(1, Math.ceil((model.domain.xmax - model.domain.xmin) / elementWidth - 1e-9));
-    const rows = meshLayers(model).reduce((sum, layer, i, all) => {
-      const top = i === 0 ? highest : all[i - 1].bottom;
-      return sum + Math.max(1, Math.ceil((top - layer.bottom) / layer.elementHeight - 1e-9));
-    }, 0);
-    const elements = columns * rows;
+    // Elements and GLL points as the SEM's own memory check counts them; steps from this dt.
+    const { elements, points } = semSize(model, file.surface);
     const steps = Math.round(model.time.duration_s / dt);
     return {
       elements,
       steps,
       coreSeconds: (elements * steps) / rate + (cells * steps) / NEWMARK_STEPS_PER_CORE_SECOND,
       couplingSteps: cells * steps,
-      memory: memoryBytes(elements, columns, rows, settings.ngll, steps, model.receivers.length),
+      memory: memoryBytes(elements, points, settings.ngll, steps, model.receivers.length),
     };
   });
   const estimate: ProfileEstimate = {
@@ -215,13 +211,11 @@ export function estimateCampaign(
  */
 export function memoryBytes(
   elements: number,
-  columns: number,
-  rows: number,
+  globalPoints: number,
   ngll: number,
   steps: number,
   receivers: number,
 ): number {
   const elementPoints = elements * ngll * ngll;
-  const globalPoints = (columns * (ngll - 1) + 1) * (rows * (ngll - 1) + 1);
   return 8 * (10 * elementPoints + 10 * globalPoints + 10 * receivers * steps) + 120 * 2 ** 20;
 }
