@@ -64,7 +64,7 @@ export class PipelineStack extends Stack {
     });
     this.stateMachines = {
       "hazard-pipeline": createHazardPipeline(this, config.stage, this.steps),
-      campaign: createCampaign(this, config, props.jobs.sem),
+      campaign: createCampaign(this, config, props.jobs.sem, this.steps["campaign-aggregate"]),
       retrain,
     };
     createInventoryRule(this, config, retrain, this.eventDeadLetterQueue);

@@ -49,6 +49,11 @@ export const commands: CommandEntry[] = [
     load: async () => (await import("./sem.ts")).semCommand,
   },
   {
+    name: "campaign",
+    summary: "scenario campaign: SEM along profiles → Newmark → exceedance maps and the duration study",
+    load: async () => (await import("./campaign.ts")).campaignCommand,
+  },
+  {
     name: "susceptibility",
     summary: "random-forest / GLM landslide susceptibility: spatial CV, train, predict, explain, evaluate",
     load: async () => (await import("./susceptibility.ts")).susceptibilityCommand,

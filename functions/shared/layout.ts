@@ -27,3 +27,14 @@ export const MANIFEST_NAME = "manifest.json";
 export function runPrefix(step: string, inputHash: string): string {
   return `${RUNS_PREFIX}${step}/${inputHash}/`;
 }
+
+/**
+ * Where a campaign job's result record (its StepResult) is kept: keyed by the campaign and the
+ * job's content-derived id, so that a resumed campaign finds the jobs already done. The
+ * `campaign` state machine builds the same key with States.Format.
+ */
+export const CAMPAIGN_JOB_RESULTS_PREFIX = `${RUNS_PREFIX}campaign-sem/campaigns/`;
+
+export function campaignJobResultKey(campaignId: string, jobId: string): string {
+  return `${CAMPAIGN_JOB_RESULTS_PREFIX}${campaignId}/${jobId}.json`;
+}

@@ -31,20 +31,24 @@ export const hazardPipelineInputSchema = z.object({
   susceptibility: stepPartSchema,
 });
 
-export const campaignScenarioSchema = z.object({
-  /** Letters, digits, `-`, `_`: it becomes part of S3 keys and a Batch job tag. */
+/** One job of a campaign: a scenario on a profile (see core/campaign/plan.ts). */
+export const campaignItemSchema = z.object({
+  /** Letters, digits, `-`, `_`: it becomes part of S3 keys, the Batch job name and a tag. */
   id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
-  /** `model` (scenario JSON) and the DEM it names (same file name). */
+  /** `profile`: the profile file (surface and cells) the job runs on. */
   inputs: stepInputsSchema,
+  /** The job's own `campaign-sem` options (`scenario`, `job`), merged over `job.params`. */
   params: z.record(z.string(), z.unknown()).default({}),
 });
 
 export const campaignInputSchema = z.object({
   campaignId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
-  /** Key in the data bucket of a JSON array of scenarios (campaignScenarioSchema). */
-  scenariosKey: z.string().startsWith("campaigns/"),
-  /** sem step params shared by every scenario (e.g. `ac`, g), overridden by a scenario's own. */
-  sem: z.object({ params: z.record(z.string(), z.unknown()).default({}) }),
+  /** Key in the data bucket of a JSON array of the jobs to run now (campaignItemSchema). */
+  itemsKey: z.string().startsWith("campaigns/"),
+  /** The campaign index (all jobs, scenarios, profiles) that the aggregation reads. */
+  index: s3UriSchema,
+  /** `campaign-sem` options every job shares (`sem`, `studyAc`, `seismograms`). */
+  job: z.object({ params: z.record(z.string(), z.unknown()).default({}) }),
 });
 
 export const retrainInputSchema = z.object({
@@ -59,7 +63,7 @@ export const retrainInputSchema = z.object({
 
 export type HazardPipelineInput = z.input<typeof hazardPipelineInputSchema>;
 export type CampaignInput = z.input<typeof campaignInputSchema>;
-export type CampaignScenario = z.input<typeof campaignScenarioSchema>;
+export type CampaignItem = z.input<typeof campaignItemSchema>;
 export type RetrainInput = z.input<typeof retrainInputSchema>;
 
 /**

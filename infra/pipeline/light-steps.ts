@@ -43,6 +43,12 @@ export const LIGHT_STEPS = {
     ephemeralGiB: 2,
     description: "Susceptibility model, small inventories",
   },
+  "campaign-aggregate": {
+    memoryMiB: 3008,
+    timeout: Duration.minutes(15),
+    ephemeralGiB: 4,
+    description: "Campaign exceedance maps, duration-vs-amplitude study, report",
+  },
 } satisfies Record<string, StepLambdaSize & { description: string }>;
 
 export type LightStepName = keyof typeof LIGHT_STEPS;
