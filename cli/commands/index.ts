@@ -44,6 +44,11 @@ export const commands: CommandEntry[] = [
     load: async () => (await import("./newmark-map.ts")).newmarkMapCommand,
   },
   {
+    name: "ground-motion",
+    summary: "PGA and PGV from an earthquake (BSSA14) or a USGS ShakeMap: at distances, or as maps",
+    load: async () => (await import("./ground-motion.ts")).groundMotionCommand,
+  },
+  {
     name: "sem",
     summary: "2D spectral-element ground motion along a profile (seismograms, PGA, Arias, Newmark)",
     load: async () => (await import("./sem.ts")).semCommand,
