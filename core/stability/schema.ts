@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { REGRESSION_MODELS } from "./regressions.ts";
+import { UNCERTAIN_PARAMETERS } from "./uncertainty.ts";
 
 /** A soil parameter: one value for every cell, or the path of a raster on the slope grid. */
 const constantOrRaster = z.union([z.number(), z.string().min(1)]);
@@ -22,6 +23,20 @@ export const stabilityOptionsSchema = z.object({
   waterUnitWeight: constantOrRaster.default(9.81),
   /** Folder the outputs are written to (the CLI passes a temporary folder, renamed at the end). */
   outDir: z.string().min(1),
+  /**
+   * Variance raster ((unit)^2) of the parameter named by `uncertainty.parameter`, e.g. kriging's
+   * variance.tif: propagated to P(FS < 1) and the spread of a_c (core/stability/uncertainty.ts).
+   */
+  variance: z.string().min(1).optional(),
+  uncertainty: z
+    .object({
+      parameter: z.enum(UNCERTAIN_PARAMETERS as [string, ...string[]]),
+      /** fosm: first order, exact for cohesion; montecarlo: `samples` seeded draws per cell. */
+      method: z.enum(["fosm", "montecarlo"]).default("fosm"),
+      samples: z.int().min(100).max(100_000).default(2000),
+      seed: z.int().default(1),
+    })
+    .optional(),
 });
 
 export type StabilityOptions = z.input<typeof stabilityOptionsSchema>;
@@ -35,6 +50,9 @@ export const STABILITY_OUTPUTS = [
   "unstable.png",
   "summary.json",
 ] as const;
+
+/** Written besides STABILITY_OUTPUTS when a variance raster is given. */
+export const STABILITY_UNCERTAINTY_OUTPUTS = ["pfs.tif", "pfs.png", "ac_sd.tif", "ac_sd.png"] as const;
 
 export const POLARITIES = ["normal", "inverse", "mean", "max"] as const;
 export type Polarity = (typeof POLARITIES)[number];
