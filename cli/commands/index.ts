@@ -59,6 +59,11 @@ export const commands: CommandEntry[] = [
     load: async () => (await import("./susceptibility.ts")).susceptibilityCommand,
   },
   {
+    name: "hazard",
+    summary: "hazard classes from P(f) and susceptibility (class matrix), area and exposure per class",
+    load: async () => (await import("./hazard.ts")).hazardCommand,
+  },
+  {
     name: "up",
     summary: "start the embedded local runtime (S3, state machines, Batch, events) and keep it running",
     load: async () => (await import("./up.ts")).upCommand,
