@@ -14,9 +14,14 @@ export interface CommandEntry {
 
 export const commands: CommandEntry[] = [
   {
+    name: "run",
+    summary: "the hazard pipeline end to end on the embedded runtime (default: the bundled Ecuador case)",
+    load: async () => (await import("./run.ts")).runCommand,
+  },
+  {
     name: "demo",
-    summary: "run terrain → stability → Newmark → susceptibility on the embedded Ecuador data",
-    load: async () => (await import("./demo.ts")).demoCommand,
+    summary: "the same as run (kept for scripts written before run existed)",
+    load: async () => ({ ...(await import("./run.ts")).runCommand, name: "demo" }),
   },
   {
     name: "terrain",

@@ -75,6 +75,7 @@ export async function runStep<Schema extends z.ZodType>(
     return { ...manifest.result, reused: true };
   }
 
+  const started = performance.now();
   const workDir = await mkdtemp(join(tmpdir(), `quakeslide-${spec.step}-`));
   try {
     const localPaths = localInputPaths(workDir, parsed.data, inputs);
@@ -101,6 +102,7 @@ export async function runStep<Schema extends z.ZodType>(
       outputs: Object.fromEntries(Object.entries(uploaded).map(([name, { uri }]) => [outputName(name), uri])),
       summary,
       reused: false,
+      seconds: Number(((performance.now() - started) / 1000).toFixed(3)),
     };
     const manifest: RunManifest = {
       step: spec.step,
