@@ -77,6 +77,9 @@ export class PipelineStack extends Stack {
     const retrain = createRetrain(this, config, props.jobs.train, {
       train: this.steps["susceptibility-train"],
       predict: this.steps["susceptibility-predict"],
+      current: this.steps["susceptibility-current"],
+      evaluate: this.steps["susceptibility-evaluate"],
+      publish: this.steps["susceptibility-publish"],
     });
     this.stateMachines = {
       "hazard-pipeline": createHazardPipeline(this, config.stage, this.steps),
