@@ -8,6 +8,9 @@ import type { AreaConfig, HazardPipelineInput } from "../../../functions/shared/
 /** The repository (or installed package) root: data/, examples/, infra/, functions/ live here. */
 export const PACKAGE_ROOT = resolve(new URL("../../../", import.meta.url).pathname);
 
+/** A bundled file: the defaults name files of the package, wherever the scenario file is. */
+const bundled = (path: string) => join(PACKAGE_ROOT, path);
+
 /**
  * A `quakeslide run` scenario: the area's files and the earthquake, as local paths (relative to
  * the scenario file) that `run` uploads. Every field has the bundled Ecuador default.
@@ -20,15 +23,15 @@ export const runScenarioSchema = z
       .regex(/^[A-Za-z0-9_-]{1,48}$/)
       .default("ecuador"),
     title: z.string().max(200).default("Earthquake-induced landslide hazard, Ecuador demo area"),
-    dem: z.string().default("data/ecuador/dem.tif"),
+    dem: z.string().default(bundled("data/ecuador/dem.tif")),
     /** The earthquake: an event file or an inline event (examples/events/). */
-    event: z.union([z.string(), eventSchema]).default("examples/events/ecuador-m65-scenario/event.json"),
+    event: z.union([z.string(), eventSchema]).default(bundled("examples/events/ecuador-m65-scenario/event.json")),
     /** A USGS ShakeMap grid.xml used instead of the GMPE. */
     shakemap: z.string().optional(),
     vs30: z.number().min(150).max(1500).default(760),
     soil: z
       .object({
-        samples: z.string().default("data/ecuador/soil_samples_synthetic.csv"),
+        samples: z.string().default(bundled("data/ecuador/soil_samples_synthetic.csv")),
         /** Column of the samples file that is kriged, and the stability option it becomes. */
         value: z.string().default("cohesion_kpa"),
         target: z
@@ -49,8 +52,8 @@ export const runScenarioSchema = z
       .prefault({}),
     inventory: z
       .object({
-        file: z.string().default("data/ecuador/lsl.csv"),
-        covariates: z.string().default("data/ecuador/ta.tif"),
+        file: z.string().default(bundled("data/ecuador/lsl.csv")),
+        covariates: z.string().default(bundled("data/ecuador/ta.tif")),
         label: z.string().default("lslpts"),
         features: z.array(z.string()).default(["slope", "cplan", "cprof", "elev", "log10_carea"]),
       })
@@ -110,11 +113,7 @@ export function readScenario(path: string | undefined): { scenario: RunScenario;
 
 /** Local file → data-bucket key under areas/<name>/ for every file the scenario names. */
 export function scenarioFiles(scenario: RunScenario, baseDir: string): { local: string; key: string }[] {
-  const local = (path: string) => {
-    const relative = isAbsolute(path) ? path : join(baseDir, path);
-    // Defaults name the bundled files, which live in the package, not beside a user's scenario.
-    return resolve(relative);
-  };
+  const local = (path: string) => (isAbsolute(path) ? path : resolve(baseDir, path));
   const area = `areas/${scenario.name}/`;
   const files = [
     { local: local(scenario.dem), key: `${area}dem.tif` },
