@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { errorFromName, InputError } from "../../core/errors.ts";
 import type { HazardSummary } from "../../core/hazard/step.ts";
+import { PRODUCT_FILE_NAMES } from "../../functions/publish/products.ts";
 import { parseS3Uri } from "../../functions/shared/event.ts";
 import { downloadObject } from "../../functions/shared/s3.ts";
 import type { ExecutionRecord } from "../../local/executions.ts";
@@ -91,7 +92,7 @@ export const runCommand: Command = {
     for (const file of files)
       if (!existsSync(file.local))
         throw new InputError(`${file.local} does not exist (named by the scenario)`);
-    const summary = await writeOutputsAtomically(outDir, PRODUCT_NAMES, (tmp) =>
+    const summary = await writeOutputsAtomically(outDir, PRODUCT_FILE_NAMES, (tmp) =>
       runScenario(scenario, files, { stateDir: resolve(values["state-dir"] ?? ".quakeslide/run"), tmp, say }),
     );
     const result = { ...summary, outDir };
@@ -100,35 +101,6 @@ export const runCommand: Command = {
     return 0;
   },
 };
-
-/** Every name a product folder can hold (for the --out check: a re-run may overwrite them). */
-const PRODUCT_NAMES = [
-  ...[
-    "slope",
-    "fs",
-    "ac",
-    "unstable",
-    "pfs",
-    "ac_sd",
-    "pga",
-    "pgv",
-    "dn_cm",
-    "pf",
-    "susceptibility",
-    "hazard_class",
-  ].flatMap((name) => [`${name}.tif`, `${name}.png`]),
-  ...["cohesion", "frictionAngle", "unitWeight", "thickness", "saturation"].flatMap((target) => [
-    `${target}.tif`,
-    `${target}.png`,
-    `${target}_variance.tif`,
-    `${target}_variance.png`,
-    `${target}_variogram.png`,
-  ]),
-  "susceptibility_model.json",
-  "hazard_classes.csv",
-  "report.html",
-  "manifest.json",
-];
 
 async function runScenario(
   scenario: RunScenario,

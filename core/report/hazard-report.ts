@@ -21,7 +21,6 @@ export interface HazardReportContent {
 }
 
 export function hazardReportHtml(content: HazardReportContent): string {
-  const total = content.steps.reduce((sum, s) => sum + (s.reused ? 0 : (s.seconds ?? 0)), 0);
   const sections: ReportSection[] = [
     {
       heading: "Summary",
@@ -57,7 +56,8 @@ export function hazardReportHtml(content: HazardReportContent): string {
             s.reused ? "reused (same inputs)" : "computed",
             s.runPrefix,
           ]),
-          caption: `Computed in ${total.toFixed(1)} s of step time (reused steps are results of an earlier run with identical inputs)`,
+          caption:
+            "Wall-clock seconds per step. Terrain, kriging, ground motion and susceptibility run in parallel, so their times overlap; a reused step is the result of an earlier run with identical inputs.",
         },
       ],
     },

@@ -49,6 +49,19 @@ function productNames(target: string): Record<string, [string, string][]> {
   };
 }
 
+const KRIGED_TARGETS = ["cohesion", "frictionAngle", "unitWeight", "thickness", "saturation"];
+
+/** Every name a hazard product folder can hold (whatever was kriged), with report and manifest. */
+export const PRODUCT_FILE_NAMES: readonly string[] = [
+  ...new Set([
+    ...KRIGED_TARGETS.flatMap((target) =>
+      Object.values(productNames(target)).flatMap((pairs) => pairs.map(([, name]) => name)),
+    ),
+    "report.html",
+    MANIFEST_NAME,
+  ]),
+];
+
 /** The step results by product group, skipping what the run did not have. */
 export function resultsByGroup(results: HazardResults): Record<string, StepResult> {
   const groups: Record<string, StepResult> = {

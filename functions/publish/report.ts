@@ -136,6 +136,14 @@ function reportContent(
   const train = results.susceptibility.model?.summary as
     | { spatialCvAurocMean?: number; points?: number }
     | undefined;
+  const stability = results.stability.summary as {
+    uncertainty?: {
+      parameter: string;
+      method: string;
+      meanProbabilityUnstable: number | null;
+      meanAcSdG: number | null;
+    };
+  };
   const exposure = hazard.exposureName;
   const facts: [string, Cell][] = [
     ["area grid", `${hazard.width} x ${hazard.height} cells`],
@@ -157,6 +165,15 @@ function reportContent(
           ],
         ] as [string, Cell][])
       : ([["ground motion", "given record or rasters"]] as [string, Cell][])),
+    ...(stability.uncertainty
+      ? ([
+          [
+            `mean P(FS < 1) (from the variance of ${stability.uncertainty.parameter}, ${stability.uncertainty.method})`,
+            stability.uncertainty.meanProbabilityUnstable,
+          ],
+          ["mean sd(a_c) (g)", stability.uncertainty.meanAcSdG],
+        ] as [string, Cell][])
+      : []),
     ["Newmark model", newmark.model ?? "-"],
     ["mean P(f)", newmark.meanPf ?? null],
     [`area with D_N > ${newmark.thresholdCm ?? 5} cm (km2)`, (newmark.areaAboveThresholdM2 ?? 0) / 1e6],

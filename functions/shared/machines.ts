@@ -2,7 +2,7 @@ import { z } from "zod";
 import { s3UriSchema } from "./event.ts";
 
 /**
- * The inputs of the three state machines (see infra/pipeline/*.ts), for whoever starts them:
+ * The inputs of the state machines (see infra/pipeline/*.ts), for whoever starts them:
  * the CLI, the local runtime, a notebook. Each step's own options are checked by its handler with
  * the step's schema; these check the shape the machine's JSONPaths rely on, so that a typo fails
  * before an execution starts rather than as a States.Runtime error half-way through.

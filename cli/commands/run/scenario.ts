@@ -25,7 +25,9 @@ export const runScenarioSchema = z
     title: z.string().max(200).default("Earthquake-induced landslide hazard, Ecuador demo area"),
     dem: z.string().default(bundled("data/ecuador/dem.tif")),
     /** The earthquake: an event file or an inline event (examples/events/). */
-    event: z.union([z.string(), eventSchema]).default(bundled("examples/events/ecuador-m65-scenario/event.json")),
+    event: z
+      .union([z.string(), eventSchema])
+      .default(bundled("examples/events/ecuador-m65-scenario/event.json")),
     /** A USGS ShakeMap grid.xml used instead of the GMPE. */
     shakemap: z.string().optional(),
     vs30: z.number().min(150).max(1500).default(760),

@@ -169,3 +169,28 @@ test("quakeslide hazard: --json summary, atomic outputs, one-line errors", async
   assert.match(bad.stderr, /pfBreaks: the three breaks must increase/);
   assert.ok(!existsSync(join(dir, "bad")), "no partial output");
 });
+
+test("comparing two maps: difference, mean absolute difference, correlation, cells changing class", async () => {
+  const { compareMaps } = await import("../../../core/hazard/compare.ts");
+  const previous = Float32Array.of(0.1, 0.3, 0.6, 0.9, Number.NaN);
+  const next = Float32Array.of(0.2, 0.4, 0.7, 0.8, 0.5);
+  const { difference, stats } = compareMaps(previous, next);
+  assert.deepEqual(
+    [...difference].slice(0, 4).map((d) => Number(d.toFixed(6))),
+    [0.1, 0.1, 0.1, -0.1],
+  );
+  assert.ok(Number.isNaN(difference[4]));
+  assert.equal(stats.cells, 4);
+  assert.ok(
+    Math.abs((stats.meanDifference ?? 0) - 0.05) < 1e-6 &&
+      Math.abs((stats.meanAbsoluteDifference ?? 0) - 0.1) < 1e-6,
+  );
+  // Classes at 0.25/0.5/0.75: 0.1→0.2 stays low, 0.3→0.4 stays moderate, 0.6→0.7 stays high, 0.9→0.8 stays very high.
+  assert.equal(stats.classChangedShare, 0);
+  assert.ok((stats.correlation ?? 0) > 0.9);
+  assert.equal(
+    compareMaps(previous, Float32Array.of(0.3, 0.3, 0.3, 0.3, 0.3)).stats.correlation,
+    null,
+    "a constant map has no correlation",
+  );
+});
