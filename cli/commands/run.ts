@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { errorFromName, InputError } from "../../core/errors.ts";
@@ -118,6 +118,16 @@ async function runScenario(
   const { EmbeddedRuntime } = await import("../../local/runtime.ts");
   const runtime = await EmbeddedRuntime.start({ projectRoot: PACKAGE_ROOT, stateDir: options.stateDir });
   const runtimeStart = (performance.now() - started) / 1000;
+  const restoreStdout = quietHandlerLogs();
+  // Ctrl-C: stop the runtime (its ports, its jobs) and leave no half-written output folder.
+  const interrupted = () => {
+    restoreStdout();
+    void runtime.stop().finally(() => {
+      rmSync(options.tmp, { recursive: true, force: true });
+      process.exit(130);
+    });
+  };
+  process.once("SIGINT", interrupted);
   try {
     const data = runtime.bucketName("DataBucket");
     say(
@@ -149,8 +159,26 @@ async function runScenario(
       hazard: output.hazard,
     };
   } finally {
+    process.removeListener("SIGINT", interrupted);
+    restoreStdout();
     await runtime.stop();
   }
+}
+
+/**
+ * The in-process Lambda handlers log structured JSON lines to stdout, as they do to CloudWatch on
+ * AWS; here `run` prints its own progress, and stdout must stay clean for --json. Until the
+ * returned function is called, those lines are dropped and everything else passes.
+ */
+function quietHandlerLogs(): () => void {
+  const write = process.stdout.write;
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    if (typeof chunk === "string" && chunk.startsWith('{"level":')) return true;
+    return (write as (...args: unknown[]) => boolean).call(process.stdout, chunk, ...rest);
+  }) as typeof process.stdout.write;
+  return () => {
+    process.stdout.write = write;
+  };
 }
 
 /**
