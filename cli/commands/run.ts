@@ -50,20 +50,33 @@ reuse it, and steps whose inputs did not change are reused from the runtime's S3
 Example:
   npx quakeslide run && open quakeslide-out/report.html`;
 
-/** Human names of the machine's task states, for the progress lines. */
-const STEP_LABELS: Record<string, string> = {
-  Terrain: "terrain: slope",
-  Krige: "kriging: soil samples onto the DEM grid",
-  GroundMotion: "ground motion: PGA, PGV",
-  TrainSusceptibility: "susceptibility: random forest",
-  PredictTrained: "susceptibility: map",
-  PredictWithModel: "susceptibility: map",
-  Stability: "stability: FS, a_c, P(FS < 1)",
-  NewmarkFromGroundMotion: "Newmark: D_N, P(f)",
-  NewmarkMap: "Newmark: D_N, P(f)",
-  Hazard: "hazard classes",
-  Publish: "publish: COGs, report, manifest",
+/** Human names of the machine's task states, and where each puts its StepResult in the state. */
+const STEPS: Record<string, { label: string; result?: string[] }> = {
+  Terrain: { label: "terrain: slope", result: [] },
+  Krige: { label: "kriging: soil samples onto the DEM grid", result: [] },
+  GroundMotion: { label: "ground motion: PGA, PGV", result: [] },
+  TrainSusceptibility: { label: "susceptibility: random forest", result: ["trained"] },
+  PredictTrained: { label: "susceptibility: map", result: ["predicted"] },
+  PredictWithModel: { label: "susceptibility: map", result: ["predicted"] },
+  Stability: { label: "stability: FS, a_c, P(FS < 1)", result: ["results", "stability"] },
+  NewmarkFromGroundMotion: { label: "Newmark: D_N, P(f)", result: ["results", "newmark"] },
+  NewmarkMap: { label: "Newmark: D_N, P(f)", result: ["results", "newmark"] },
+  Hazard: { label: "hazard classes", result: ["results", "hazard"] },
+  Publish: { label: "publish: COGs, report, manifest", result: [] },
 };
+
+/** Whether a state's step was reused from an identical earlier run (its StepResult, or Publish, says so). */
+function reusedIn(record: ExecutionRecord | undefined, state: string): boolean {
+  const path = STEPS[state]?.result;
+  if (!path) return false;
+  const exited = record?.history.find(
+    (e) => e.state === state && e.type.endsWith("StateExited") && e.detail?.index === undefined,
+  );
+  let value = (exited?.detail?.state as { output?: unknown } | undefined)?.output;
+  for (const key of path) value = (value as Record<string, unknown> | undefined)?.[key];
+  const result = value as { reused?: boolean; status?: string } | undefined;
+  return result?.reused === true || result?.status === "exists";
+}
 
 export interface RunSummary {
   outDir: string;
@@ -199,9 +212,10 @@ export async function runFlow(
     const record = runtime.store.get(started.executionId);
     const seconds = stepSeconds(record);
     for (const state of record?.completedStates ?? []) {
-      if (announced.has(state) || !STEP_LABELS[state]) continue;
+      if (announced.has(state) || !STEPS[state]) continue;
       announced.add(state);
-      say(`  done  ${STEP_LABELS[state].padEnd(40)} ${(seconds[state] ?? 0).toFixed(1).padStart(6)} s`);
+      const time = reusedIn(record, state) ? "reused" : `${(seconds[state] ?? 0).toFixed(1).padStart(6)} s`;
+      say(`  done  ${STEPS[state].label.padEnd(40)} ${time}`);
     }
   };
   const timer = setInterval(announce, 200);
