@@ -1,9 +1,30 @@
+import { z } from "zod";
 import { InputError } from "../../core/errors.ts";
-import { bssa14, checkBssa14Inputs, MECHANISMS, type Mechanism } from "../../core/groundmotion/bssa14.ts";
-import { GROUND_MOTION_OUTPUTS } from "../../core/groundmotion/schema.ts";
+import { BSSA14_LIMITS, bssa14, MECHANISMS } from "../../core/groundmotion/bssa14.ts";
+import { GROUND_MOTION_OUTPUTS, groundMotionOptionsSchema } from "../../core/groundmotion/schema.ts";
 import { type GroundMotionSummary, runGroundMotion } from "../../core/groundmotion/step.ts";
-import { type Command, numberListOption, numberOption, parseOptions, requireOption } from "../command.ts";
+import type { Command } from "../command.ts";
+import { MEMORY_LIMIT_HELP, verbOptions } from "../options.ts";
 import { writeOutputsAtomically } from "../output.ts";
+
+const [M_LOW, M_HIGH] = BSSA14_LIMITS.magnitude;
+const [R_LOW, R_HIGH] = BSSA14_LIMITS.rjbKm;
+const [V_LOW, V_HIGH] = BSSA14_LIMITS.vs30;
+
+/** Point mode: one event, a list of distances (the model's limits are the schema's bounds). */
+const gmpeOptionsSchema = z.object({
+  model: z.enum(["bssa14"]),
+  mw: z.number().min(M_LOW).max(M_HIGH),
+  rjb: z.array(z.number().min(R_LOW).max(R_HIGH)).min(1),
+  vs30: z.number().min(V_LOW).max(V_HIGH).default(760),
+  mechanism: z.enum(MECHANISMS).default("U"),
+  z1: z.number().min(0).max(10).optional(),
+});
+const gmpeOptions = verbOptions(gmpeOptionsSchema, { extra: { json: { type: "boolean" } } });
+const mapOptions = verbOptions(groundMotionOptionsSchema, {
+  fields: { z1Km: { option: "z1" }, model: { hidden: true } },
+  extra: { json: { type: "boolean" } },
+});
 
 const gmpeHelp = `Usage: quakeslide ground-motion gmpe --model bssa14 --mw M --rjb KM[,KM...] [--vs30 M_S]
                                     [--mechanism SS|NS|RS|U] [--z1 KM] [--json]
@@ -46,8 +67,10 @@ interpolated bilinearly from its lon/lat nodes to every cell centre; cells outsi
   --event FILE     Event JSON (required in GMPE mode).
   --shakemap FILE  ShakeMap grid.xml.
   --vs30 X         Vs30 in m/s (default 760) or a Vs30 raster on the area grid.
+  --z1 KM          Depth to Vs = 1 km/s (recorded; no effect on BSSA14's PGA and PGV).
   --out DIR        Output folder (new, empty, or holding only these outputs). Required.
   --json           Print only the JSON summary.
+${MEMORY_LIMIT_HELP}
 
 Example:
   quakeslide ground-motion map --grid data/ecuador/dem.tif --event examples/events/ecuador-m65-scenario/event.json --out out/gm`;
@@ -62,28 +85,9 @@ Usage: quakeslide ground-motion <gmpe|map> [options]
 Documentation: docs/ground-motion.md`;
 
 async function runGmpe(args: string[]): Promise<number> {
-  const { values } = parseOptions(args, {
-    model: { type: "string" },
-    mw: { type: "string" },
-    rjb: { type: "string" },
-    vs30: { type: "string" },
-    mechanism: { type: "string" },
-    z1: { type: "string" },
-    json: { type: "boolean", default: false },
-  });
-  const model = requireOption(values.model, "model");
-  if (model !== "bssa14") throw new InputError(`--model ${model}: the only model is bssa14`);
-  const magnitude = numberOption(values.mw, "mw");
-  const distances = numberListOption(values.rjb, "rjb");
-  const vs30 = numberOption(values.vs30, "vs30", 760);
-  const mechanism = (values.mechanism ?? "U").toUpperCase();
-  if (!MECHANISMS.includes(mechanism as Mechanism))
-    throw new InputError(`--mechanism ${values.mechanism}: use one of ${MECHANISMS.join(", ")}`);
-  const z1 = values.z1 === undefined ? undefined : numberOption(values.z1, "z1");
-  if (z1 !== undefined && !(z1 >= 0)) throw new InputError(`--z1 must be >= 0 km, got ${z1}`);
-  const rows = distances.map((rjb) => {
-    checkBssa14Inputs(magnitude, rjb, vs30, "--mw/--rjb/--vs30: ");
-    const motion = bssa14({ magnitude, mechanism: mechanism as Mechanism }, rjb, vs30);
+  const { options: o, flags } = gmpeOptions.parse(args);
+  const rows = o.rjb.map((rjb) => {
+    const motion = bssa14({ magnitude: o.mw, mechanism: o.mechanism }, rjb, o.vs30);
     return {
       rjb_km: rjb,
       pga_g: motion.pgaG,
@@ -92,13 +96,12 @@ async function runGmpe(args: string[]): Promise<number> {
       sigma_ln_pgv: motion.sigmaLnPgv,
     };
   });
-  if (values.json) {
+  if (flags.json) {
     console.log(JSON.stringify(rows, null, 2));
     return 0;
   }
-  console.log(
-    `BSSA14, Mw ${magnitude}, ${mechanism}, Vs30 ${vs30} m/s${z1 === undefined ? "" : `, z1 ${z1} km (no effect on PGA/PGV)`}`,
-  );
+  const z1 = o.z1 === undefined ? "" : `, z1 ${o.z1} km (no effect on PGA/PGV)`;
+  console.log(`BSSA14, Mw ${o.mw}, ${o.mechanism}, Vs30 ${o.vs30} m/s${z1}`);
   console.log("  Rjb km     PGA g   PGV cm/s  sigma lnPGA  sigma lnPGV");
   for (const r of rows) {
     console.log(
@@ -110,29 +113,14 @@ async function runGmpe(args: string[]): Promise<number> {
 }
 
 async function runMap(args: string[]): Promise<number> {
-  const { values } = parseOptions(args, {
-    grid: { type: "string" },
-    event: { type: "string" },
-    shakemap: { type: "string" },
-    vs30: { type: "string" },
-    out: { type: "string" },
-    json: { type: "boolean", default: false },
-  });
-  const grid = requireOption(values.grid, "grid");
-  const outDir = requireOption(values.out, "out");
-  const vs30 =
-    values.vs30 === undefined
-      ? 760
-      : /^[-+0-9.eE]+$/.test(values.vs30)
-        ? numberOption(values.vs30, "vs30")
-        : values.vs30;
-  if (values.event === undefined && values.shakemap === undefined)
+  const { options: o, flags } = mapOptions.parse(args);
+  if (o.event === undefined && o.shakemap === undefined)
     throw new InputError("give --event (BSSA14) or --shakemap (see --help)");
-  const summary = await writeOutputsAtomically(outDir, GROUND_MOTION_OUTPUTS, (tmp) =>
-    runGroundMotion({ grid, event: values.event, shakemap: values.shakemap, vs30, outDir: tmp }),
+  const summary = await writeOutputsAtomically(o.outDir, GROUND_MOTION_OUTPUTS, (tmp) =>
+    runGroundMotion({ ...o, outDir: tmp }),
   );
-  if (values.json) console.log(JSON.stringify(summary, null, 2));
-  else printMapSummary(summary, outDir);
+  if (flags.json) console.log(JSON.stringify(summary, null, 2));
+  else printMapSummary(summary, o.outDir);
   return 0;
 }
 

@@ -1,8 +1,15 @@
 import { InputError } from "../../core/errors.ts";
-import { HAZARD_OUTPUTS } from "../../core/hazard/schema.ts";
+import { HAZARD_OUTPUTS, hazardOptionsSchema } from "../../core/hazard/schema.ts";
 import { type HazardSummary, runHazard } from "../../core/hazard/step.ts";
-import { type Command, numberListOption, parseOptions, requireOption } from "../command.ts";
+import type { Command } from "../command.ts";
+import { MEMORY_LIMIT_HELP, verbOptions } from "../options.ts";
 import { writeOutputsAtomically } from "../output.ts";
+
+/** The matrix is a file-free table: flows set it in their params; the CLI keeps the documented one. */
+const options = verbOptions(hazardOptionsSchema, {
+  fields: { matrix: { hidden: true } },
+  extra: { json: { type: "boolean" } },
+});
 
 const help = `Usage: quakeslide hazard --pf PF.tif --susceptibility SUSC.tif --out DIR
                          [--exposure PEOPLE.tif [--exposure-name population]]
@@ -31,6 +38,7 @@ share, and the exposure summed per class) and summary.json to DIR. All rasters s
   --susceptibility-breaks A,B,C   Susceptibility class breaks (default 0.25,0.5,0.75).
   --out DIR                  Output folder (new, empty, or holding only these outputs). Required.
   --json                     Print only the JSON summary.
+${MEMORY_LIMIT_HELP}
 
 Example:
   quakeslide hazard --pf out/newmark/pf.tif --susceptibility out/susc/susceptibility.tif --out out/hazard`;
@@ -53,36 +61,15 @@ export const hazardCommand: Command = {
   name: "hazard",
   help,
   async run(args) {
-    const { values } = parseOptions(args, {
-      pf: { type: "string" },
-      susceptibility: { type: "string" },
-      exposure: { type: "string" },
-      "exposure-name": { type: "string" },
-      "pf-breaks": { type: "string" },
-      "susceptibility-breaks": { type: "string" },
-      out: { type: "string" },
-      json: { type: "boolean", default: false },
-    });
-    const outDir = requireOption(values.out, "out");
+    const values = options.read(args);
     if (values["exposure-name"] !== undefined && values.exposure === undefined)
       throw new InputError("--exposure-name needs --exposure");
-    const summary = await writeOutputsAtomically(outDir, HAZARD_OUTPUTS, (tmp) =>
-      runHazard({
-        pf: requireOption(values.pf, "pf"),
-        susceptibility: requireOption(values.susceptibility, "susceptibility"),
-        exposure: values.exposure,
-        exposureName: values["exposure-name"],
-        pfBreaks:
-          values["pf-breaks"] === undefined ? undefined : numberListOption(values["pf-breaks"], "pf-breaks"),
-        susceptibilityBreaks:
-          values["susceptibility-breaks"] === undefined
-            ? undefined
-            : numberListOption(values["susceptibility-breaks"], "susceptibility-breaks"),
-        outDir: tmp,
-      }),
+    const o = options.toOptions(values);
+    const summary = await writeOutputsAtomically(o.outDir, HAZARD_OUTPUTS, (tmp) =>
+      runHazard({ ...o, outDir: tmp }),
     );
     if (values.json) console.log(JSON.stringify(summary, null, 2));
-    else printSummary(summary, outDir);
+    else printSummary(summary, o.outDir);
     return 0;
   },
 };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { memoryLimitSchema } from "../limits.ts";
 import { eventSchema } from "./event.ts";
 
 /**
@@ -21,6 +22,8 @@ export const groundMotionOptionsSchema = z
     /** Depth to Vs = 1 km/s (km). Recorded; BSSA14 has no basin term for PGA and PGV. */
     z1Km: z.number().min(0).max(10).optional(),
     outDir: z.string().min(1),
+    /** Refuse work estimated to need more memory than this (GB); see core/limits.ts. */
+    memoryLimitGb: memoryLimitSchema,
   })
   .superRefine((options, context) => {
     if (options.event === undefined && options.shakemap === undefined)

@@ -1,5 +1,7 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { InputError } from "../errors.ts";
+import { cellBytes, checkMemory } from "../limits.ts";
+import { parseOptionsWith } from "../options.ts";
 import { type Grid, readRasterInfo } from "../raster/index.ts";
 import { readBand, writeBandOutputs, writeSummary } from "../stability/raster-io.ts";
 import { BSSA14_LIMITS, bssa14Into, checkBssa14Inputs } from "./bssa14.ts";
@@ -32,14 +34,17 @@ export interface GroundMotionSummary {
 
 /** PGA (g) and PGV (cm/s) maps on the area grid: pga.tif, pgv.tif (COG + PNG each), summary.json. */
 export async function runGroundMotion(options: GroundMotionOptions): Promise<GroundMotionSummary> {
-  const parsed = groundMotionOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(`ground-motion options: ${issue.path.join(".") || "(options)"}: ${issue.message}`);
-  }
-  const o = parsed.data;
+  const o = parseOptionsWith(groundMotionOptionsSchema, options, "ground-motion options");
   const info = await readRasterInfo(o.grid);
   const grid: Grid = { width: info.width, height: info.height, transform: info.transform, crs: info.crs };
+  // Cell centres in lon/lat and Rjb (Float64), PGA, PGV, sigma and a Vs30 raster (Float32), and
+  // the COG writer's working copy.
+  checkMemory(
+    cellBytes(grid.width, grid.height, 56),
+    o.memoryLimitGb,
+    `ground motion on ${grid.width} x ${grid.height} cells`,
+    o.grid,
+  );
   const { lon, lat } = cellCentresLonLat(grid, projectionFor(grid.crs, o.grid));
   const event = o.event === undefined ? undefined : loadEvent(o.event);
   const maps = o.shakemap

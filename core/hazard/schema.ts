@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { memoryLimitSchema } from "../limits.ts";
 import { DEFAULT_MATRIX, DEFAULT_PF_BREAKS, DEFAULT_SUSCEPTIBILITY_BREAKS } from "./classes.ts";
 
 const breaks = z
@@ -28,6 +29,8 @@ export const hazardOptionsSchema = z.object({
   /** 4 x 4 hazard classes 1..4; rows P(f) class, columns susceptibility class. */
   matrix: z.array(z.array(z.int())).default(DEFAULT_MATRIX.map((row) => [...row])),
   outDir: z.string().min(1),
+  /** Refuse work estimated to need more memory than this (GB); see core/limits.ts. */
+  memoryLimitGb: memoryLimitSchema,
 });
 
 export type HazardOptions = z.input<typeof hazardOptionsSchema>;

@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.ts";
-import { readBand, writeBandOutputs, writeSummary } from "../stability/raster-io.ts";
+import { parseOptionsWith } from "../options.ts";
+import { checkRasterInputs, readBand, writeBandOutputs, writeSummary } from "../stability/raster-io.ts";
 import { hazardClasses, matrixProblem } from "./classes.ts";
 import { type HazardOptions, hazardOptionsSchema } from "./schema.ts";
 import { type ClassRow, classTable, classTableCsv } from "./summary.ts";
@@ -24,14 +25,16 @@ export interface HazardSummary {
 
 /** Hazard classes (hazard_class.tif + PNG), the per-class table (CSV) and summary.json. */
 export async function runHazard(options: HazardOptions): Promise<HazardSummary> {
-  const parsed = hazardOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(`hazard options: ${issue.path.join(".") || "(options)"}: ${issue.message}`);
-  }
-  const o = parsed.data;
+  const o = parseOptionsWith(hazardOptionsSchema, options, "hazard options");
   const problem = matrixProblem(o.matrix);
   if (problem) throw new InputError(`hazard options: matrix: ${problem}`);
+  // The classes and the COG writer's working copy besides the inputs.
+  await checkRasterInputs(
+    [o.pf, o.susceptibility, ...(o.exposure ? [o.exposure] : [])],
+    8,
+    o.memoryLimitGb,
+    "hazard classes",
+  );
   const pf = await readBand(o.pf);
   const susceptibility = await readBand(o.susceptibility, pf);
   checkUnitInterval(pf.values, o.pf, "P(f)");

@@ -1,6 +1,6 @@
 import { InputError } from "../errors.ts";
 import type { SlopeParameters } from "./infinite-slope.ts";
-import { readBand, writeBandOutputs, writeSummary } from "./raster-io.ts";
+import { checkRasterInputs, readBand, writeBandOutputs, writeSummary } from "./raster-io.ts";
 import { type StabilityOptions, stabilityOptionsSchema } from "./schema.ts";
 import { runStability, type StabilitySummary } from "./step.ts";
 import { propagateUncertainty, type UncertainParameter } from "./uncertainty.ts";
@@ -36,17 +36,31 @@ export async function runStabilityWithUncertainty(
     samples: number;
     seed: number;
   };
+  const rasters = [
+    parsed.slope,
+    parsed.variance,
+    ...[
+      parsed.cohesion,
+      parsed.frictionAngle,
+      parsed.unitWeight,
+      parsed.thickness,
+      parsed.saturation,
+      parsed.waterUnitWeight,
+    ].filter((v): v is string => typeof v === "string"),
+  ];
+  // P(FS < 1) and sd(a_c), and the COG writer's working copy.
+  await checkRasterInputs(rasters, 12, parsed.memoryLimitGb, "stability uncertainty");
   const slope = await readBand(parsed.slope);
   const layer = async (value: number | string) =>
     typeof value === "number" ? value : (await readBand(value, slope)).values;
   const layers: Record<keyof SlopeParameters, number | Float32Array> = {
-    slopeDeg: slope.values,
-    cohesionKPa: await layer(parsed.cohesion),
-    frictionDeg: await layer(parsed.frictionAngle),
-    unitWeightKNm3: await layer(parsed.unitWeight),
-    thicknessM: await layer(parsed.thickness),
+    slope: slope.values,
+    cohesion: await layer(parsed.cohesion),
+    frictionAngle: await layer(parsed.frictionAngle),
+    unitWeight: await layer(parsed.unitWeight),
+    thickness: await layer(parsed.thickness),
     saturation: await layer(parsed.saturation),
-    waterUnitWeightKNm3: await layer(parsed.waterUnitWeight),
+    waterUnitWeight: await layer(parsed.waterUnitWeight),
   };
   const variance = await readBand(parsed.variance, slope);
   const result = propagateUncertainty({

@@ -104,13 +104,13 @@ export interface UncertaintyInputs {
 }
 
 const ORDER: (keyof SlopeParameters)[] = [
-  "slopeDeg",
-  "cohesionKPa",
-  "frictionDeg",
-  "unitWeightKNm3",
-  "thicknessM",
+  "slope",
+  "cohesion",
+  "frictionAngle",
+  "unitWeight",
+  "thickness",
   "saturation",
-  "waterUnitWeightKNm3",
+  "waterUnitWeight",
 ];
 
 /** P(FS < 1) and the standard deviation of a_c for every cell (see the file comment for the methods). */

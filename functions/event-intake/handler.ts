@@ -2,9 +2,11 @@
 // events/<id>/event.json: validate it, and start `event-update` as execution `<id>-v<version>`
 // unless that version (or a newer one) is already published; a malformed event is moved to
 // events-rejected/<id>/<etag>/ with reason.json. Event: { bucket, key, etag }.
+
 import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { z } from "zod";
 import { eventSchema, type QuakeEvent } from "../../core/groundmotion/event.ts";
+import { describeIssues } from "../../core/options.ts";
 import {
   DATA_PREFIXES,
   eventLatestKey,
@@ -13,7 +15,6 @@ import {
   SUSCEPTIBILITY_LATEST_KEY,
 } from "../shared/layout.ts";
 import { type AreaConfig, areaConfigSchema, type EventUpdateInput } from "../shared/machines.ts";
-import { describeIssues } from "../shared/run-step.ts";
 import {
   copyObject,
   createS3Client,
@@ -109,7 +110,7 @@ function parseEvent(text: string, folderId: string): QuakeEvent {
     throw new Rejection(`not JSON: ${(error as Error).message}`);
   }
   const parsed = eventSchema.safeParse(value);
-  if (!parsed.success) throw new Rejection(describeIssues(parsed.error));
+  if (!parsed.success) throw new Rejection(describeIssues(parsed.error, value));
   if (parsed.data.id !== folderId)
     throw new Rejection(`id "${parsed.data.id}" differs from its folder events/${folderId}/`);
   return parsed.data;
@@ -123,8 +124,9 @@ async function readArea(
   const key = `${DATA_PREFIXES.areas}${name}.json`;
   if (!(await headObject(s3, bucket, key)))
     throw new Rejection(`area "${name}": no ${key} in the data bucket`);
-  const parsed = areaConfigSchema.safeParse(JSON.parse(await readObjectText(s3, bucket, key)));
-  if (!parsed.success) throw new Rejection(`area "${name}" (${key}): ${describeIssues(parsed.error)}`);
+  const raw = JSON.parse(await readObjectText(s3, bucket, key));
+  const parsed = areaConfigSchema.safeParse(raw);
+  if (!parsed.success) throw new Rejection(`area "${name}" (${key}): ${describeIssues(parsed.error, raw)}`);
   return parsed.data;
 }
 

@@ -2,11 +2,12 @@
 // results bucket: the maps (COG + PNG) copied from the steps, report.html, and manifest.json
 // written last, the commit point. For an event version it then moves events/<id>/latest.json
 // forward. Event: { flow, execution, input: <machine input with $.results> }.
+
 import { createHash } from "node:crypto";
 import { InputError } from "../../core/errors.ts";
+import { describeIssues } from "../../core/options.ts";
 import { parseS3Uri } from "../shared/event.ts";
 import { MANIFEST_NAME, PRODUCT_PREFIXES } from "../shared/layout.ts";
-import { describeIssues } from "../shared/run-step.ts";
 import {
   copyObject,
   createS3Client,
@@ -37,7 +38,7 @@ export interface PublishResult {
 
 export async function handler(event: unknown): Promise<PublishResult> {
   const parsed = publishRequestSchema.safeParse(event);
-  if (!parsed.success) throw new InputError(`publish event: ${describeIssues(parsed.error)}`);
+  if (!parsed.success) throw new InputError(`publish event: ${describeIssues(parsed.error, event)}`);
   const request = parsed.data as PublishRequest;
   const { input } = request;
   const client = createS3Client();

@@ -2,6 +2,7 @@
 // susceptibility/<hash>/ (model.json, susceptibility.tif + PNG, and against the previous version:
 // difference.tif + PNG, comparison.json, report.html), manifest.json last, then moves
 // susceptibility/latest.json forward. Event: { inventory, covariates, predicted, current, score }.
+
 import { createHash } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -9,13 +10,13 @@ import { join } from "node:path";
 import { z } from "zod";
 import { InputError } from "../../core/errors.ts";
 import { compareMaps, type MapComparison } from "../../core/hazard/compare.ts";
+import { describeIssues } from "../../core/options.ts";
 import { bandAsFloat32, type Grid, readRaster } from "../../core/raster/index.ts";
 import { buildReport } from "../../core/report/index.ts";
 import { writeBandOutputs } from "../../core/stability/raster-io.ts";
 import { moveLatestForward, readLatest } from "../publish/latest.ts";
 import { parseS3Uri } from "../shared/event.ts";
 import { MANIFEST_NAME, PRODUCT_PREFIXES, SUSCEPTIBILITY_LATEST_KEY } from "../shared/layout.ts";
-import { describeIssues } from "../shared/run-step.ts";
 import {
   copyObject,
   createS3Client,
@@ -56,7 +57,8 @@ export interface SusceptibilityComparison {
 
 export async function handler(event: unknown) {
   const parsed = requestSchema.safeParse(event);
-  if (!parsed.success) throw new InputError(`susceptibility-publish event: ${describeIssues(parsed.error)}`);
+  if (!parsed.success)
+    throw new InputError(`susceptibility-publish event: ${describeIssues(parsed.error, event)}`);
   const request = parsed.data;
   const bucket = process.env.RESULTS_BUCKET;
   if (!bucket) throw new Error("environment variable RESULTS_BUCKET is not set");

@@ -45,16 +45,9 @@ test("the default matrix never lowers hazard as P(f) or susceptibility rises; a 
 });
 
 test("hazard rises with PGA and steep slopes rank above gentle ones (stability -> Jibson 2007 -> P(f) -> class)", () => {
-  const soil = {
-    cohesionKPa: 10,
-    frictionDeg: 32,
-    unitWeightKNm3: 19,
-    thicknessM: 2,
-    saturation: 0.2,
-    waterUnitWeightKNm3: 9.81,
-  };
+  const soil = { cohesion: 10, frictionAngle: 32, unitWeight: 19, thickness: 2, saturation: 0.2, waterUnitWeight: 9.81 };
   const slopes = [10, 20, 30, 40];
-  const acs = slopes.map((slopeDeg) => infiniteSlope({ slopeDeg, ...soil }).acG);
+  const acs = slopes.map((slopeDeg) => infiniteSlope({ slope: slopeDeg, ...soil }).acG);
   const susceptibility = Float32Array.from(slopes, () => 0.6);
   const classesAt = (pga: number) =>
     hazardClasses(

@@ -26,18 +26,9 @@ function cell(
   samples = 2000,
   seed = 1,
 ) {
-  const [slopeDeg, cohesionKPa, frictionDeg, unitWeightKNm3, thicknessM, saturation, waterUnitWeightKNm3] =
-    values;
+  const [slope, cohesion, frictionAngle, unitWeight, thickness, saturation, waterUnitWeight] = values;
   const result = propagateUncertainty({
-    layers: {
-      slopeDeg,
-      cohesionKPa,
-      frictionDeg,
-      unitWeightKNm3,
-      thicknessM,
-      saturation,
-      waterUnitWeightKNm3,
-    },
+    layers: { slope, cohesion, frictionAngle, unitWeight, thickness, saturation, waterUnitWeight },
     parameter,
     variance: Float32Array.of(variance),
     method,
@@ -70,7 +61,15 @@ test("Monte Carlo converges to the closed form where draws stay physical (cohesi
   // α 35°, φ' 25°, γ 18, t 2, m 0: FS = c'/20.649 + 0.66596; μ_c 10, σ_c 3: FS(μ) = 1.1503, σ_FS = 0.14529.
   const values = [35, 10, 25, 18, 2, 0, 9.81];
   const exact = cell(values, "cohesion", 9, "fosm");
-  const fsMu = factorOfSafety(35, 10, 25, 18, 2, 0, 9.81);
+  const fsMu = factorOfSafety({
+    slope: 35,
+    cohesion: 10,
+    frictionAngle: 25,
+    unitWeight: 18,
+    thickness: 2,
+    saturation: 0,
+    waterUnitWeight: 9.81,
+  });
   const sigmaFs = 3 / (18 * 2 * Math.sin((35 * Math.PI) / 180));
   assert.ok(Math.abs(exact.p - normalCdf((1 - fsMu) / sigmaFs)) < 1e-7);
   const mc = cell(values, "cohesion", 9, "montecarlo", 100_000, 7);
