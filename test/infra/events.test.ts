@@ -89,7 +89,8 @@ test("the event rule sends objects under events/ of the data bucket, and only th
   const inventory = rules.find((r) =>
     JSON.stringify((r.Properties as Json).EventPattern).includes('"inventory/"'),
   );
-  const inventoryPattern = structuredClone((inventory?.Properties as Json).EventPattern as Json);
+  assert.ok(inventory, "the inventory rule");
+  const inventoryPattern = structuredClone((inventory.Properties as Json).EventPattern as Json);
   ((inventoryPattern.detail as Json).bucket as Json).name = ["data-bucket"];
   assert.equal(eventPatternMatches(inventoryPattern, event("events/x/event.json")), false);
 });

@@ -138,7 +138,7 @@ test("quakeslide ground-motion gmpe --json prints the rows the issue asks for; m
     "XX",
   ]);
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /--mechanism XX: use one of SS, NS, RS, U/);
+  assert.match(bad.stderr, /--mechanism: must be one of SS, NS, RS, U, got "XX"/);
 
   const eventFile = join(dir, "ok-event.json");
   writeFileSync(eventFile, JSON.stringify(event));

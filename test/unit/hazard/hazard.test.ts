@@ -45,7 +45,14 @@ test("the default matrix never lowers hazard as P(f) or susceptibility rises; a 
 });
 
 test("hazard rises with PGA and steep slopes rank above gentle ones (stability -> Jibson 2007 -> P(f) -> class)", () => {
-  const soil = { cohesion: 10, frictionAngle: 32, unitWeight: 19, thickness: 2, saturation: 0.2, waterUnitWeight: 9.81 };
+  const soil = {
+    cohesion: 10,
+    frictionAngle: 32,
+    unitWeight: 19,
+    thickness: 2,
+    saturation: 0.2,
+    waterUnitWeight: 9.81,
+  };
   const slopes = [10, 20, 30, 40];
   const acs = slopes.map((slopeDeg) => infiniteSlope({ slope: slopeDeg, ...soil }).acG);
   const susceptibility = Float32Array.from(slopes, () => 0.6);
@@ -159,7 +166,7 @@ test("quakeslide hazard: --json summary, atomic outputs, one-line errors", async
     "0.3,0.2,0.1",
   ]);
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /pfBreaks: the three breaks must increase/);
+  assert.match(bad.stderr, /--pf-breaks: the three breaks must increase/);
   assert.ok(!existsSync(join(dir, "bad")), "no partial output");
 });
 
