@@ -27,7 +27,11 @@ export const groundMotionOptionsSchema = z
   })
   .superRefine((options, context) => {
     if (options.event === undefined && options.shakemap === undefined)
-      context.addIssue({ code: "custom", message: "give an event (for the GMPE) or a ShakeMap grid.xml" });
+      context.addIssue({
+        code: "custom",
+        message:
+          "give an event (for the GMPE: --event, `event`) or a ShakeMap grid.xml (--shakemap, `shakemap`)",
+      });
   });
 
 export type GroundMotionOptions = z.input<typeof groundMotionOptionsSchema>;

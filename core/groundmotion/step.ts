@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync } from "node:fs";
-import { InputError } from "../errors.ts";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { InputError, NotFoundError } from "../errors.ts";
 import { cellBytes, checkMemory } from "../limits.ts";
 import { parseOptionsWith } from "../options.ts";
 import { type Grid, readRasterInfo } from "../raster/index.ts";
@@ -92,18 +92,20 @@ export async function runGroundMotion(options: GroundMotionOptions): Promise<Gro
 /** An event object, or an event.json file validated with the same schema. */
 export function loadEvent(event: QuakeEvent | string): QuakeEvent {
   if (typeof event !== "string") return event;
+  if (!existsSync(event)) throw new NotFoundError("event file not found", { file: event });
   let value: unknown;
   try {
     value = JSON.parse(readFileSync(event, "utf8"));
   } catch (error) {
-    throw new InputError(`not a readable JSON event file: ${(error as Error).message}`, { file: event });
+    throw new InputError(`not a readable JSON event file: ${(error as Error).message.split("\n")[0]}`, {
+      file: event,
+    });
   }
-  const parsed = eventSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(`event ${issue.path.join(".") || "(file)"}: ${issue.message}`, { file: event });
+  try {
+    return parseOptionsWith(eventSchema, value, "event");
+  } catch (error) {
+    throw new InputError((error as Error).message, { file: event });
   }
-  return parsed.data;
 }
 
 function fromShakeMap(path: string, lon: Float64Array, lat: Float64Array) {

@@ -1,8 +1,9 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { z } from "zod";
-import { InputError } from "../../../core/errors.ts";
+import { InputError, NotFoundError } from "../../../core/errors.ts";
 import { eventSchema } from "../../../core/groundmotion/event.ts";
+import { parseOptionsWith } from "../../../core/options.ts";
 import type { AreaConfig, HazardPipelineInput } from "../../../functions/shared/machines.ts";
 
 /** The repository (or installed package) root: data/, examples/, infra/, functions/ live here. */
@@ -99,18 +100,23 @@ const BUNDLED_SOURCES = [
 export function readScenario(path: string | undefined): { scenario: RunScenario; baseDir: string } {
   if (path === undefined)
     return { scenario: runScenarioSchema.parse({ sources: BUNDLED_SOURCES }), baseDir: PACKAGE_ROOT };
+  if (!existsSync(path)) throw new NotFoundError("scenario file not found", { file: path });
   let value: unknown;
   try {
     value = JSON.parse(readFileSync(path, "utf8"));
   } catch (error) {
-    throw new InputError(`cannot read the scenario: ${(error as Error).message}`, { file: path });
+    throw new InputError(`not a JSON scenario: ${(error as Error).message.replace(/\s+/g, " ")}`, {
+      file: path,
+    });
   }
-  const parsed = runScenarioSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(`scenario ${issue.path.join(".") || "(file)"}: ${issue.message}`, { file: path });
+  try {
+    return {
+      scenario: parseOptionsWith(runScenarioSchema, value, "scenario"),
+      baseDir: dirname(resolve(path)),
+    };
+  } catch (error) {
+    throw new InputError((error as Error).message, { file: path });
   }
-  return { scenario: parsed.data, baseDir: dirname(resolve(path)) };
 }
 
 /** Local file → data-bucket key under areas/<name>/ for every file the scenario names. */
