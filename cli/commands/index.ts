@@ -69,6 +69,11 @@ export const commands: CommandEntry[] = [
     load: async () => (await import("./hazard.ts")).hazardCommand,
   },
   {
+    name: "peml",
+    summary: "physics-embedded soil-parameter model: spatial CV, train, predict, evaluate, Shapley study",
+    load: async () => (await import("./peml.ts")).pemlCommand,
+  },
+  {
     name: "up",
     summary: "start the embedded local runtime (S3, state machines, Batch, events) and keep it running",
     load: async () => (await import("./up.ts")).upCommand,
