@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { htmlFigure, htmlPage, htmlParagraph, htmlTable } from "../report/html.ts";
+import type { Cell } from "../report/html.ts";
+import { buildReport, type ReportBlock, type ReportSection } from "../report/index.ts";
 import type { CampaignAggregateSummary } from "./aggregate-outputs.ts";
 import type { CampaignIndex } from "./index-file.ts";
 import { thresholdLabel } from "./output-names.ts";
@@ -9,13 +10,24 @@ import type { LinearFit } from "./statistics.ts";
 const fixed = (value: number, digits = 3) =>
   Number.isFinite(value) ? Number(value.toPrecision(digits)) : "";
 
-/** A PNG of outDir as a figure; maps (their previews) shown 480 px wide. */
-function figure(outDir: string, file: string, caption: string, map = false): string {
-  const path = join(outDir, file);
-  return existsSync(path) ? htmlFigure(readFileSync(path), caption, map ? 480 : undefined) : "";
+/** PNGs of outDir as figures (those present); maps (their previews) shown 480 px wide. */
+function figures(outDir: string, images: { file: string; caption: string; map?: boolean }[]): ReportBlock {
+  return {
+    kind: "figures",
+    images: images
+      .filter(({ file }) => existsSync(join(outDir, file)))
+      .map(({ file, caption, map }) => ({
+        png: readFileSync(join(outDir, file)),
+        caption,
+        widthPx: map ? 480 : undefined,
+      })),
+  };
 }
 
-function fitText(name: string, fit: LinearFit | null): (string | number)[] {
+const text = (value: string): ReportBlock => ({ kind: "text", text: value });
+const table = (columns: string[], rows: Cell[][]): ReportBlock => ({ kind: "table", columns, rows });
+
+function fitText(name: string, fit: LinearFit | null): Cell[] {
   if (!fit) return [name, "too few points", "", "", "", ""];
   const [b0, b1, b2] = fit.coefficients;
   const [, s1, s2] = fit.standardErrors;
@@ -51,14 +63,14 @@ export function writeCampaignReport(
   ];
   writeFileSync(
     path,
-    htmlPage(
-      `Campaign ${summary.campaign}`,
-      sections.map((section) => section({ outDir, summary, index })),
-    ),
+    buildReport({
+      title: `Campaign ${summary.campaign}`,
+      sections: sections.map((section) => section({ outDir, summary, index })),
+    }),
   );
 }
 
-type Section = { heading: string; body: string[] };
+type Section = ReportSection;
 
 interface ReportContext {
   outDir: string;
@@ -69,8 +81,8 @@ interface ReportContext {
 function overviewSection({ summary, index }: ReportContext): Section {
   return {
     heading: "Campaign",
-    body: [
-      htmlParagraph(
+    blocks: [
+      text(
         `${summary.scenarios} scenarios × ${summary.profiles} profiles = ${summary.jobs} SEM jobs; ${summary.coveredCells} cells (${fixed(summary.coveredCells * summary.cellAreaM2, 4)} m²) within ${index.maxDistanceM} m of a profile. ` +
           `Solver work: ${fixed(summary.compute.elementSteps / 1e6, 4)} M element-steps.`,
       ),
@@ -81,23 +93,22 @@ function overviewSection({ summary, index }: ReportContext): Section {
 function mapsSection({ outDir, summary }: ReportContext): Section {
   return {
     heading: "Exceedance maps",
-    body: [
-      htmlParagraph(
+    blocks: [
+      text(
         "Per cell, across the weighted scenarios: P(D_N > threshold), the mean and the 90th percentile of the Newmark displacement. Cells farther than the maximum distance from every profile are nodata (transparent)." +
           (summary.quantileMethod === "histogram"
             ? " The 90th percentile comes from per-cell histograms (20 bins per decade): at most 12 % above the exact value."
             : ""),
       ),
-      ...summary.thresholdsCm.map((t, i) =>
-        figure(
-          outDir,
-          `p_dn_gt_${thresholdLabel(t)}cm.png`,
-          `P(D_N > ${t} cm); mean over the covered area ${fixed(summary.meanExceedance[i])}`,
-          true,
-        ),
-      ),
-      figure(outDir, "dn_mean_cm.png", "Weighted mean D_N (cm)", true),
-      figure(outDir, "dn_p90_cm.png", "Weighted 90th percentile of D_N (cm)", true),
+      figures(outDir, [
+        ...summary.thresholdsCm.map((t, i) => ({
+          file: `p_dn_gt_${thresholdLabel(t)}cm.png`,
+          caption: `P(D_N > ${t} cm); mean over the covered area ${fixed(summary.meanExceedance[i])}`,
+          map: true,
+        })),
+        { file: "dn_mean_cm.png", caption: "Weighted mean D_N (cm)", map: true },
+        { file: "dn_p90_cm.png", caption: "Weighted 90th percentile of D_N (cm)", map: true },
+      ]),
     ],
   };
 }
@@ -106,11 +117,11 @@ function studySection({ outDir, index, summary }: ReportContext): Section {
   const study = summary.study[0];
   return {
     heading: "Duration against amplitude",
-    body: [
-      htmlParagraph(
+    blocks: [
+      text(
         `One point per surface receiver and job: the horizontal motion's PGA, Arias intensity and significant duration D5-95 against the displacement of a rigid block with a_c = ${study.ac_g} g (mean of both polarities). Fits of log10 D_N by least squares on the ${study.used} points with D_N ≥ ${index.dnFloorCm} cm (${study.belowFloor} below). The coefficient of log10 D5-95 in the two-variable fit is the effect of duration at fixed PGA.`,
       ),
-      htmlTable(
+      table(
         ["fit of log10 D_N", "points", "b0", "b1 (± s.e.)", "b2 (± s.e.)", "R²"],
         [
           fitText("b0 + b1 log10 PGA", study.pga),
@@ -119,9 +130,11 @@ function studySection({ outDir, index, summary }: ReportContext): Section {
           fitText("b0 + b1 log10 PGA + b2 log10 D5-95", study.pgaAndDuration),
         ],
       ),
-      figure(outDir, "dn_vs_pga.png", "D_N against PGA"),
-      figure(outDir, "dn_vs_arias.png", "D_N against Arias intensity"),
-      figure(outDir, "dn_vs_d5_95.png", "D_N against D5-95"),
+      figures(outDir, [
+        { file: "dn_vs_pga.png", caption: "D_N against PGA" },
+        { file: "dn_vs_arias.png", caption: "D_N against Arias intensity" },
+        { file: "dn_vs_d5_95.png", caption: "D_N against D5-95" },
+      ]),
     ],
   };
 }
@@ -129,13 +142,14 @@ function studySection({ outDir, index, summary }: ReportContext): Section {
 function areaSection({ outDir, summary, index }: ReportContext): Section {
   return {
     heading: "Landslide area against magnitude",
-    body: [
-      htmlTable(
+    blocks: [
+      table(
         ["Mw", "scenarios", `landslide area (m², D_N ≥ ${index.landslideDnCm} cm)`, "mean D_N (cm)"],
         summary.areaByMw.map((g) => [g.mw, g.scenarios, fixed(g.landslide_area_m2, 4), fixed(g.mean_dn_cm)]),
-        [],
       ),
-      figure(outDir, "area_vs_mw.png", "Landslide area per scenario and its weighted mean per Mw"),
+      figures(outDir, [
+        { file: "area_vs_mw.png", caption: "Landslide area per scenario and its weighted mean per Mw" },
+      ]),
     ],
   };
 }
@@ -143,24 +157,26 @@ function areaSection({ outDir, summary, index }: ReportContext): Section {
 function extremesSection({ outDir, summary }: ReportContext): Section {
   return {
     heading: "Rarest scenarios",
-    body: summary.extremes.length
-      ? summary.extremes.map((e) =>
-          figure(
+    blocks: summary.extremes.length
+      ? [
+          figures(
             outDir,
-            e.map.replace(/\.tif$/, ".png"),
-            `${e.id}: ${e.label}; weight ${fixed(e.weight)}`,
-            true,
+            summary.extremes.map((e) => ({
+              file: e.map.replace(/\.tif$/, ".png"),
+              caption: `${e.id}: ${e.label}; weight ${fixed(e.weight)}`,
+              map: true,
+            })),
           ),
-        )
-      : [htmlParagraph("none requested (aggregate.extremes = 0)", "note")],
+        ]
+      : [text("none requested (aggregate.extremes = 0)")],
   };
 }
 
 function scenariosSection({ summary }: ReportContext): Section {
   return {
     heading: "Scenarios",
-    body: [
-      htmlTable(
+    blocks: [
+      table(
         [
           "id",
           "scenario",
@@ -183,7 +199,6 @@ function scenariosSection({ summary }: ReportContext): Section {
           fixed(s.max_pga_g),
           fixed(s.mean_d5_95_s),
         ]),
-        [0, 1],
       ),
     ],
   };

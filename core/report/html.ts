@@ -1,53 +1,47 @@
-/**
- * Pieces of a self-contained HTML report: one file that opens offline in any browser, images
- * embedded as data URIs, tables of plain text, a small inline stylesheet, no scripts.
- */
-const STYLE = `body{font:14px/1.45 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
-h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;margin:0.6em 0}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}
-th{background:#f3f3f3}td.text,th.text{text-align:left}figure{display:inline-block;margin:0.5em 1em 0.5em 0;vertical-align:top}
-figcaption{font-size:0.9em;color:#555;max-width:640px}img{max-width:100%}.note{color:#555}`;
-
+/** HTML text and attribute escaping (the five characters that matter). */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string,
+  );
 }
 
-/** A table; numbers are right-aligned, text columns (given by index) left-aligned. */
-export function htmlTable(
-  headers: string[],
-  rows: (string | number)[][],
-  textColumns: number[] = [0],
-): string {
-  const cell = (tag: "td" | "th", value: string | number, column: number) =>
-    `<${tag}${textColumns.includes(column) ? ' class="text"' : ""}>${escapeHtml(String(value))}</${tag}>`;
-  const head = `<tr>${headers.map((h, i) => cell("th", h, i)).join("")}</tr>`;
-  const body = rows
-    .map((row) => `<tr>${row.map((value, i) => cell("td", value, i)).join("")}</tr>`)
-    .join("\n");
-  return `<table>\n${head}\n${body}\n</table>`;
+/** A number as a reader wants it: 4 significant digits, no exponent for everyday magnitudes. */
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return Number.isNaN(value) ? "-" : String(value);
+  if (value === 0) return "0";
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e6 || magnitude < 1e-4) return value.toExponential(3);
+  return String(Number(value.toPrecision(4)));
 }
 
-/**
- * A PNG embedded as a data URI, with a caption. `widthPx` scales it to that width with square
- * pixels kept sharp (a map preview of a small raster is only a few hundred pixels wide).
- */
-export function htmlFigure(png: Uint8Array, caption: string, widthPx?: number): string {
-  const source = `data:image/png;base64,${Buffer.from(png).toString("base64")}`;
-  const style = widthPx ? ` style="width:${widthPx}px;image-rendering:pixelated"` : "";
-  return `<figure><img src="${source}" alt="${escapeHtml(caption)}"${style}><figcaption>${escapeHtml(caption)}</figcaption></figure>`;
+export type Cell = string | number | null | undefined;
+
+export function tableHtml(columns: string[], rows: Cell[][], caption?: string): string {
+  const cell = (value: Cell) =>
+    typeof value === "number"
+      ? `<td class="num">${escapeHtml(formatNumber(value))}</td>`
+      : `<td>${escapeHtml(value ?? "-")}</td>`;
+  return [
+    "<table>",
+    caption ? `<caption>${escapeHtml(caption)}</caption>` : "",
+    `<thead><tr>${columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("")}</tr></thead>`,
+    `<tbody>${rows.map((row) => `<tr>${row.map(cell).join("")}</tr>`).join("")}</tbody>`,
+    "</table>",
+  ].join("");
 }
 
-export function htmlParagraph(text: string, className?: string): string {
-  return `<p${className ? ` class="${className}"` : ""}>${escapeHtml(text)}</p>`;
-}
-
-/** The whole document: title, then sections of already-built HTML. */
-export function htmlPage(title: string, sections: { heading: string; body: string[] }[]): string {
-  const parts = sections.map((s) => `<h2>${escapeHtml(s.heading)}</h2>\n${s.body.join("\n")}`);
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
-<body><h1>${escapeHtml(title)}</h1>
-${parts.join("\n")}
-</body></html>
+export const REPORT_CSS = `
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2329;background:#f6f7f8}
+header{background:#1f3b57;color:#fff;padding:18px 28px}header h1{margin:0 0 4px;font-size:22px}header p{margin:0;opacity:.85}
+main{max-width:1120px;margin:0 auto;padding:12px 28px 40px}
+section{background:#fff;border:1px solid #dde1e5;border-radius:6px;margin:16px 0;padding:8px 20px 16px}
+h2{font-size:18px;border-bottom:1px solid #e4e7ea;padding-bottom:6px}
+table{border-collapse:collapse;margin:10px 0;font-size:14px}caption{text-align:left;font-weight:600;padding:4px 0}
+th,td{border:1px solid #d7dbdf;padding:4px 10px;text-align:left;vertical-align:top}th{background:#eef1f4}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+.figures{display:flex;flex-wrap:wrap;gap:16px}figure{margin:8px 0;max-width:520px}
+figure img{max-width:100%;border:1px solid #d7dbdf}figcaption{font-size:13px;color:#4a545e;margin-top:4px}
+dl{display:grid;grid-template-columns:max-content auto;gap:2px 16px;font-size:14px}dt{font-weight:600}dd{margin:0}
+code{font-size:13px;word-break:break-all}footer{font-size:12px;color:#6b757f;text-align:center;padding:12px}
 `;
-}

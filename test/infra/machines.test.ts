@@ -150,14 +150,16 @@ const hazardInput = (stabilityParams: Record<string, unknown>) => ({
   },
 });
 
-test("hazard-pipeline: terrain ‖ krige → stability (kriged thickness) → newmark-map → susceptibility-predict", async () => {
+test("hazard-pipeline: terrain ‖ krige → stability (kriged thickness) → newmark-map → susceptibility-predict → hazard → publish", async () => {
   const record = await run(
     "hazard-pipeline",
     hazardInput({ cohesion: 5, frictionAngle: 32, unitWeight: 19, saturation: 0 }),
   );
   assert.equal(record.status, "SUCCEEDED", JSON.stringify(record.failure));
-  const prefixes = output(record);
+  // Publish returns the product and every step's run prefix (no ground motion, a given model).
+  const prefixes = (record.output as { steps: Record<string, string> }).steps;
   assert.deepEqual(Object.keys(prefixes).sort(), [
+    "hazard",
     "krige",
     "newmark",
     "stability",

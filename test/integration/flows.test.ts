@@ -111,7 +111,7 @@ test("retrain starts from an inventory written under inventory/ (the app's Event
   assert.match(output.susceptibility, new RegExp(`^s3://${results}/runs/susceptibility-predict/`));
 });
 
-test("hazard-pipeline runs terrain ‖ krige → stability → newmark → susceptibility", async () => {
+test("hazard-pipeline runs terrain ‖ krige → stability → newmark → susceptibility → hazard → publish", async () => {
   const machine = runtime.model.stateMachines.find((m) => m.name.endsWith("hazard-pipeline"))!;
   const started = runtime.executor.start(machine, {
     dem: `s3://${data}/dem/plane.tif`,
@@ -129,8 +129,8 @@ test("hazard-pipeline runs terrain ‖ krige → stability → newmark → susce
   });
   const record = await runtime.executor.wait(started.executionId);
   assert.equal(record.status, "SUCCEEDED", JSON.stringify(record.failure));
-  const summary = record.output as Record<string, string>;
-  for (const step of ["terrain", "krige", "stability", "newmark", "susceptibility"]) {
+  const summary = (record.output as { steps: Record<string, string> }).steps;
+  for (const step of ["terrain", "krige", "stability", "newmark", "susceptibility", "hazard"]) {
     assert.match(summary[step], new RegExp(`^s3://${results}/runs/`), step);
   }
 });
