@@ -6,7 +6,7 @@ import { defaultThreads } from "../../core/util/workers.ts";
 import { type Command, numberListOption, numberOption, parseOptions, requireOption } from "../command.ts";
 import { writeOutputsAtomically } from "../output.ts";
 
-const help = `Usage: quakeslide sem --model SCENARIO.json --out DIR [--threads N] [--ac LIST] [--json]
+const help = `Usage: quakeslide sem --model SCENARIO.json --out DIR [--threads N] [--precision P] [--ac LIST] [--json]
 
 2D P-SV spectral-element simulation (SPECFEM2D's scheme: GLL points, diagonal mass, explicit
 Newmark central differences, free surface on top, Stacey absorbing left/right/bottom) of the
@@ -27,6 +27,9 @@ Options:
                                      output.snapshots.every_s)
   --threads N     Worker threads sharing the mesh (default: every core, here ${defaultThreads()}).
                   Seismograms are bit-identical for any N.
+  --precision P   Arithmetic of the time loop: single (Float32, as SPECFEM2D; default, about
+                  twice as fast) or double (Float64). On the Lamb benchmark both match the exact
+                  solution to the same 1.9e-3 (docs/sem.md, "Speed").
   --ac LIST       Critical accelerations in g, comma-separated (e.g. 0.05,0.1): peaks.json then holds
                   the rigid-block Newmark displacement of every receiver's horizontal acceleration,
                   both polarities (as 'quakeslide newmark').
@@ -43,6 +46,7 @@ export const semCommand: Command = {
       model: { type: "string" },
       out: { type: "string" },
       threads: { type: "string" },
+      precision: { type: "string" },
       ac: { type: "string" },
       json: { type: "boolean", default: false },
     });
@@ -50,6 +54,7 @@ export const semCommand: Command = {
       model: requireOption(values.model, "model"),
       outDir: requireOption(values.out, "out"),
       threads: numberOption(values.threads, "threads", defaultThreads()),
+      precision: values.precision,
       ac: values.ac === undefined ? [] : numberListOption(values.ac, "ac"),
     });
     if (!parsed.success) {
@@ -78,7 +83,7 @@ export const semCommand: Command = {
         `${summary.name}: ${summary.elements} elements (NGLL ${summary.ngll}), ${summary.nsteps} steps of ${summary.dt_s} s (Courant ${summary.courant.toFixed(3)}, limit dt ${summary.dt_limit_s.toPrecision(3)} s)`,
       );
       console.log(
-        `${summary.wall_s.toFixed(1)} s on ${summary.threads} thread(s): ${(summary.element_steps_per_s / 1e6).toFixed(2)} M element-steps/s`,
+        `${summary.wall_s.toFixed(1)} s on ${summary.threads} thread(s), ${summary.precision} precision: ${(summary.element_steps_per_s / 1e6).toFixed(2)} M element-steps/s`,
       );
       console.log(
         `${summary.receivers} receivers; wrote ${summary.outputs.map((name) => `${options.outDir}/${name}`).join(", ")}`,

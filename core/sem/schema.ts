@@ -7,6 +7,11 @@ export const semOptionsSchema = z.object({
   outDir: z.string().min(1),
   /** Worker threads sharing the mesh; seismograms are identical for any count. */
   threads: z.number().int().min(1).max(256).default(1),
+  /**
+   * Arithmetic of the time loop: single (Float32, as SPECFEM2D; the default and about twice as
+   * fast) or double (Float64). Both run the same WebAssembly SIMD kernels (docs/sem.md, "Speed").
+   */
+  precision: z.enum(["single", "double"]).default("single"),
   /** Critical accelerations (g) for the Newmark displacements in peaks.json. */
   ac: z.array(z.number().min(0)).default([]),
 });

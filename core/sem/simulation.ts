@@ -2,7 +2,7 @@ import { InputError } from "../errors.ts";
 import { interpolationStencil, locatePoint, meshSurfaceAt } from "./locate.ts";
 import { buildMesh, type Mesh, type MeshLayer, minGllDistance } from "./mesh.ts";
 import type { Scenario } from "./scenario.ts";
-import { buildSolverData, type SolverData } from "./solver-data.ts";
+import { buildSolverData, type SolverData, type SolverKernel } from "./solver-data.ts";
 import { buildSourceTerms } from "./sources.ts";
 import { runStepRange } from "./threads.ts";
 
@@ -78,10 +78,10 @@ export function prepareSimulation(
   scenario: Scenario,
   surface: { x: ArrayLike<number>; z: ArrayLike<number> } | null,
   file = "scenario",
-  { checkStability = true } = {},
+  { checkStability = true, kernel = "single" as SolverKernel } = {},
 ): PreparedSimulation {
   try {
-    return prepare(scenario, surface, file, checkStability);
+    return prepare(scenario, surface, file, checkStability, kernel);
   } catch (error) {
     // Mesh and location problems come from the scenario: name its file.
     if (error instanceof InputError && !error.file)
@@ -95,6 +95,7 @@ function prepare(
   surface: { x: ArrayLike<number>; z: ArrayLike<number> } | null,
   file: string,
   checkStability: boolean,
+  kernel: SolverKernel,
 ): PreparedSimulation {
   const layers = meshLayers(scenario);
   const elementWidth = Math.min(scenario.mesh.element_size_m, ...layers.map((layer) => layer.elementHeight));
@@ -147,6 +148,7 @@ function prepare(
     absorbing: scenario.absorbing,
     sources,
     receivers: stencils,
+    kernel,
   });
   return {
     mesh,

@@ -31,6 +31,7 @@ export interface SemSummary {
   courant: number;
   points_per_s_wavelength: number;
   threads: number;
+  precision: "single" | "double";
   wall_s: number;
   element_steps_per_s: number;
   receivers: number;
@@ -47,10 +48,10 @@ export async function runSem(
   options: SemOptions,
   hooks: { onProgress?: (fraction: number, message?: string) => void } = {},
 ): Promise<SemSummary> {
-  const { model, outDir, threads, ac } = semOptionsSchema.parse(options);
+  const { model, outDir, threads, precision, ac } = semOptionsSchema.parse(options);
   const scenario = readScenario(model);
   const surface = await resolveSurface(scenario, model);
-  const prepared = prepareSimulation(scenario, surface, model);
+  const prepared = prepareSimulation(scenario, surface, model, { kernel: precision });
   for (const warning of prepared.warnings) hooks.onProgress?.(0, `warning: ${warning}`);
   const outputs = ["seismograms.csv", "peaks.json"];
   const snapshots = new Map(
@@ -123,6 +124,7 @@ export async function runSem(
     courant: prepared.courant,
     points_per_s_wavelength: prepared.pointsPerWavelength,
     threads,
+    precision,
     wall_s: wall,
     element_steps_per_s: (prepared.mesh.nspec * prepared.nsteps) / wall,
     receivers: prepared.receivers.length,

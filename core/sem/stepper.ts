@@ -1,5 +1,5 @@
-import { addElasticForces, kernelScratch } from "./kernel.ts";
 import type { SolverData } from "./solver-data.ts";
+import { stepKernels } from "./step-kernels.ts";
 
 /** Index range [start, end) of part `index` of `parts` equal parts of `length`. */
 function share(length: number, index: number, parts: number): [number, number] {
@@ -27,8 +27,9 @@ export interface StepRange {
  * number of threads: the seismograms are bit-identical from 1 to N threads.
  *
  * The corrector of step k and the predictor of step k + 1 run in one sweep over the points (one
- * pass over memory, three barriers per step); the receivers' points are captured in that sweep
- * and summed by thread 0 while the next step's forces are computed.
+ * pass over memory, three barriers per step); just before it, each thread captures the
+ * receivers' points in its range, and thread 0 sums them while the next step's forces are
+ * computed. The kernels doing the element and point work are the solver's (step-kernels.ts).
  */
 export function runSteps(
   d: SolverData,
@@ -40,86 +41,45 @@ export function runSteps(
   const [p0, p1] = share(d.nglob, thread, threads);
   const nChunks = d.chunkColumns.length - 1;
   const [chunk0, chunk1] = share(nChunks, thread, threads);
-  const scratch = kernelScratch(d.ngll);
+  const kernels = stepKernels(d, thread);
   let firstSlot = 0;
   while (firstSlot < d.receiverSlotOrder.length && d.receiverPoints[d.receiverSlotOrder[firstSlot]] < p0)
     firstSlot++;
-  predict(d, p0, p1);
+  kernels.predict(p0, p1);
   barrier();
   for (let step = range.from; step < range.to; step++) {
-    for (let k = chunk0; k < chunk1; k++)
-      addElasticForces(d, d.chunkColumns[k], d.chunkColumns[k + 1] - 1, d.ux, d.uz, d.ax, d.az, scratch);
+    for (let k = chunk0; k < chunk1; k++) kernels.forces(d.chunkColumns[k], d.chunkColumns[k + 1] - 1);
     if (thread === 0 && step > range.from) recordReceivers(d, step - 1, range);
     barrier();
-    for (let k = chunk0; k < chunk1; k++)
-      addElasticForces(d, d.chunkColumns[k + 1] - 1, d.chunkColumns[k + 1], d.ux, d.uz, d.ax, d.az, scratch);
+    for (let k = chunk0; k < chunk1; k++) kernels.forces(d.chunkColumns[k + 1] - 1, d.chunkColumns[k + 1]);
     barrier();
     addSources(d, step, p0, p1);
-    correctAndPredict(d, p0, p1, firstSlot, step + 1 < range.to);
+    captureReceivers(d, firstSlot, p1);
+    kernels.correct(p0, p1, step + 1 < range.to);
     barrier();
   }
   if (thread === 0 && range.to > range.from) recordReceivers(d, range.to - 1, range);
 }
 
-/** u += dt v + dt²/2 a; v += dt/2 a; a = 0 (the force accumulator of the coming step). */
-function predict(d: SolverData, p0: number, p1: number): void {
-  const { dt, ux, uz, vx, vz, ax, az } = d;
-  for (let p = p0; p < p1; p++) {
-    ux[p] += dt * vx[p] + ((dt * dt) / 2) * ax[p];
-    uz[p] += dt * vz[p] + ((dt * dt) / 2) * az[p];
-    vx[p] += (dt / 2) * ax[p];
-    vz[p] += (dt / 2) * az[p];
-    ax[p] = 0;
-    az[p] = 0;
-  }
-}
-
 /**
- * a = (f − c v) / (M + c dt/2); v += dt/2 a (corrector), capture the receiver points, then,
- * unless this was the last step of the range, the next step's predictor.
+ * u, and v and a as the corrector is about to make them, of the receiver slots' points in
+ * [firstSlot's point, p1). Computed in Float64 from the stored values, with the corrector's
+ * formulas (in double precision the same values as the sweep's, to the bit).
  */
-function correctAndPredict(
-  d: SolverData,
-  p0: number,
-  p1: number,
-  firstSlot: number,
-  predictNext: boolean,
-): void {
+function captureReceivers(d: SolverData, firstSlot: number, p1: number): void {
   const { dt, ux, uz, vx, vz, ax, az, dampX, dampZ, invMassX, invMassZ } = d;
   const { receiverSlotOrder: slotOrder, receiverPoints: slotPoint, receiverSlotValues: slotValues } = d;
-  const halfDt = dt / 2;
-  const halfDtSquared = (dt * dt) / 2;
-  let slot = firstSlot;
-  let nextSlotPoint = slot < slotOrder.length ? slotPoint[slotOrder[slot]] : -1;
-  for (let p = p0; p < p1; p++) {
+  for (let slot = firstSlot; slot < slotOrder.length && slotPoint[slotOrder[slot]] < p1; slot++) {
+    const p = slotPoint[slotOrder[slot]];
     const accelerationX = (ax[p] - dampX[p] * vx[p]) * invMassX[p];
     const accelerationZ = (az[p] - dampZ[p] * vz[p]) * invMassZ[p];
-    const velocityX = vx[p] + halfDt * accelerationX;
-    const velocityZ = vz[p] + halfDt * accelerationZ;
-    while (nextSlotPoint === p) {
-      const o = slotOrder[slot] * 6;
-      slotValues[o] = ux[p];
-      slotValues[o + 1] = uz[p];
-      slotValues[o + 2] = velocityX;
-      slotValues[o + 3] = velocityZ;
-      slotValues[o + 4] = accelerationX;
-      slotValues[o + 5] = accelerationZ;
-      slot++;
-      nextSlotPoint = slot < slotOrder.length ? slotPoint[slotOrder[slot]] : -1;
-    }
-    if (predictNext) {
-      ux[p] += dt * velocityX + halfDtSquared * accelerationX;
-      uz[p] += dt * velocityZ + halfDtSquared * accelerationZ;
-      vx[p] = velocityX + halfDt * accelerationX;
-      vz[p] = velocityZ + halfDt * accelerationZ;
-      ax[p] = 0;
-      az[p] = 0;
-    } else {
-      vx[p] = velocityX;
-      vz[p] = velocityZ;
-      ax[p] = accelerationX;
-      az[p] = accelerationZ;
-    }
+    const o = slotOrder[slot] * 6;
+    slotValues[o] = ux[p];
+    slotValues[o + 1] = uz[p];
+    slotValues[o + 2] = vx[p] + (dt / 2) * accelerationX;
+    slotValues[o + 3] = vz[p] + (dt / 2) * accelerationZ;
+    slotValues[o + 4] = accelerationX;
+    slotValues[o + 5] = accelerationZ;
   }
 }
 
