@@ -37,16 +37,15 @@ export interface SolverData {
   /** Forces during assembly, then accelerations. */
   ax: FloatArray;
   az: FloatArray;
-  /** Stacey dashpot coefficients (N·s/m per point), zero away from absorbing edges. */
-  dampX: FloatArray;
-  dampZ: FloatArray;
-  /** 1 / (M + damp·dt/2): the dashpot evaluated at the end-of-step velocity (see sem-numerics). */
+  /** 1 / (M + c·dt/2), c the Stacey dashpot: the dashpot at the end-of-step velocity (see sem-numerics). */
   invMassX: FloatArray;
   invMassZ: FloatArray;
   /** The wasm kernels' memory (kernels "single" and "double"). */
   wasm?: KernelMemory;
   /** Per-point element arrays of the reference kernel (kernel "reference"). */
   elements?: ElementArrays;
+  /** Points of the absorbing edges, ascending, and their dashpot coefficients c (N·s/m). */
+  stacey: { points: Int32Array; x: Float64Array; z: Float64Array };
   sources: SourceTerms;
   nReceivers: number;
   /** Per stencil slot (receiver r, GLL point k at r·ngll² + k): the global point and its weight. */
@@ -125,7 +124,7 @@ function assembleMass(mesh: Mesh): Float64Array {
  * diagonal): ρ·vp on the normal and ρ·vs on the tangential velocity, times the 1D GLL weight and
  * the edge length element. Corners get both edges' terms.
  */
-function assembleStacey(mesh: Mesh, dampX: FloatArray, dampZ: FloatArray): void {
+function assembleStacey(mesh: Mesh, dampX: Float64Array, dampZ: Float64Array): void {
   const { ngll, nzElem, nxElem, npz } = mesh;
   const w = mesh.basis.weights;
   const nn = ngll * ngll;
@@ -166,20 +165,12 @@ function pointArrays(
   mesh: Mesh,
   kernel: SolverKernel,
   dt: number,
-  elements: ElementArrays,
 ): { arrays: Record<(typeof POINT_ARRAYS)[number], FloatArray>; wasm?: KernelMemory } {
   if (kernel === "reference") {
     const arrays = Object.fromEntries(POINT_ARRAYS.map((name) => [name, sharedFloat64(mesh.nglob)]));
     return { arrays: arrays as Record<(typeof POINT_ARRAYS)[number], FloatArray> };
   }
-  const { kernel: wasm, arrays } = allocateKernelMemory(
-    mesh,
-    kernel,
-    elements.derivative,
-    elements.weightedDerivative,
-    elements.weights,
-    dt,
-  );
+  const { kernel: wasm, arrays } = allocateKernelMemory(mesh, kernel, dt);
   return { arrays, wasm };
 }
 
@@ -197,8 +188,7 @@ export function buildSolverData(
   const { ngll, nglob } = mesh;
   const { dt, nsteps } = options;
   const kernel = options.kernel ?? "single";
-  const elements = elementArrays(mesh, { shared: kernel === "reference" });
-  const { arrays, wasm } = pointArrays(mesh, kernel, dt, elements);
+  const { arrays, wasm } = pointArrays(mesh, kernel, dt);
   const mass = assembleMass(mesh);
   const dampX = new Float64Array(nglob);
   const dampZ = new Float64Array(nglob);
@@ -207,8 +197,14 @@ export function buildSolverData(
     arrays.invMassX[p] = 1 / (mass[p] + (dampX[p] * dt) / 2);
     arrays.invMassZ[p] = 1 / (mass[p] + (dampZ[p] * dt) / 2);
   }
-  arrays.dampX.set(dampX);
-  arrays.dampZ.set(dampZ);
+  const edgePoints = Array.from({ length: nglob }, (_, p) => p).filter(
+    (p) => dampX[p] !== 0 || dampZ[p] !== 0,
+  );
+  const stacey = {
+    points: sharedCopy(Int32Array.from(edgePoints)),
+    x: sharedCopy(Float64Array.from(edgePoints, (p) => dampX[p])),
+    z: sharedCopy(Float64Array.from(edgePoints, (p) => dampZ[p])),
+  };
   const nn = ngll * ngll;
   const nReceivers = options.receivers.length;
   const receiverPoints = new Int32Array(new SharedArrayBuffer(Math.max(1, nReceivers * nn) * 4));
@@ -237,7 +233,8 @@ export function buildSolverData(
     dt,
     ...arrays,
     wasm,
-    elements: kernel === "reference" ? elements : undefined,
+    elements: kernel === "reference" ? elementArrays(mesh, { shared: true }) : undefined,
+    stacey,
     sources: options.sources,
     nReceivers,
     receiverPoints,

@@ -17,7 +17,7 @@ export interface StepKernels {
   /** Predictor over points [p0, p1): u += dt v + dt²/2 a; v += dt/2 a; a = 0. */
   predict(p0: number, p1: number): void;
   /**
-   * a = (f − c v) / (M + c dt/2) (the Stacey dashpot at the end-of-step velocity); v += dt/2 a;
+   * a = f / (M + c dt/2) (f already holds the Stacey dashpot force −c v, see stepper.ts); v += dt/2 a;
    * then, if predictNext, the next step's predictor.
    */
   correct(p0: number, p1: number, predictNext: boolean): void;
@@ -48,12 +48,12 @@ function predict(d: SolverData, p0: number, p1: number): void {
 }
 
 function correct(d: SolverData, p0: number, p1: number, predictNext: boolean): void {
-  const { dt, ux, uz, vx, vz, ax, az, dampX, dampZ, invMassX, invMassZ } = d;
+  const { dt, ux, uz, vx, vz, ax, az, invMassX, invMassZ } = d;
   const halfDt = dt / 2;
   const halfDtSquared = (dt * dt) / 2;
   for (let p = p0; p < p1; p++) {
-    const accelerationX = (ax[p] - dampX[p] * vx[p]) * invMassX[p];
-    const accelerationZ = (az[p] - dampZ[p] * vz[p]) * invMassZ[p];
+    const accelerationX = ax[p] * invMassX[p];
+    const accelerationZ = az[p] * invMassZ[p];
     const velocityX = vx[p] + halfDt * accelerationX;
     const velocityZ = vz[p] + halfDt * accelerationZ;
     if (predictNext) {

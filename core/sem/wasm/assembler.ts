@@ -249,6 +249,12 @@ export class FunctionBuilder {
     this.memory([SIMD, 0x57], 3, offset);
     return this.op(lane);
   }
+  /** i8x16.shuffle by 32-bit lanes: lanes 0–3 pick from `a`, 4–7 from `b`. */
+  shuffle32(_a: Expr, _b: Expr, lanes: [number, number, number, number]): Expr {
+    this.code.push(SIMD, 0x0d);
+    for (const lane of lanes) this.code.push(4 * lane, 4 * lane + 1, 4 * lane + 2, 4 * lane + 3);
+    return undefined;
+  }
   f32x4Splat(a: Expr): Expr {
     return this.simd(0x13, a);
   }

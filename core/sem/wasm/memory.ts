@@ -1,5 +1,5 @@
 /**
- * The shared WebAssembly memory of the wasm kernels: the wavefield, masses and dashpots as typed
+ * The shared WebAssembly memory of the wasm kernels: the wavefield and masses as typed
  * array views (the rest of the solver reads and writes them like any array), the element groups
  * of layout.ts, the header, and one scratch block per thread. One shared memory, so worker
  * threads instantiate the kernels over the same bytes.
@@ -7,6 +7,7 @@
 import { LimitExceededError } from "../../errors.ts";
 import type { Mesh } from "../mesh.ts";
 import {
+  coefficientSets,
   floatBytes,
   GROUP_HEADER_VECTORS,
   groupVectors,
@@ -14,6 +15,7 @@ import {
   LAYOUT_SLOTS,
   lanes,
   type Precision,
+  rectangleConstants,
   scratchBytes,
 } from "./layout.ts";
 
@@ -34,18 +36,7 @@ export interface KernelMemory {
   scratch: number;
 }
 
-export const POINT_ARRAYS = [
-  "ux",
-  "uz",
-  "vx",
-  "vz",
-  "ax",
-  "az",
-  "dampX",
-  "dampZ",
-  "invMassX",
-  "invMassZ",
-] as const;
+export const POINT_ARRAYS = ["ux", "uz", "vx", "vz", "ax", "az", "invMassX", "invMassZ"] as const;
 export type PointArrayName = (typeof POINT_ARRAYS)[number];
 
 /** Hands out 64-byte aligned ranges of one memory, after measuring them all. */
@@ -62,18 +53,16 @@ class Arena {
 }
 
 /**
- * Allocates the memory for `mesh` and fills everything but the wavefield (zero), the masses and
- * the dashpots, which the caller fills through the returned views.
+ * Allocates the memory for `mesh` and fills everything but the wavefield (zero) and the masses,
+ * which the caller fills through the returned views.
  */
 export function allocateKernelMemory(
   mesh: Mesh,
   precision: Precision,
-  derivative: Float64Array,
-  weightedDerivative: Float64Array,
-  weights: Float64Array,
   dt: number,
 ): { kernel: KernelMemory; arrays: Record<PointArrayName, FloatArray> } {
   const { ngll, nglob, nzElem, nxElem, npz } = mesh;
+  const coefficients = coefficientSets(mesh.basis.derivative, mesh.basis.weights, ngll);
   const bytes = floatBytes(precision);
   const laneCount = lanes(precision);
   const nn = ngll * ngll;
@@ -85,7 +74,7 @@ export function allocateKernelMemory(
 
   const arena = new Arena();
   const layout = arena.take(LAYOUT_BYTES);
-  const constants = arena.take((2 * nn + ngll) * bytes);
+  const constants = arena.take(coefficients.length * 16);
   const pointOffsets = POINT_ARRAYS.map(() => arena.take((nglob + pointPadding) * bytes));
   const groups = arena.take(nGroups * groupFloats * bytes);
   const groupInfo = arena.take(nGroups * 4);
@@ -101,9 +90,12 @@ export function allocateKernelMemory(
   const FloatView = precision === "single" ? Float32Array : Float64Array;
   const floats = (offset: number, length: number): FloatArray => new FloatView(buffer, offset, length);
 
-  floats(constants, nn).set(derivative);
-  floats(constants + nn * bytes, nn).set(weightedDerivative);
-  floats(constants + 2 * nn * bytes, ngll).set(weights);
+  // Each coefficient in every lane: a plain vector load, which V8 addresses with a displacement
+  // (its splatting loads get a separate address register each, then spill them).
+  const table = floats(constants, coefficients.length * laneCount);
+  coefficients.forEach((value, index) => {
+    table.fill(value, index * laneCount, (index + 1) * laneCount);
+  });
 
   const groupData = floats(groups, nGroups * groupFloats);
   const info = new Int32Array(buffer, groupInfo, nGroups);
@@ -119,9 +111,15 @@ export function allocateKernelMemory(
         groupData[at(0)] = mesh.lambda[e];
         groupData[at(1)] = mesh.mu[e];
         groupData[at(2)] = mesh.lambda[e] + 2 * mesh.mu[e];
-        groupData[at(3)] = mesh.xix[e * nn];
-        groupData[at(4)] = mesh.gammaz[e * nn];
-        groupData[at(5)] = mesh.jacobian[e * nn];
+        rectangleConstants(
+          mesh.lambda[e],
+          mesh.mu[e],
+          mesh.xix[e * nn],
+          mesh.gammaz[e * nn],
+          mesh.jacobian[e * nn],
+        ).forEach((value, index) => {
+          groupData[at(3 + index)] = value;
+        });
         for (let k = 0; k < nn; k++) {
           const geometry = GROUP_HEADER_VECTORS + 5 * k;
           groupData[at(geometry)] = mesh.xix[e * nn + k];
