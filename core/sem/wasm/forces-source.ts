@@ -94,6 +94,10 @@ class ForcesEmitter {
   set(local: number, value: () => Expr): void {
     this.f.localSet(local, value());
   }
+  /** locals[k] = value(k) for every k. */
+  setEach(locals: number[], value: (k: number) => Expr): void {
+    for (let k = 0; k < locals.length; k++) this.f.localSet(locals[k], value(k));
+  }
   /** Coefficient `index` of set `set` (layout.coefficientSets), in every lane. */
   coefficient(set: number, index: number): Expr {
     return this.v.load(this.get(this.constants), (set * evenOddSetSize(this.n) + index) * 16);
@@ -119,7 +123,7 @@ class ForcesEmitter {
     const odd = n % 2;
     const g = (local: number) => this.get(local);
     const values = this.vecs(n);
-    values.forEach((local, l) => this.set(local, () => input(l)));
+    this.setEach(values, input);
     const even = this.vecs(m);
     const oddPart = this.vecs(m);
     for (let l = 0; l < m; l++) {
@@ -228,7 +232,7 @@ function gatherTransposed(e: ForcesEmitter): void {
     for (let i = 0; i < 5; i++) {
       const row = () => e.get(e.rows[field][i]);
       const quads = e.vecs(4);
-      quads.forEach((quad, q) => e.set(quad, () => f.v128Load(row(), 16 * q)));
+      e.setEach(quads, (q) => f.v128Load(row(), 16 * q));
       const last = e.vec();
       e.set(last, () => f.v128Load32Splat(row(), 64));
       const columns = transpose4(e, quads);
@@ -265,7 +269,7 @@ function gradients(e: ForcesEmitter): void {
 function stressesRectangular(e: ForcesEmitter): void {
   const { v, S } = e;
   const c = e.vecs(6);
-  c.forEach((local, index) => e.set(local, () => e.groupVector(3 + index)));
+  e.setEach(c, (index) => e.groupVector(3 + index));
   const g = (local: number) => e.get(local);
   const [duxdxi, duzdxi, duxdgamma, duzdgamma] = e.vecs(4);
   for (let k = 0; k < e.nn; k++) {
@@ -280,12 +284,6 @@ function stressesRectangular(e: ForcesEmitter): void {
   }
 }
 
-interface Material {
-  lambda: number;
-  mu: number;
-  lambda2mu: number;
-}
-
 function stressesGeneral(e: ForcesEmitter): void {
   const { v, S } = e;
   const g = (local: number) => e.get(local);
@@ -297,9 +295,7 @@ function stressesGeneral(e: ForcesEmitter): void {
   const [duxdxi, duzdxi, duxdgamma, duzdgamma, duxdx, duxdz, duzdx, duzdz, sxx, szz, sxz] = e.vecs(11);
   for (let k = 0; k < e.nn; k++) {
     const geometry = GROUP_HEADER_VECTORS + 5 * k;
-    [xix, xiz, gammax, gammaz, jacobian].forEach((local, field) =>
-      e.set(local, () => e.groupVector(geometry + field)),
-    );
+    e.setEach([xix, xiz, gammax, gammaz, jacobian], (field) => e.groupVector(geometry + field));
     e.set(duxdxi, () => e.load(S.t1x(k)));
     e.set(duzdxi, () => e.load(S.t1z(k)));
     e.set(duxdgamma, () => e.load(S.t2x(k)));
@@ -392,7 +388,7 @@ function scatterTransposed(e: ForcesEmitter): void {
     for (let i = 0; i < 5; i++) {
       const row = () => e.get(e.rows[field][i]);
       const contributions = e.vecs(5);
-      contributions.forEach((local, j) => e.set(local, () => e.load(offsets(i * 5 + j))));
+      e.setEach(contributions, (j) => e.load(offsets(i * 5 + j)));
       const byElement = transpose4(e, contributions.slice(0, 4));
       for (let q = 0; q < 4; q++) {
         const quad = e.vec();
