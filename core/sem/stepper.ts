@@ -26,10 +26,12 @@ export interface StepRange {
  * thread count, so every point receives its element contributions in the same order whatever the
  * number of threads: the seismograms are bit-identical from 1 to N threads.
  *
- * The corrector of step k and the predictor of step k + 1 run in one sweep over the points (one
- * pass over memory, three barriers per step); just before it, each thread captures the
- * receivers' points in its range, and thread 0 sums them while the next step's forces are
- * computed. The kernels doing the element and point work are the solver's (step-kernels.ts).
+ * Each thread owns the points of its chunks, the line it shares with the next thread included
+ * (ownedPoints). After phase B its points have all their contributions (the neighbours' phase A
+ * ended at the barrier), so it goes on at once with sources, Stacey dashpots and one sweep (the
+ * corrector of step k and the predictor of step k + 1): two barriers per step. Just before the
+ * sweep it captures the receivers' points it owns; thread 0 sums them while the next step's
+ * forces are computed. The element and point work is the solver's kernels' (step-kernels.ts).
  */
 export function runSteps(
   d: SolverData,
@@ -38,9 +40,9 @@ export function runSteps(
   barrier: () => void,
   range: StepRange,
 ): void {
-  const [p0, p1] = share(d.nglob, thread, threads);
   const nChunks = d.chunkColumns.length - 1;
   const [chunk0, chunk1] = share(nChunks, thread, threads);
+  const [p0, p1] = [ownedPointsFrom(d, chunk0), ownedPointsFrom(d, chunk1)];
   const kernels = stepKernels(d, thread);
   let firstSlot = 0;
   while (firstSlot < d.receiverSlotOrder.length && d.receiverPoints[d.receiverSlotOrder[firstSlot]] < p0)
@@ -54,7 +56,6 @@ export function runSteps(
     if (thread === 0 && step > range.from) recordReceivers(d, step - 1, range);
     barrier();
     for (let k = chunk0; k < chunk1; k++) kernels.forces(d.chunkColumns[k + 1] - 1, d.chunkColumns[k + 1]);
-    barrier();
     addSources(d, step, p0, p1);
     addStaceyForces(d, firstStacey, p1);
     captureReceivers(d, firstSlot, p1);
@@ -62,6 +63,16 @@ export function runSteps(
     barrier();
   }
   if (thread === 0 && range.to > range.from) recordReceivers(d, range.to - 1, range);
+}
+
+/**
+ * First point owned by the thread whose chunks start at `chunk` (the end of the previous thread's
+ * points): the points right of the line that chunk shares with the previous one (which the
+ * previous chunk's phase B completes), from point 0 for chunk 0, to every point past the last.
+ */
+function ownedPointsFrom(d: SolverData, chunk: number): number {
+  if (chunk === 0) return 0;
+  return (d.chunkColumns[chunk] * (d.ngll - 1) + 1) * d.npz;
 }
 
 /**
