@@ -36,7 +36,7 @@ function energyHistory(absorbing: boolean): { time: number; energy: number }[] {
 // With reflecting edges (free everywhere) nothing dissipates: once the source has stopped
 // (Ricker t0 0.3 s, f0 4 Hz: negligible after 0.6 s), the energy of the layered hill model must
 // stay constant. The central-difference scheme conserves a staggered-in-time energy; the
-// collocated u, v energy measured here wobbles around it by O((ω dt)²) — 1.4e-5 measured over
+// collocated u, v energy measured here wobbles around it by O((ω dt)²) — 7.7e-5 measured over
 // 2.5 s. The bound 1e-4 would catch any real gain or loss (a stray boundary term or a wrong mass
 // loses percents here).
 test("energy is conserved with reflecting boundaries after the source stops", () => {
