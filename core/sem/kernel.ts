@@ -6,7 +6,7 @@
  * which is the traction-free surface. Scratch arrays are passed in: nothing is allocated here.
  */
 import { addElasticForces5 } from "./kernel5.ts";
-import type { FloatArray } from "./wasm/memory.ts";
+import type { FloatArray } from "./wasm/kernel-memory.ts";
 
 export interface ElementArrays {
   ngll: number;

@@ -1,5 +1,5 @@
 import type { ElementArrays, KernelScratch } from "./kernel.ts";
-import type { FloatArray } from "./wasm/memory.ts";
+import type { FloatArray } from "./wasm/kernel-memory.ts";
 
 /**
  * addElasticForces for NGLL = 5 (the default): the same arithmetic as the generic kernel in the

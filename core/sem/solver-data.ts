@@ -2,9 +2,14 @@ import type { ElementArrays } from "./kernel.ts";
 import type { InterpolationStencil } from "./locate.ts";
 import type { Mesh } from "./mesh.ts";
 import type { SourceTerms } from "./sources.ts";
-import { allocateKernelMemory, type FloatArray, type KernelMemory, POINT_ARRAYS } from "./wasm/memory.ts";
+import {
+  allocateKernelMemory,
+  type FloatArray,
+  type KernelMemory,
+  POINT_ARRAYS,
+} from "./wasm/kernel-memory.ts";
 
-export type { FloatArray } from "./wasm/memory.ts";
+export type { FloatArray } from "./wasm/kernel-memory.ts";
 
 /** Values recorded per receiver and time step, in this order. */
 export const RECORDED_CHANNELS = ["ux", "uz", "vx", "vz", "ax", "az"] as const;

@@ -3,9 +3,9 @@
  * instance to a solver's shared memory.
  */
 import type { StepKernels } from "../step-kernels.ts";
+import type { KernelMemory } from "./kernel-memory.ts";
 import { semKernelModule } from "./kernel-source.ts";
 import { type Precision, scratchBytes } from "./layout.ts";
-import type { KernelMemory } from "./memory.ts";
 
 interface KernelExports {
   forces(layout: number, c0: number, c1: number, scratch: number): void;

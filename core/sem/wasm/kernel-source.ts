@@ -1,17 +1,11 @@
 /**
  * The source of the wasm SEM kernels: a generator that writes, for one NGLL and precision, a
  * module with
- * - `forces(layout, c0, c1, scratch)`: −K·u of element columns [c0, c1) added into (ax, az);
+ * - `forces(layout, c0, c1, scratch)`: −K·u of element columns [c0, c1) added into (ax, az)
+ *   (forces-source.ts);
  * - `predict`, `correct`, `correctPredict(layout, p0, p1)`: the Newmark sweeps over points
- *   [p0, p1) (see stepper.ts for when each runs).
- *
- * The force kernel is SIMD across elements: each 128-bit lane carries one element of a group of
- * `lanes` consecutive elements of a column (4 in single precision, 2 in double), so every
- * arithmetic instruction works for 4 (2) elements with no shuffles; the ngll² GLL points and the
- * sums over them are written out. The operations are those of the reference kernel
- * (kernel.ts / kernel5.ts) in the same order, and each point receives the element contributions
- * in the same element order: in double precision the results are the reference's to the bit.
- * WebAssembly has no fused multiply-add, so nothing is contracted behind our back.
+ *   [p0, p1), below (see stepper.ts for when each runs).
+ * It runs when the solver starts (a few milliseconds); the module is compiled once per thread.
  */
 import { assembleModule, type Expr, F32, F64, FunctionBuilder, I32, V128 } from "./assembler.ts";
 import { forcesFunction } from "./forces-source.ts";

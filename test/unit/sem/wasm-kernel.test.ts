@@ -5,8 +5,8 @@ import { test } from "node:test";
 import { type PreparedSimulation, prepareSimulation, simulate } from "../../../core/sem/simulation.ts";
 import type { SolverKernel } from "../../../core/sem/solver-data.ts";
 import { stepKernels } from "../../../core/sem/step-kernels.ts";
+import type { KernelMemory } from "../../../core/sem/wasm/kernel-memory.ts";
 import { semKernelModule } from "../../../core/sem/wasm/kernel-source.ts";
-import type { KernelMemory } from "../../../core/sem/wasm/memory.ts";
 import { smallScenario } from "./small-scenario.ts";
 
 const HILL = { x: [0, 300, 500, 700, 1000], z: [0, 0, 80, 0, 10] };
