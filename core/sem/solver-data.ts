@@ -162,10 +162,7 @@ function assembleStacey(mesh: Mesh, dampX: Float64Array, dampZ: Float64Array): v
   }
 }
 
-/**
- * The point arrays: views on the wasm kernels' memory, or shared Float64 arrays for the
- * reference kernel. Stacey terms are assembled in Float64 and rounded once when stored.
- */
+/** The point arrays: views on the wasm kernels' memory, or shared Float64 arrays for the reference kernel. */
 function pointArrays(
   mesh: Mesh,
   kernel: SolverKernel,
@@ -177,6 +174,24 @@ function pointArrays(
   }
   const { kernel: wasm, arrays } = allocateKernelMemory(mesh, kernel, dt);
   return { arrays, wasm };
+}
+
+/** The points with a dashpot, ascending, and their coefficients (shared with the threads). */
+function staceyTable(dampX: Float64Array, dampZ: Float64Array): SolverData["stacey"] {
+  let count = 0;
+  for (let p = 0; p < dampX.length; p++) if (dampX[p] !== 0 || dampZ[p] !== 0) count++;
+  const points = new Int32Array(new SharedArrayBuffer(Math.max(1, count) * 4)).subarray(0, count);
+  const x = sharedFloat64(count).subarray(0, count);
+  const z = sharedFloat64(count).subarray(0, count);
+  let k = 0;
+  for (let p = 0; p < dampX.length; p++) {
+    if (dampX[p] === 0 && dampZ[p] === 0) continue;
+    points[k] = p;
+    x[k] = dampX[p];
+    z[k] = dampZ[p];
+    k++;
+  }
+  return { points, x, z };
 }
 
 export function buildSolverData(
@@ -202,14 +217,7 @@ export function buildSolverData(
     arrays.invMassX[p] = 1 / (mass[p] + (dampX[p] * dt) / 2);
     arrays.invMassZ[p] = 1 / (mass[p] + (dampZ[p] * dt) / 2);
   }
-  const edgePoints = Array.from({ length: nglob }, (_, p) => p).filter(
-    (p) => dampX[p] !== 0 || dampZ[p] !== 0,
-  );
-  const stacey = {
-    points: sharedCopy(Int32Array.from(edgePoints)),
-    x: sharedCopy(Float64Array.from(edgePoints, (p) => dampX[p])),
-    z: sharedCopy(Float64Array.from(edgePoints, (p) => dampZ[p])),
-  };
+  const stacey = staceyTable(dampX, dampZ);
   const nn = ngll * ngll;
   const nReceivers = options.receivers.length;
   const receiverPoints = new Int32Array(new SharedArrayBuffer(Math.max(1, nReceivers * nn) * 4));

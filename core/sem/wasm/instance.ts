@@ -3,7 +3,7 @@
  * instance to a solver's shared memory.
  */
 import type { StepKernels } from "../step-kernels.ts";
-import type { KernelMemory } from "./kernel-memory.ts";
+import { type KernelMemory, MAX_KERNEL_THREADS } from "./kernel-memory.ts";
 import { semKernelModule } from "./kernel-source.ts";
 import { type Precision, scratchBytes } from "./layout.ts";
 
@@ -46,6 +46,7 @@ function kernelExports(memory: KernelMemory, ngll: number): KernelExports {
 }
 
 export function wasmStepKernels(memory: KernelMemory, ngll: number, thread: number): StepKernels {
+  if (thread >= MAX_KERNEL_THREADS) throw new RangeError(`at most ${MAX_KERNEL_THREADS} SEM threads`);
   const exports = kernelExports(memory, ngll);
   const { layout } = memory;
   const scratch = memory.scratch + thread * scratchBytes(ngll);
