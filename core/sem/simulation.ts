@@ -90,6 +90,8 @@ export function prepareSimulation(
     // Mesh and location problems come from the scenario: name its file.
     if (error instanceof InputError && !error.file)
       throw new InputError(error.message, { file, cause: error });
+    if (error instanceof LimitExceededError && !error.file)
+      throw new LimitExceededError(error.message, { file, cause: error });
     // Under a raised limit the machine may still refuse the arrays: say so, not with a stack trace.
     if (
       error instanceof RangeError &&
