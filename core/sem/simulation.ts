@@ -6,7 +6,7 @@ import { buildMesh, type Mesh, type MeshLayer, minGllDistance } from "./mesh.ts"
 import type { Scenario } from "./scenario.ts";
 import { buildSolverData, type SolverData, type SolverKernel } from "./solver-data.ts";
 import { buildSourceTerms } from "./sources.ts";
-import { runStepRange } from "./threads.ts";
+import { stepRunner } from "./threads.ts";
 
 /**
  * Largest Courant number vp·dt / (smallest GLL spacing) accepted. Measured on this solver with
@@ -210,11 +210,16 @@ export async function simulate(prepared: PreparedSimulation, options: SimulateOp
   const pauses = [...new Set(options.pauseAfter ?? [])]
     .filter((step) => step >= 0 && step < nsteps)
     .sort((a, b) => a - b);
-  let from = 0;
-  for (const stop of new Set([...pauses, nsteps - 1])) {
-    await runStepRange(data, options.threads ?? 1, { from, to: stop + 1 }, report, progressEvery);
-    from = stop + 1;
-    if (pauses.includes(stop)) await options.onPause?.(stop);
+  const runner = stepRunner(data, options.threads ?? 1, report, progressEvery);
+  try {
+    let from = 0;
+    for (const stop of new Set([...pauses, nsteps - 1])) {
+      await runner.run({ from, to: stop + 1 });
+      from = stop + 1;
+      if (pauses.includes(stop)) await options.onPause?.(stop);
+    }
+  } finally {
+    await runner.close();
   }
   for (let k = 0; k < data.records.length; k++) {
     if (!Number.isFinite(data.records[k]))
