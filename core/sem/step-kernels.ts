@@ -5,7 +5,7 @@
  *   double-precision twin;
  * - "reference": the plain TypeScript Float64 loops (kernel.ts, kernel5.ts and the sweeps
  *   below), the solver as it was before the wasm kernels, kept as the reference they are checked
- *   against (`double` equals it to the bit) and as the benchmark's "before".
+ *   against (`double` agrees with it to round-off) and as the benchmark's "before".
  */
 import { addElasticForces, kernelScratch } from "./kernel.ts";
 import type { SolverData } from "./solver-data.ts";
