@@ -46,10 +46,32 @@ export interface StepRunner {
   close(): Promise<void>;
 }
 
+/** In-process runs hand the event loop back this often (ms), so that Ctrl-C and timers work. */
+const YIELD_EVERY_MS = 100;
+
 /**
- * Runs step ranges with `threads` threads: in-process for one thread, otherwise that many worker
- * threads sharing the SolverData memory, started once and kept for every range of the
- * simulation (snapshot pauses do not restart them). Thread 0 reports progress every
+ * Steps [from, to) on the calling thread, in slices of about YIELD_EVERY_MS between which the
+ * event loop runs (a signal handler, a progress timer). Chained ranges give the same values as
+ * one range (see runSteps), so the slicing changes nothing in the results.
+ */
+async function runInProcess(d: SolverData, steps: StepRangeMessage, onStep: (step: number) => void) {
+  let from = steps.from;
+  let slice = 1;
+  while (from < steps.to) {
+    const to = Math.min(steps.to, from + slice);
+    const started = performance.now();
+    runSteps(d, 0, 1, () => {}, { from, to, onStep });
+    const perStep = (performance.now() - started) / (to - from);
+    slice = Math.max(1, Math.round(YIELD_EVERY_MS / Math.max(perStep, 1e-3)));
+    from = to;
+    if (from < steps.to) await new Promise((resume) => setImmediate(resume));
+  }
+}
+
+/**
+ * Runs step ranges with `threads` threads: on the calling thread for one thread, otherwise that
+ * many worker threads sharing the SolverData memory, started once and kept for every range of
+ * the simulation (snapshot pauses do not restart them). Thread 0 reports progress every
  * `progressEvery` steps.
  */
 export function stepRunner(
@@ -60,10 +82,7 @@ export function stepRunner(
 ): StepRunner {
   const report = (step: number) => (step % progressEvery === 0 || step === d.nsteps - 1) && onStep(step);
   if (threads <= 1) {
-    return {
-      run: async (steps) => runSteps(d, 0, 1, () => {}, { ...steps, onStep: report }),
-      close: async () => {},
-    };
+    return { run: (steps) => runInProcess(d, steps, report), close: async () => {} };
   }
   d.sync.fill(0);
   const workers = Array.from({ length: threads }, (_, thread) =>
