@@ -24,7 +24,9 @@ function rscript(file: string, cwd: string) {
   assert.equal(result.status, 0, result.stderr);
 }
 
-test("make-fixtures.R rerun live gives the stored gstat outputs (1e-12 relative: same gstat, same doubles)", {
+// 1e-9, not bit-equality: the same gstat on another BLAS/LAPACK build rounds differently, and
+// universal kriging on raw metre coordinates (~3e5) amplifies that to ~1e-11 (seen on CI: 7e-12).
+test("make-fixtures.R rerun live gives the stored gstat outputs (1e-9 relative: same gstat, any BLAS)", {
   skip: skipUnlessInstalled(hasR, "Rscript with gstat and sp"),
 }, () => {
   copyFileSync(fixture("make-fixtures.R"), join(scratch, "make-fixtures.R"));
@@ -40,7 +42,7 @@ test("make-fixtures.R rerun live gives the stored gstat outputs (1e-12 relative:
     for (const column of columns) {
       const scale = Math.max(...stored[column].map(Math.abs));
       const worst = Math.max(...live[column].map((v, i) => Math.abs(v - stored[column][i]) / scale));
-      assert.ok(worst < 1e-12, `${file} ${column}: ${worst}`);
+      assert.ok(worst < 1e-9, `${file} ${column}: ${worst}`);
     }
   }
 });
