@@ -2,15 +2,18 @@ import { availableParallelism } from "node:os";
 import { Worker, type WorkerOptions } from "node:worker_threads";
 
 /**
- * Starts a worker thread from a module URL (a .ts file works too, see worker-bootstrap.mjs).
- * The module reads its own data from `workerData.data`.
+ * Starts a worker thread from a module URL. From the sources the URL names a .ts file, which
+ * worker-bootstrap.mjs loads through tsx (a worker does not inherit the main thread's loader);
+ * in a bundle (dist/, a Lambda, an image) the build has rewritten it to the worker's own bundled
+ * entry, which starts directly. The module reads its own data from `workerData.data`.
  */
 export function startWorker(
   entry: URL,
   data: unknown,
   options: Omit<WorkerOptions, "workerData"> = {},
 ): Worker {
-  return new Worker(new URL("./worker-bootstrap.mjs", import.meta.url), {
+  const viaTsx = entry.pathname.endsWith(".ts");
+  return new Worker(viaTsx ? new URL("./worker-bootstrap.mjs", import.meta.url) : entry, {
     ...options,
     workerData: { __entry: entry.href, data },
   });
