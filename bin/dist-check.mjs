@@ -46,8 +46,9 @@ export function staleInput(root, manifestPath) {
   } catch {
     return "dist/ is not built";
   }
+  const prefix = root.endsWith("/") ? root : `${root}/`;
   for (const [file, recorded] of Object.entries(manifest.inputs ?? {})) {
-    const path = join(root, file);
+    const path = prefix + file; // a concatenation: path.join costs more than the stat, 200 times
     const now = statSync(path, { throwIfNoEntry: false });
     if (!now) return `${file} is gone`;
     if (now.size !== recorded.size) return `${file} changed`;

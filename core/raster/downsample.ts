@@ -4,6 +4,8 @@ import type { SampleArray } from "./types.ts";
  * Halves a block of rows for the next overview: each output cell is the mean of the (up to) 2x2
  * input cells it covers, ignoring NaN and `nodata`; a cell whose inputs are all nodata is nodata
  * (NaN for floats). Integer outputs are rounded. `rows` may be odd (the last block of a level).
+ * Written into `into` (same type, at least outWidth * ceil(rows / 2) long) when given; the result
+ * is exactly that long.
  */
 export function downsampleRows(
   block: SampleArray,
@@ -11,12 +13,17 @@ export function downsampleRows(
   rows: number,
   outWidth: number,
   nodata: number | null,
+  into?: SampleArray,
 ): SampleArray {
-  if (block instanceof Float32Array && (nodata === null || Number.isNaN(nodata)))
-    return downsampleFloat32(block, width, rows, outWidth);
   const outRows = Math.ceil(rows / 2);
   const Sample = block.constructor as new (length: number) => SampleArray;
-  const out = new Sample(outWidth * outRows);
+  const out = into ? into.subarray(0, outWidth * outRows) : new Sample(outWidth * outRows);
+  if (
+    out instanceof Float32Array &&
+    block instanceof Float32Array &&
+    (nodata === null || Number.isNaN(nodata))
+  )
+    return downsampleFloat32(block, width, rows, outWidth, out);
   const isFloat = block instanceof Float32Array || block instanceof Float64Array;
   const empty = nodata ?? (isFloat ? Number.NaN : 0);
   const skip = nodata === null ? Number.NaN : nodata;
@@ -60,9 +67,14 @@ export function downsampleRows(
  * downsampleRows for Float32 rows whose only nodata is NaN (the common case: every float COG we
  * write), monomorphic and with the interior columns unrolled; same values as the general path.
  */
-function downsampleFloat32(block: Float32Array, width: number, rows: number, outWidth: number): Float32Array {
+function downsampleFloat32(
+  block: Float32Array,
+  width: number,
+  rows: number,
+  outWidth: number,
+  out: Float32Array,
+): Float32Array {
   const outRows = Math.ceil(rows / 2);
-  const out = new Float32Array(outWidth * outRows);
   for (let r = 0; r < outRows; r++) {
     const top = 2 * r * width;
     const bottom = 2 * r + 1 < rows ? top + width : top;

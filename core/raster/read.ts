@@ -2,6 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { fromFile, type GeoTIFF, type GeoTIFFImage } from "geotiff";
 import { InputError } from "../errors.ts";
 import { registerFastDecoders } from "./decoders.ts";
+import { readBlocks } from "./read-blocks.ts";
 import { checkFirstIfdInsideFile, describe, type RasterInfo } from "./tiff-header.ts";
 import type { GeoTransform, Raster, SampleArray } from "./types.ts";
 
@@ -75,12 +76,15 @@ async function readWindow(
   checkWindow(path, info, window);
   let data: SampleArray[];
   try {
-    const result = await image.readRasters({
-      window: [window.x0, window.y0, window.x0 + window.width, window.y0 + window.height],
-      samples: bandIndices,
-      interleave: false,
-    });
-    data = Array.from(result as unknown as ArrayLike<SampleArray>);
+    data =
+      (await readBlocks(image, info, bandIndices, window)) ??
+      Array.from(
+        (await image.readRasters({
+          window: [window.x0, window.y0, window.x0 + window.width, window.y0 + window.height],
+          samples: bandIndices,
+          interleave: false,
+        })) as unknown as ArrayLike<SampleArray>,
+      );
   } catch (error) {
     const reason = `cannot decode the pixels (${(error as Error).message}); the file may be truncated or corrupt`;
     throw new InputError(reason, { file: path, cause: error });

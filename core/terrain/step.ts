@@ -2,22 +2,29 @@ import { mkdirSync } from "node:fs";
 import { InputError } from "../errors.ts";
 import { type RasterInfo, readRasterInfo } from "../raster/index.ts";
 import type { Grid } from "../raster/types.ts";
-import { defaultThreads } from "../util/workers.ts";
+import { defaultThreads, WORKERS_LOAD_TYPESCRIPT } from "../util/workers.ts";
 import { rowCellSizes } from "./cellsize.ts";
 import { openRemoteSink } from "./remote-sink.ts";
 import { type TerrainOptions, type TerrainSummary, terrainOptionsSchema } from "./schema.ts";
-import { type OutputKey, type OutputSummaries, openLocalSink } from "./sink.ts";
+import { type OutputKey, type OutputSummaries, openLocalSink, type TerrainGeometry } from "./sink.ts";
 import { streamTerrain } from "./stream.ts";
 
 export type ProgressCallback = (fraction: number, message?: string) => void;
 
-const OUTPUT_ORDER: OutputKey[] = ["slope", "curvature_plan", "aspect", "curvature_profile"];
+/**
+ * Outputs dealt to threads in turn (thread t takes every threads-th from the t-th): on two
+ * threads this one, which also reads the DEM, gets the curvatures, the lighter pair to compute
+ * and to encode (they are noise to the encoder: stored), and the worker slope and aspect; each
+ * pair shares its derivatives.
+ */
+const OUTPUT_ORDER: OutputKey[] = ["curvature_plan", "slope", "curvature_profile", "aspect"];
 
 /**
- * Unless told how many threads to use, one thread per this many cells: a worker costs ~0.3 s of
- * CPU to start (its own TypeScript loader), more than it saves on a DEM of a few Mpx.
+ * Unless told how many threads to use, one more thread per this many cells: a bundled worker
+ * starts in a few hundredths of a second, one that loads the TypeScript sources through tsx
+ * costs ~0.3 s of CPU, more than it saves on a DEM of a few Mpx.
  */
-const CELLS_PER_EXTRA_THREAD = 4_000_000;
+const CELLS_PER_EXTRA_THREAD = WORKERS_LOAD_TYPESCRIPT ? 4_000_000 : 500_000;
 
 /**
  * The terrain step: slope, aspect and plan/profile curvature of a DEM as COGs + PNG previews in
@@ -43,32 +50,40 @@ export async function runTerrain(
       file: dem,
     });
   }
-  rowCellSizes(info, dem); // rejects rotated grids before any work starts
+  // Rejects rotated grids before any work starts.
+  const { cellWidth, cellHeight } = rowCellSizes(info, dem);
   mkdirSync(outDir, { recursive: true });
 
   const cells = info.width * info.height;
   const wanted = parsed.data.threads ?? Math.min(defaultThreads(), Math.ceil(cells / CELLS_PER_EXTRA_THREAD));
   const threads = Math.max(1, Math.min(wanted, OUTPUT_ORDER.length));
   const grid: Grid = { width: info.width, height: info.height, transform: info.transform, crs: info.crs };
-  // This thread reads, computes and encodes the first share; each worker encodes one more share.
+  const geometry: TerrainGeometry = { grid, method, computeEdges, cellWidth, cellHeight };
+  // Each thread computes and writes its share of the outputs; this one also reads the DEM and
+  // hands every strip to the workers first, then computes its own share.
   const sinks = Array.from({ length: threads }, (_, t) => {
     const keys = OUTPUT_ORDER.filter((_, k) => k % threads === t);
-    return { keys, sink: t === 0 ? openLocalSink(outDir, grid, keys) : openRemoteSink(outDir, grid, keys) };
-  });
-  let flatCells: number;
+    const remote = t > 0;
+    return {
+      remote,
+      sink: remote ? openRemoteSink(outDir, geometry, keys) : openLocalSink(outDir, geometry, keys),
+    };
+  }).reverse();
+  let flatCells = 0;
   const outputs: OutputSummaries = {};
   try {
-    ({ flatCells } = await streamTerrain({
+    await streamTerrain({
       dem,
       info,
       bandIndex,
-      method,
-      computeEdges,
       sinks,
       onProgress: (fraction) =>
         hooks.onProgress?.(fraction, `row ${Math.round(fraction * info.height)} of ${info.height}`),
-    }));
-    for (const { sink } of sinks) Object.assign(outputs, await sink.finish());
+    });
+    for (const result of await Promise.all(sinks.map(({ sink }) => sink.finish()))) {
+      Object.assign(outputs, result.summaries);
+      flatCells += result.flatCells ?? 0;
+    }
   } catch (error) {
     await Promise.all(sinks.map(({ sink }) => sink.abort()));
     throw error;

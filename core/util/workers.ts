@@ -19,6 +19,12 @@ export function startWorker(
   });
 }
 
+/**
+ * Whether worker threads load TypeScript sources through tsx (this module runs from its source),
+ * which costs each ~0.3 s of CPU to start, or start from a bundle in a few hundredths of a second.
+ */
+export const WORKERS_LOAD_TYPESCRIPT = import.meta.url.endsWith(".ts");
+
 /** Threads to use when the user does not say: every core, as the machine reports it. */
 export function defaultThreads(): number {
   return Math.max(1, availableParallelism());
