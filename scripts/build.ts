@@ -93,6 +93,23 @@ function moduleUrlPlugin(
   };
 }
 
+/**
+ * zod re-exports its 60-odd translated error-message locales as `z.locales`, about 340 KB that
+ * every verb's start-up would parse. Quakeslide's messages are English (zod registers `en`
+ * itself), so the bundles get an empty `locales` namespace instead.
+ */
+function withoutZodLocales(): Plugin {
+  return {
+    name: "without-zod-locales",
+    setup(builder) {
+      builder.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+        args.importer.includes(`${sep}zod${sep}`) ? { path: "zod-locales", namespace: "empty" } : undefined,
+      );
+      builder.onLoad({ filter: /.*/, namespace: "empty" }, () => ({ contents: "export {};", loader: "js" }));
+    },
+  };
+}
+
 /** `core/sem/worker.ts` -> `sem-worker`, `core/ml/forest-worker.ts` -> `ml-forest-worker`. */
 function workerEntryName(relativePath: string): string {
   const parts = relativePath.replace(/\.ts$/, "").split(sep);
@@ -128,7 +145,7 @@ export async function bundle(target: BundleTarget, outdir = target.distDir): Pro
       metafile: true,
       write: false,
       logLevel: "warning",
-      plugins: [moduleUrlPlugin(target.distDir, found)],
+      plugins: [moduleUrlPlugin(target.distDir, found), withoutZodLocales()],
     };
     const result = await build(options);
     const missing = [...found.entries].filter(([name]) => !entries.has(name));
@@ -146,8 +163,11 @@ export async function bundle(target: BundleTarget, outdir = target.distDir): Pro
   }
 }
 
+/** The repository's files among a build's inputs (not node_modules, not a plugin's virtual modules). */
 function sourceInputs(metafile: Metafile): string[] {
-  return Object.keys(metafile.inputs).filter((path) => !path.includes("node_modules/"));
+  return Object.keys(metafile.inputs).filter(
+    (path) => !path.includes("node_modules/") && !path.includes(":"),
+  );
 }
 
 /** Folders under `parent` that hold `file` (functions/<name>/handler.ts, containers/<name>/entrypoint.ts). */

@@ -58,6 +58,14 @@ for (let symbol = 0; symbol < 288; symbol++) {
     }
   }
 }
+/** A whole run of `n` bytes at distance 1 as one code: length code, its extra bits, distance code 0 (5 bits). */
+const MATCH_CODE = new Uint32Array(259);
+const MATCH_BITS = new Uint8Array(259);
+for (let run = 3; run <= 258; run++) {
+  const symbol = LENGTH_SYMBOL[run];
+  MATCH_CODE[run] = FIXED_CODE[symbol] | (LENGTH_EXTRA[run] << FIXED_BITS[symbol]);
+  MATCH_BITS[run] = FIXED_BITS[symbol] + LENGTH_EXTRA_BITS[run] + 5;
+}
 const END_OF_BLOCK = 256;
 const MAX_STORED = 65535;
 const MAX_RUN = 258;
@@ -122,7 +130,8 @@ class Writer {
 
   /**
    * Literals and runs (matches at distance 1) with the fixed codes. `words` views `bytes`; runs
-   * are followed a word at a time where aligned. `start` > 0, or the stream's first byte.
+   * are followed a word at a time where aligned. The bit accumulator lives in locals here: this
+   * loop is the encoder's hottest.
    */
   runLengthCoded(bytes: Uint8Array, words: Uint32Array, start: number, end: number): void {
     if (!this.fixedOpen) {
@@ -130,21 +139,39 @@ class Writer {
       this.put(0b010, 3); // not final, fixed Huffman
       this.fixedOpen = true;
     }
+    const out = this.out;
+    let pos = this.pos;
+    let bits = this.bits;
+    let count = this.bitCount;
+    let previous = start > 0 ? bytes[start - 1] : -1;
     let i = start;
     while (i < end) {
       const value = bytes[i];
-      const run = i > 0 ? runLength(bytes, words, i, Math.min(end, i + MAX_RUN)) : 0;
+      let code: number;
+      let length: number;
+      const run = value === previous ? runLength(bytes, words, i, Math.min(end, i + MAX_RUN)) : 0;
       if (run >= 3) {
-        const symbol = LENGTH_SYMBOL[run];
-        this.put(FIXED_CODE[symbol], FIXED_BITS[symbol]);
-        if (LENGTH_EXTRA_BITS[run] > 0) this.put(LENGTH_EXTRA[run], LENGTH_EXTRA_BITS[run]);
-        this.put(0, 5); // distance code 0: distance 1
+        code = MATCH_CODE[run];
+        length = MATCH_BITS[run];
         i += run;
       } else {
-        this.put(FIXED_CODE[value], FIXED_BITS[value]);
+        code = FIXED_CODE[value];
+        length = FIXED_BITS[value];
+        previous = value;
         i++;
       }
+      // At most 7 bits wait in the accumulator, so a code of up to 18 bits fits in 32.
+      bits |= code << count;
+      count += length;
+      while (count >= 8) {
+        out[pos++] = bits & 0xff;
+        bits >>>= 8;
+        count -= 8;
+      }
     }
+    this.pos = pos;
+    this.bits = bits;
+    this.bitCount = count;
   }
 
   finish(adler: number): Uint8Array {
@@ -160,7 +187,7 @@ class Writer {
   }
 }
 
-/** How many bytes from `i` (before `limit`) equal the byte before `i`. */
+/** How many bytes from `i` (before `limit`) equal the byte before `i` (i > 0). */
 function runLength(bytes: Uint8Array, words: Uint32Array, i: number, limit: number): number {
   const value = bytes[i - 1];
   let j = i;
@@ -212,13 +239,19 @@ const SWITCH_BITS = 48;
 /** Rows apart at which a plane is sampled to tell whether it is noise throughout the tile. */
 const SAMPLE_EVERY = 8;
 
+/** How a plane is handled in every row of a tile, from the sampled rows. */
+const STORE = 0; // noise in every sampled row (the low mantissa bytes, almost always)
+const CODE = 1; // runs worth coding in every sampled row (the sign and exponent bytes of most fields)
+const CHECK = 2; // mixed: each row is looked at
+
 /**
  * Compresses `bytes` (rows of `planes` planes of `segment` bytes each, as the floating-point
  * predictor lays them out) into a zlib stream, written into `into` (at least deflatePlanesBound
  * bytes) when given. Each segment is run-length coded when that saves more than a block switch
- * costs, and stored otherwise. A plane that is noise in every SAMPLE_EVERY-th row (the low
- * mantissa bytes, almost always) is stored without looking at its other rows: that skips most of
- * the scanning, for at most a few rows of runs missed (a bigger file, never a wrong one).
+ * costs, and stored otherwise. Every SAMPLE_EVERY-th row tells how each plane goes: one that is
+ * noise in all of them is stored, one that saves well in all of them is coded, without looking
+ * at their other rows (at worst a few rows are stored that coding would have shrunk, or the
+ * other way round: a bigger file, never a wrong one); only mixed planes are checked row by row.
  */
 export function deflatePlanes(bytes: Uint8Array, segment: number, planes = 1, into?: Buffer): Buffer {
   const bound = deflatePlanesBound(bytes.length, segment);
@@ -229,14 +262,15 @@ export function deflatePlanes(bytes: Uint8Array, segment: number, planes = 1, in
   const writer = new Writer(into ?? outputScratch(bound));
   const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2);
   const rowBytes = segment * planes;
-  const noise = noisePlanes(words, bytes, segment, planes);
+  const modes = planeModes(words, bytes, segment, planes);
   // Consecutive stored segments are copied in one go.
   let storedFrom = 0;
   let storedTo = 0;
   for (let start = 0; start < bytes.length; start += segment) {
     const end = start + segment;
-    let code = false;
-    if (!noise[(start % rowBytes) / segment]) {
+    const mode = modes[(start % rowBytes) / segment];
+    let code = mode === CODE;
+    if (mode === CHECK) {
       // Coding pays for a new block unless one is open; so does storing.
       const storing = storedTo > storedFrom || writer.storedAt >= 0;
       const switchCost = (writer.fixedOpen ? 0 : SWITCH_BITS) - (storing ? 0 : SWITCH_BITS);
@@ -257,20 +291,23 @@ export function deflatePlanes(bytes: Uint8Array, segment: number, planes = 1, in
   return into ? into.subarray(0, stream.length) : Buffer.from(stream);
 }
 
-/** For each plane, whether coding it saves nothing (beyond a block switch) in any sampled row. */
-function noisePlanes(words: Uint32Array, bytes: Uint8Array, segment: number, planes: number): boolean[] {
+/** STORE, CODE or CHECK for each plane, from the savings of its sampled rows. */
+function planeModes(words: Uint32Array, bytes: Uint8Array, segment: number, planes: number): number[] {
   const rowBytes = segment * planes;
   const rows = bytes.length / rowBytes;
-  const noise: boolean[] = [];
+  const modes: number[] = [];
   for (let plane = 0; plane < planes; plane++) {
     let best = Number.NEGATIVE_INFINITY;
+    let worst = Number.POSITIVE_INFINITY;
     for (let row = 0; row < rows; row += SAMPLE_EVERY) {
       const start = row * rowBytes + plane * segment;
-      best = Math.max(best, runLengthSaving(words, bytes, start, start + segment));
+      const saving = runLengthSaving(words, bytes, start, start + segment);
+      best = Math.max(best, saving);
+      worst = Math.min(worst, saving);
     }
-    noise.push(best < -SWITCH_BITS);
+    modes.push(best < -SWITCH_BITS ? STORE : worst > 2 * SWITCH_BITS ? CODE : CHECK);
   }
-  return noise;
+  return modes;
 }
 
 /** The most bytes deflatePlanes can produce: each segment coded at 9 bits a byte or stored in its own block. */

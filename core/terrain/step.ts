@@ -12,12 +12,17 @@ import { streamTerrain } from "./stream.ts";
 export type ProgressCallback = (fraction: number, message?: string) => void;
 
 /**
- * Outputs dealt to threads in turn (thread t takes every threads-th from the t-th): on two
- * threads this one, which also reads the DEM, gets the curvatures, the lighter pair to compute
- * and to encode (they are noise to the encoder: stored), and the worker slope and aspect; each
- * pair shares its derivatives.
+ * Which outputs each thread computes and writes, by thread count (the first is this thread,
+ * which also reads the DEM). Slope and aspect cost the most (arctangents; their exponent bytes
+ * are worth run-length coding), the curvatures less (square roots; stored as noise): on two
+ * threads the worker takes slope alone and this thread the rest.
  */
-const OUTPUT_ORDER: OutputKey[] = ["curvature_plan", "slope", "curvature_profile", "aspect"];
+const SHARES: OutputKey[][][] = [
+  [["slope", "aspect", "curvature_plan", "curvature_profile"]],
+  [["curvature_plan", "curvature_profile", "aspect"], ["slope"]],
+  [["curvature_plan", "curvature_profile"], ["slope"], ["aspect"]],
+  [["curvature_plan"], ["curvature_profile"], ["slope"], ["aspect"]],
+];
 
 /**
  * Unless told how many threads to use, one more thread per this many cells: a bundled worker
@@ -56,13 +61,13 @@ export async function runTerrain(
 
   const cells = info.width * info.height;
   const wanted = parsed.data.threads ?? Math.min(defaultThreads(), Math.ceil(cells / CELLS_PER_EXTRA_THREAD));
-  const threads = Math.max(1, Math.min(wanted, OUTPUT_ORDER.length));
+  const threads = Math.max(1, Math.min(wanted, SHARES.length));
   const grid: Grid = { width: info.width, height: info.height, transform: info.transform, crs: info.crs };
   const geometry: TerrainGeometry = { grid, method, computeEdges, cellWidth, cellHeight };
   // Each thread computes and writes its share of the outputs; this one also reads the DEM and
   // hands every strip to the workers first, then computes its own share.
   const sinks = Array.from({ length: threads }, (_, t) => {
-    const keys = OUTPUT_ORDER.filter((_, k) => k % threads === t);
+    const keys = SHARES[threads - 1][t];
     const remote = t > 0;
     return {
       remote,

@@ -128,6 +128,28 @@ test("the bundled terrain handler runs against S3 like the TypeScript one", asyn
   }
 });
 
+test("the bundles' zod (without its translated locales) words invalid input as the sources' does", async () => {
+  const bundled = (await import(pathToFileURL(join(outDir, "functions", "terrain", "index.mjs")).href)) as {
+    handler: (event: unknown) => Promise<unknown>;
+  };
+  const { handler } = await import("../../functions/terrain/handler.ts");
+  const event = { inputs: { dem: "s3://data/dem/small.tif" }, params: { method: "steepest", threads: 0 } };
+  const message = async (run: (event: unknown) => Promise<unknown>) =>
+    run(event).then(
+      () => "no error",
+      (error: Error) => `${error.name}: ${error.message}`,
+    );
+  const saved = { ...process.env };
+  Object.assign(process.env, s3.environment, { RESULTS_BUCKET: "results" });
+  try {
+    const expected = await message(handler);
+    assert.match(expected, /^InputError: .*method/);
+    assert.equal(await message(bundled.handler), expected);
+  } finally {
+    process.env = saved;
+  }
+});
+
 test("the sem image's bundle runs a job on 2 threads from a folder without node_modules", async () => {
   const image = join(outside, "app");
   await bundle(containerTarget("sem"), join(outDir, "containers", "sem"));
