@@ -1,5 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { InputError } from "../errors.ts";
+import { BYTES_PER_WORKER, checkMemory, sampleBytes } from "../limits.ts";
+import { parseOptionsWith } from "../options.ts";
 import { type RasterInfo, readRasterInfo } from "../raster/index.ts";
 import type { Grid } from "../raster/types.ts";
 import { defaultThreads, WORKERS_LOAD_TYPESCRIPT } from "../util/workers.ts";
@@ -7,7 +9,8 @@ import { rowCellSizes } from "./cellsize.ts";
 import { openRemoteSink } from "./remote-sink.ts";
 import { type TerrainOptions, type TerrainSummary, terrainOptionsSchema } from "./schema.ts";
 import { type OutputKey, type OutputSummaries, openLocalSink, type TerrainGeometry } from "./sink.ts";
-import { streamTerrain } from "./stream.ts";
+import { defaultCellsPerRead, STRIPS_AHEAD, streamTerrain } from "./stream.ts";
+import { rowsPerDemRead } from "./strips.ts";
 
 export type ProgressCallback = (fraction: number, message?: string) => void;
 
@@ -42,14 +45,10 @@ export async function runTerrain(
   hooks: { onProgress?: ProgressCallback } = {},
 ): Promise<TerrainSummary> {
   const started = performance.now();
-  const parsed = terrainOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(`invalid terrain option ${issue?.path.join(".") || "(root)"}: ${issue?.message}`);
-  }
-  const { dem, outDir, method, computeEdges } = parsed.data;
+  const parsed = parseOptionsWith(terrainOptionsSchema, options, "terrain options");
+  const { dem, outDir, method, computeEdges } = parsed;
   const info = await readRasterInfo(dem);
-  const bandIndex = resolveBand(info, parsed.data.band, dem);
+  const bandIndex = resolveBand(info, parsed.band, dem);
   if (info.width < 3 || info.height < 3) {
     throw new InputError(`the DEM is ${info.width} x ${info.height} cells; terrain needs at least 3 x 3`, {
       file: dem,
@@ -60,8 +59,14 @@ export async function runTerrain(
   mkdirSync(outDir, { recursive: true });
 
   const cells = info.width * info.height;
-  const wanted = parsed.data.threads ?? Math.min(defaultThreads(), Math.ceil(cells / CELLS_PER_EXTRA_THREAD));
+  const wanted = parsed.threads ?? Math.min(defaultThreads(), Math.ceil(cells / CELLS_PER_EXTRA_THREAD));
   const threads = Math.max(1, Math.min(wanted, SHARES.length));
+  checkMemory(
+    terrainMemoryBytes(info, threads),
+    parsed.memoryLimitGb,
+    `terrain of a DEM ${info.width} cells wide${info.layout.blockHeight > 1024 ? ` stored in blocks of ${info.layout.blockHeight} rows (gdal_translate -co TILED=YES makes it streamable)` : ""}`,
+    dem,
+  );
   const grid: Grid = { width: info.width, height: info.height, transform: info.transform, crs: info.crs };
   const geometry: TerrainGeometry = { grid, method, computeEdges, cellWidth, cellHeight };
   // Each thread computes and writes its share of the outputs; this one also reads the DEM and
@@ -104,6 +109,28 @@ export async function runTerrain(
     outputs: outputs as TerrainSummary["outputs"],
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** The COG writers' tile height: each holds a block of this many rows per resolution level. */
+const TILE_ROWS = 256;
+/** Compressed tiles a COG writer keeps in memory before it spills them (cog-writer.ts). */
+const HELD_BYTES_PER_WRITER = 32 * 1024 * 1024;
+
+/**
+ * Peak memory of the streamed terrain step. It grows with the DEM's width, not its height: the
+ * rows of one read (decoded, as Float32, and with the carried halo rows), the read ahead, the
+ * copies of strips posted to each worker ahead of its progress, each output's strip, and per
+ * output a COG writer with a block of tile rows at full resolution, as much again over the
+ * overviews and in tiles being compressed, and its held compressed tiles.
+ */
+export function terrainMemoryBytes(info: RasterInfo, threads: number): number {
+  const outputs = SHARES[0][0].length;
+  const readCells = rowsPerDemRead(info, defaultCellsPerRead(info.width)) * info.width;
+  const reading = 2 * readCells * (sampleBytes(info.sampleType) + 4 + 4);
+  const posted = (threads - 1) * STRIPS_AHEAD * readCells * 4;
+  const computed = readCells * 4 * outputs;
+  const writer = info.width * TILE_ROWS * 4 * 4 + HELD_BYTES_PER_WRITER;
+  return reading + posted + computed + outputs * writer + (threads - 1) * BYTES_PER_WORKER;
 }
 
 /** 0-based band index from a 1-based number or a band name (default: the first band). */

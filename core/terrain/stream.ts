@@ -7,8 +7,17 @@ import { type DemStrip, readDemStrips } from "./strips.ts";
 const CELLS_PER_READ = 2_000_000;
 /** Rows per DEM read on narrower DEMs: the COG writers' tile height. */
 const TILE_ROWS_PER_READ = 256;
+
+/**
+ * About one row of COG tiles per read (at most ~2 Mpx): the first strip reaches the sinks early,
+ * and memory stays a few strips whatever the DEM's height.
+ */
+export function defaultCellsPerRead(width: number): number {
+  return Math.min(CELLS_PER_READ, TILE_ROWS_PER_READ * width);
+}
+
 /** Strips posted to a worker thread ahead of its progress (each is a copy: memory stays bounded). */
-const STRIPS_AHEAD = 2;
+export const STRIPS_AHEAD = 2;
 
 export interface StreamOptions {
   dem: string;
@@ -30,8 +39,7 @@ export interface StreamOptions {
 export async function streamTerrain(options: StreamOptions): Promise<void> {
   const { dem, info, sinks } = options;
   let validDemCells = 0;
-  // About one row of COG tiles per read (at most ~2 Mpx): the first strip reaches the sinks early.
-  const cellsPerRead = options.cellsPerRead ?? Math.min(CELLS_PER_READ, TILE_ROWS_PER_READ * info.width);
+  const cellsPerRead = options.cellsPerRead ?? defaultCellsPerRead(info.width);
   const strips = readDemStrips(dem, info, options.bandIndex, cellsPerRead);
   const pending: Promise<void>[][] = sinks.map(() => []);
   let failure: { error: unknown } | undefined;
