@@ -358,7 +358,7 @@ function tileSource(
   const tile = paddedTile(block.constructor as SampleConstructor, tileSize).fill(padValue);
   for (let r = 0; r < rows; r++)
     tile.set(block.subarray(r * width + x0, r * width + x0 + columns), r * tileSize);
-  return { data: tile, offset: 0, stride: tileSize };
+  return { data: tile, offset: 0, stride: tileSize, columns };
 }
 
 const paddedTiles = new Map<SampleConstructor, SampleArray>();

@@ -247,13 +247,21 @@ const CHECK = 2; // mixed: each row is looked at
 /**
  * Compresses `bytes` (rows of `planes` planes of `segment` bytes each, as the floating-point
  * predictor lays them out) into a zlib stream, written into `into` (at least deflatePlanesBound
- * bytes) when given. Each segment is run-length coded when that saves more than a block switch
- * costs, and stored otherwise. Every SAMPLE_EVERY-th row tells how each plane goes: one that is
- * noise in all of them is stored, one that saves well in all of them is coded, without looking
- * at their other rows (at worst a few rows are stored that coding would have shrunk, or the
- * other way round: a bigger file, never a wrong one); only mixed planes are checked row by row.
+ * bytes) when given. Each plane of each row is run-length coded when that saves more than a block
+ * switch costs, and stored otherwise. Every SAMPLE_EVERY-th row tells how each plane goes: one
+ * that is noise in all of them is stored, one that saves well in all of them is coded, without
+ * looking at their other rows (at worst a few rows are stored that coding would have shrunk, or
+ * the other way round: a bigger file, never a wrong one); only mixed planes are checked row by
+ * row. In a tile at the raster's right edge only the first `columns` bytes of each plane are
+ * the raster's: the padding after them (a run) is always coded, apart from the plane's own choice.
  */
-export function deflatePlanes(bytes: Uint8Array, segment: number, planes = 1, into?: Buffer): Buffer {
+export function deflatePlanes(
+  bytes: Uint8Array,
+  segment: number,
+  planes = 1,
+  into?: Buffer,
+  columns = segment,
+): Buffer {
   const bound = deflatePlanesBound(bytes.length, segment);
   if (into && into.length < bound)
     throw new RangeError(`deflatePlanes: ${into.length} bytes given, ${bound} needed`);
@@ -262,28 +270,34 @@ export function deflatePlanes(bytes: Uint8Array, segment: number, planes = 1, in
   const writer = new Writer(into ?? outputScratch(bound));
   const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2);
   const rowBytes = segment * planes;
-  const modes = planeModes(words, bytes, segment, planes);
-  // Consecutive stored segments are copied in one go.
+  // The planes' own parts end on a word (the padding's first word is then coded with it).
+  const own = Math.min(segment, Math.ceil(columns / 4) * 4);
+  const modes = planeModes(words, bytes, segment, planes, own);
+  // Consecutive stored parts are copied in one go.
   let storedFrom = 0;
   let storedTo = 0;
+  const store = (start: number, end: number) => {
+    if (storedTo !== start) storedFrom = start;
+    storedTo = end;
+  };
+  const code = (start: number, end: number) => {
+    if (storedTo > storedFrom) writer.stored(bytes, storedFrom, storedTo);
+    storedFrom = storedTo = end;
+    writer.runLengthCoded(bytes, words, start, end);
+  };
   for (let start = 0; start < bytes.length; start += segment) {
-    const end = start + segment;
+    const end = start + own;
     const mode = modes[(start % rowBytes) / segment];
-    let code = mode === CODE;
+    let coded = mode === CODE;
     if (mode === CHECK) {
       // Coding pays for a new block unless one is open; so does storing.
       const storing = storedTo > storedFrom || writer.storedAt >= 0;
       const switchCost = (writer.fixedOpen ? 0 : SWITCH_BITS) - (storing ? 0 : SWITCH_BITS);
-      code = runLengthSaving(words, bytes, start, end) > switchCost;
+      coded = runLengthSaving(words, bytes, start, end) > switchCost;
     }
-    if (code) {
-      if (storedTo > storedFrom) writer.stored(bytes, storedFrom, storedTo);
-      storedFrom = storedTo = end;
-      writer.runLengthCoded(bytes, words, start, end);
-    } else {
-      if (storedTo !== start) storedFrom = start;
-      storedTo = end;
-    }
+    if (coded) code(start, end);
+    else store(start, end);
+    if (own < segment) code(end, start + segment);
   }
   if (storedTo > storedFrom) writer.stored(bytes, storedFrom, storedTo);
   const stream = writer.finish(adler32(bytes));
@@ -291,8 +305,14 @@ export function deflatePlanes(bytes: Uint8Array, segment: number, planes = 1, in
   return into ? into.subarray(0, stream.length) : Buffer.from(stream);
 }
 
-/** STORE, CODE or CHECK for each plane, from the savings of its sampled rows. */
-function planeModes(words: Uint32Array, bytes: Uint8Array, segment: number, planes: number): number[] {
+/** STORE, CODE or CHECK for each plane, from the savings of its own part in the sampled rows. */
+function planeModes(
+  words: Uint32Array,
+  bytes: Uint8Array,
+  segment: number,
+  planes: number,
+  own: number,
+): number[] {
   const rowBytes = segment * planes;
   const rows = bytes.length / rowBytes;
   const modes: number[] = [];
@@ -301,7 +321,7 @@ function planeModes(words: Uint32Array, bytes: Uint8Array, segment: number, plan
     let worst = Number.POSITIVE_INFINITY;
     for (let row = 0; row < rows; row += SAMPLE_EVERY) {
       const start = row * rowBytes + plane * segment;
-      const saving = runLengthSaving(words, bytes, start, start + segment);
+      const saving = runLengthSaving(words, bytes, start, start + own);
       best = Math.max(best, saving);
       worst = Math.min(worst, saving);
     }

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, statSync } from "node:fs";
 import { fromFile, type GeoTIFF, type GeoTIFFImage } from "geotiff";
 import { InputError } from "../errors.ts";
 import { registerFastDecoders } from "./decoders.ts";
@@ -56,17 +56,21 @@ export interface RasterReader {
 
 export async function openRaster(path: string): Promise<RasterReader> {
   const { tiff, image, info } = await openTiff(path);
+  // Our own descriptor for the block reads of read-blocks.ts; geotiff.js keeps its own.
+  const fd = openSync(path, "r");
   return {
     info,
-    read: (options = {}) => readWindow(path, image, info, options),
+    read: (options = {}) => readWindow(path, fd, image, info, options),
     close: () => {
       tiff.close();
+      closeSync(fd);
     },
   };
 }
 
 async function readWindow(
   path: string,
+  fd: number,
   image: GeoTIFFImage,
   info: RasterInfo,
   options: ReadOptions,
@@ -77,7 +81,7 @@ async function readWindow(
   let data: SampleArray[];
   try {
     data =
-      (await readBlocks(image, info, bandIndices, window)) ??
+      (await readBlocks(fd, image, info, bandIndices, window)) ??
       Array.from(
         (await image.readRasters({
           window: [window.x0, window.y0, window.x0 + window.width, window.y0 + window.height],

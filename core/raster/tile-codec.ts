@@ -38,6 +38,8 @@ export interface TileSource {
   data: SampleArray;
   offset: number;
   stride: number;
+  /** Columns holding the raster's cells in a tile at its right edge (the rest is padding); default all. */
+  columns?: number;
 }
 
 /**
@@ -65,9 +67,10 @@ export async function encodeTile(
   if (strategy === "planes" && layout.predictor === 3) {
     try {
       // Each plane of each row is one segment: `size` samples of one byte.
-      if (!arena) return deflatePlanes(bytes, size, layout.bytes);
+      const columns = source.columns ?? size;
+      if (!arena) return deflatePlanes(bytes, size, layout.bytes, undefined, columns);
       const into = arena.reserve(deflatePlanesBound(bytes.length, size));
-      const encoded = deflatePlanes(bytes, size, layout.bytes, into);
+      const encoded = deflatePlanes(bytes, size, layout.bytes, into, columns);
       arena.advance(encoded.length);
       return encoded;
     } finally {

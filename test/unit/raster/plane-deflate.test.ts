@@ -49,6 +49,18 @@ test("every stream inflates to its input: noise, runs, constants, mixed; long ru
   }
 });
 
+test("a right-edge tile: the padding after each plane's own columns is coded apart, and all inflates back", () => {
+  const columns = 177; // 1201 = 4 x 256 + 177, Aconcagua's last tile column
+  const bytes = sample(256, 4, 32, "noise");
+  for (let start = 0; start < bytes.length; start += 256) bytes.fill(0, start + columns, start + 256); // the padding: a run
+  const stream = deflatePlanes(bytes, 256, 4, undefined, columns);
+  assert.ok(Buffer.from(bytes).equals(inflateSync(stream)));
+  // The noise stored, the padding coded: the noise's own bytes and ~10 bytes of block headers per
+  // plane and row (a stored block, then a fixed one for the padding), 6 % of 177 noise bytes.
+  const noiseBytes = (bytes.length * columns) / 256;
+  assert.ok(stream.length < noiseBytes * 1.08, `${stream.length} bytes for ${noiseBytes} of noise`);
+});
+
 test("noise is stored (about its own size); runs and zeros shrink to a few percent", () => {
   const noise = sample(256, 4, 64, "noise");
   const ratio = deflatePlanes(noise, 256, 4).length / noise.length;

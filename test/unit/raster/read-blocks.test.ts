@@ -1,13 +1,15 @@
 import assert from "node:assert/strict";
+import { closeSync, openSync } from "node:fs";
 import { test } from "node:test";
 import { fromFile } from "geotiff";
 import { readRasterInfo } from "../../../core/raster/index.ts";
 import { readBlocks } from "../../../core/raster/read-blocks.ts";
 import { fixture, gdalViews } from "./helpers.ts";
 
-// readBlocks copies decoded blocks with typed arrays where geotiff.js reads every sample through
-// a DataView: on each GDAL fixture it covers, it must give geotiff.js' own result, sample for
-// sample, for the whole raster and for windows cutting blocks at every edge.
+// readBlocks reads the file ranges of a window's blocks itself and copies decoded blocks with
+// typed arrays, where geotiff.js reads every sample through a DataView: on each GDAL fixture it
+// covers, it must give geotiff.js' own result, sample for sample, for the whole raster and for
+// windows cutting blocks at every edge.
 
 test("readBlocks equals geotiff.js' readRasters on every fixture it covers, whole and windowed", async () => {
   const covered: string[] = [];
@@ -15,6 +17,7 @@ test("readBlocks equals geotiff.js' readRasters on every fixture it covers, whol
     const path = fixture(name);
     const info = await readRasterInfo(path);
     const tiff = await fromFile(path);
+    const fd = openSync(path, "r");
     try {
       const image = await tiff.getImage(0);
       const bands = Array.from({ length: info.bandCount }, (_, b) => b).reverse();
@@ -24,7 +27,7 @@ test("readBlocks equals geotiff.js' readRasters on every fixture it covers, whol
         { x0: info.width - 1, y0: info.height - 1, width: 1, height: 1 },
       ];
       for (const window of windows) {
-        const fast = await readBlocks(image, info, bands, window);
+        const fast = await readBlocks(fd, image, info, bands, window);
         if (!fast) continue;
         const reference = (await image.readRasters({
           window: [window.x0, window.y0, window.x0 + window.width, window.y0 + window.height],
@@ -37,6 +40,7 @@ test("readBlocks equals geotiff.js' readRasters on every fixture it covers, whol
       }
     } finally {
       tiff.close();
+      closeSync(fd);
     }
   }
   // Striped and tiled; none, DEFLATE and LZW; predictors 2 and 3; band-separate planes.
