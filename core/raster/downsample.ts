@@ -75,38 +75,50 @@ function downsampleFloat32(
   out: Float32Array,
 ): Float32Array {
   const outRows = Math.ceil(rows / 2);
+  // Row by row: a short function called often is optimised with all its feedback.
   for (let r = 0; r < outRows; r++) {
     const top = 2 * r * width;
-    const bottom = 2 * r + 1 < rows ? top + width : top;
-    const at = r * outWidth;
-    for (let c = 0; c < outWidth; c++) {
-      const left = 2 * c;
-      const right = left + 1 < width ? left + 1 : left;
-      const a = block[top + left];
-      const b = block[top + right];
-      const d = block[bottom + left];
-      const e = block[bottom + right];
-      // The sum in the same order as the general path (NaNs skipped), so the means are identical.
-      let sum = 0;
-      let count = 0;
-      if (!Number.isNaN(a)) {
-        sum += a;
-        count++;
-      }
-      if (!Number.isNaN(b)) {
-        sum += b;
-        count++;
-      }
-      if (!Number.isNaN(d)) {
-        sum += d;
-        count++;
-      }
-      if (!Number.isNaN(e)) {
-        sum += e;
-        count++;
-      }
-      out[at + c] = count === 0 ? Number.NaN : sum / count;
-    }
+    halveRowFloat32(block, top, 2 * r + 1 < rows ? top + width : top, width, out, r * outWidth, outWidth);
   }
   return out;
+}
+
+/** One output row of downsampleFloat32: the means of rows `top` and `bottom` of block, 2 x 2 cells at a time. */
+function halveRowFloat32(
+  block: Float32Array,
+  top: number,
+  bottom: number,
+  width: number,
+  out: Float32Array,
+  at: number,
+  outWidth: number,
+): void {
+  for (let c = 0; c < outWidth; c++) {
+    const left = 2 * c;
+    const right = left + 1 < width ? left + 1 : left;
+    const a = block[top + left];
+    const b = block[top + right];
+    const d = block[bottom + left];
+    const e = block[bottom + right];
+    // The sum in the same order as the general path (NaNs skipped), so the means are identical.
+    let sum = 0;
+    let count = 0;
+    if (!Number.isNaN(a)) {
+      sum += a;
+      count++;
+    }
+    if (!Number.isNaN(b)) {
+      sum += b;
+      count++;
+    }
+    if (!Number.isNaN(d)) {
+      sum += d;
+      count++;
+    }
+    if (!Number.isNaN(e)) {
+      sum += e;
+      count++;
+    }
+    out[at + c] = count === 0 ? Number.NaN : sum / count;
+  }
 }

@@ -343,29 +343,39 @@ function outputScratch(bytes: number): Uint8Array {
   return scratch;
 }
 
-/** Adler-32 (RFC 1950) of `bytes`, four bytes a step (fewer dependent additions than one at a time). */
+/** Adler-32 (RFC 1950) of `bytes`. */
 export function adler32(bytes: Uint8Array): number {
-  let a = 1;
-  let b = 0;
-  // Between reductions a < 2^21 and b < 2^34: exact in doubles, and zlib's NMAX keeps it short.
-  const chunk = 5552;
-  const aligned = bytes.length & ~3;
-  for (let start = 0; start < aligned; start += chunk) {
-    const end = Math.min(aligned, start + chunk);
-    for (let i = start; i < end; i += 4) {
-      const x0 = bytes[i];
-      const x1 = bytes[i + 1];
-      const x2 = bytes[i + 2];
-      const x3 = bytes[i + 3];
-      b += 4 * a + 4 * x0 + 3 * x1 + 2 * x2 + x3;
-      a += x0 + x1 + x2 + x3;
-    }
-    a %= 65521;
-    b %= 65521;
+  const state = ADLER_STATE;
+  state[0] = 1;
+  state[1] = 0;
+  // In chunks: a short function called often is optimised with all its feedback (see foldRow in
+  // core/terrain/accumulate.ts), and reduced every 3,800 bytes b stays below 2^31
+  // (65521 + 3800 * 65521 + 255 * 3800 * 3801 / 2): small-integer arithmetic throughout, where
+  // zlib's 5,552 would overflow into doubles.
+  for (let start = 0; start < bytes.length; start += 3800)
+    adlerChunk(bytes, start, Math.min(bytes.length, start + 3800), state);
+  return ((state[1] << 16) | state[0]) >>> 0;
+}
+
+const ADLER_STATE = new Int32Array(2);
+
+/** Folds bytes[start, end) (at most 3,800) into the Adler-32 sums in state, four bytes a step. */
+function adlerChunk(bytes: Uint8Array, start: number, end: number, state: Int32Array): void {
+  let a = state[0];
+  let b = state[1];
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
+    const x0 = bytes[i];
+    const x1 = bytes[i + 1];
+    const x2 = bytes[i + 2];
+    const x3 = bytes[i + 3];
+    b += 4 * a + 4 * x0 + 3 * x1 + 2 * x2 + x3;
+    a += x0 + x1 + x2 + x3;
   }
-  for (let i = aligned; i < bytes.length; i++) {
-    a = (a + bytes[i]) % 65521;
-    b = (b + a) % 65521;
+  for (; i < end; i++) {
+    a += bytes[i];
+    b += a;
   }
-  return ((b << 16) | a) >>> 0;
+  state[0] = a % 65521;
+  state[1] = b % 65521;
 }

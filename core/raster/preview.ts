@@ -148,14 +148,24 @@ function valueRange(band: Float32Array, options: PreviewOptions): { min: number;
 function paintMap(canvas: Canvas, map: ReducedMap, range: { min: number; max: number } | undefined): void {
   if (!range) return; // all nodata: stays transparent
   const span = range.max > range.min ? range.max - range.min : 0;
-  for (let row = 0; row < map.height; row++) {
-    const from = row * map.width;
-    const to = row * canvas.width;
-    for (let col = 0; col < map.width; col++) {
-      const v = map.values[from + col];
-      if (Number.isNaN(v)) continue; // stays transparent
-      canvas.pixels[to + col] = rampEntry(span > 0 ? (v - range.min) / span : 0.5);
-    }
+  // Row by row: a short function called often is optimised with all its feedback.
+  for (let row = 0; row < map.height; row++)
+    paintRow(map.values, row * map.width, map.width, canvas.pixels, row * canvas.width, range.min, span);
+}
+
+function paintRow(
+  values: Float32Array,
+  from: number,
+  count: number,
+  pixels: Uint8Array,
+  to: number,
+  min: number,
+  span: number,
+): void {
+  for (let col = 0; col < count; col++) {
+    const v = values[from + col];
+    if (Number.isNaN(v)) continue; // stays transparent
+    pixels[to + col] = rampEntry(span > 0 ? (v - min) / span : 0.5);
   }
 }
 

@@ -218,46 +218,57 @@ function float32PredictorWords(source: TileSource, size: number): Uint8Array {
   const words = new Uint32Array(data.buffer, data.byteOffset, data.length);
   // Every word is written below, so a recycled buffer needs no clearing.
   const out = new Uint32Array(scratchBuffer(size * size * 4));
-  const quarter = size >> 2;
-  for (let row = 0; row < size; row++) {
-    const base = offset + row * stride;
-    // Plane p of this row starts at word row*size + p*quarter (bytes row*size*4 + p*size).
-    const w0 = row * size;
-    const w1 = w0 + quarter;
-    const w2 = w1 + quarter;
-    const w3 = w2 + quarter;
-    const last = words[base + size - 1];
-    // The byte before each plane's first byte: none (0) for the most significant plane, else the
-    // last byte of the plane before it.
-    let prev0 = 0;
-    let prev1 = last >>> 24;
-    let prev2 = (last >>> 16) & 0xff;
-    let prev3 = (last >>> 8) & 0xff;
-    for (let q = 0; q < quarter; q++) {
-      const i = base + 4 * q;
-      const a = words[i];
-      const b = words[i + 1];
-      const c = words[i + 2];
-      const d = words[i + 3];
-      const abEven = (a & 0x00ff00ff) | ((b & 0x00ff00ff) << 8);
-      const abOdd = ((a >>> 8) & 0x00ff00ff) | (b & 0xff00ff00);
-      const cdEven = (c & 0x00ff00ff) | ((d & 0x00ff00ff) << 8);
-      const cdOdd = ((c >>> 8) & 0x00ff00ff) | (d & 0xff00ff00);
-      const plane3 = (abEven & 0xffff) | (cdEven << 16); // least significant bytes
-      const plane2 = (abOdd & 0xffff) | (cdOdd << 16);
-      const plane1 = (abEven >>> 16) | (cdEven & 0xffff0000);
-      const plane0 = (abOdd >>> 16) | (cdOdd & 0xffff0000); // most significant bytes
-      out[w0 + q] = subtractBytes(plane0, (plane0 << 8) | prev0);
-      out[w1 + q] = subtractBytes(plane1, (plane1 << 8) | prev1);
-      out[w2 + q] = subtractBytes(plane2, (plane2 << 8) | prev2);
-      out[w3 + q] = subtractBytes(plane3, (plane3 << 8) | prev3);
-      prev0 = plane0 >>> 24;
-      prev1 = plane1 >>> 24;
-      prev2 = plane2 >>> 24;
-      prev3 = plane3 >>> 24;
-    }
-  }
+  // Row by row: a short function called often is optimised with all its feedback (see foldRow in
+  // core/terrain/accumulate.ts).
+  for (let row = 0; row < size; row++)
+    predictRowWords(words, offset + row * stride, out, row * size, size >> 2);
   return new Uint8Array(out.buffer);
+}
+
+/**
+ * One row of float32PredictorWords: the samples at words[base ..] into out[at ..], plane p of the
+ * row starting at word at + p * quarter (byte (at + p * quarter) * 4).
+ */
+function predictRowWords(
+  words: Uint32Array,
+  base: number,
+  out: Uint32Array,
+  at: number,
+  quarter: number,
+): void {
+  const w1 = at + quarter;
+  const w2 = w1 + quarter;
+  const w3 = w2 + quarter;
+  const last = words[base + 4 * quarter - 1];
+  // The byte before each plane's first byte: none (0) for the most significant plane, else the
+  // last byte of the plane before it.
+  let prev0 = 0;
+  let prev1 = last >>> 24;
+  let prev2 = (last >>> 16) & 0xff;
+  let prev3 = (last >>> 8) & 0xff;
+  for (let q = 0; q < quarter; q++) {
+    const i = base + 4 * q;
+    const a = words[i];
+    const b = words[i + 1];
+    const c = words[i + 2];
+    const d = words[i + 3];
+    const abEven = (a & 0x00ff00ff) | ((b & 0x00ff00ff) << 8);
+    const abOdd = ((a >>> 8) & 0x00ff00ff) | (b & 0xff00ff00);
+    const cdEven = (c & 0x00ff00ff) | ((d & 0x00ff00ff) << 8);
+    const cdOdd = ((c >>> 8) & 0x00ff00ff) | (d & 0xff00ff00);
+    const plane3 = (abEven & 0xffff) | (cdEven << 16); // least significant bytes
+    const plane2 = (abOdd & 0xffff) | (cdOdd << 16);
+    const plane1 = (abEven >>> 16) | (cdEven & 0xffff0000);
+    const plane0 = (abOdd >>> 16) | (cdOdd & 0xffff0000); // most significant bytes
+    out[at + q] = subtractBytes(plane0, (plane0 << 8) | prev0);
+    out[w1 + q] = subtractBytes(plane1, (plane1 << 8) | prev1);
+    out[w2 + q] = subtractBytes(plane2, (plane2 << 8) | prev2);
+    out[w3 + q] = subtractBytes(plane3, (plane3 << 8) | prev3);
+    prev0 = plane0 >>> 24;
+    prev1 = plane1 >>> 24;
+    prev2 = plane2 >>> 24;
+    prev3 = plane3 >>> 24;
+  }
 }
 
 /** Byte-wise x - y (mod 256 in each byte, no borrow between bytes; Hacker's Delight 2-18). */
