@@ -1,9 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { runSusceptibilityPredict, runSusceptibilityTrain } from "../../core/ml/step.ts";
-import { runNewmarkMap, runStability } from "../../core/stability/step.ts";
-import { runTerrain } from "../../core/terrain/step.ts";
 import type { Command } from "../command.ts";
 import { verbOptions } from "../options.ts";
 import { writeOutputsAtomically } from "../output.ts";
@@ -48,6 +45,10 @@ export const demoCommand: Command = {
     const quiet = flags.json === true;
     const say = (line: string) => quiet || console.error(line);
     const outputs = [...STEP_FOLDERS.map((folder) => `${folder}/`), "summary.json"];
+    // Loaded here, not at the top: `demo --help` then starts as fast as the other verbs.
+    const { runTerrain } = await import("../../core/terrain/step.ts");
+    const { runNewmarkMap, runStability } = await import("../../core/stability/step.ts");
+    const { runSusceptibilityPredict, runSusceptibilityTrain } = await import("../../core/ml/step.ts");
     const summary = await writeOutputsAtomically(outDir, outputs, async (tmp) => {
       const dir = (name: (typeof STEP_FOLDERS)[number]) => join(tmp, name);
       say("1/4 terrain");
