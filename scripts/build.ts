@@ -14,8 +14,8 @@ import { fingerprintFiles, writeBuildManifest } from "../bin/dist-check.mjs";
 export const REPOSITORY_ROOT = fileURLToPath(new URL("../", import.meta.url));
 export const DIST = join(REPOSITORY_ROOT, "dist");
 
-/** Folders whose files are code: a non-TypeScript file they reference (a .wasm, an .mjs) is carried along. */
-const CODE_FOLDERS = ["core", "cli", "local", "functions", "containers"];
+/** Files a module may load from beside itself (a worker's WebAssembly, a plain-JS helper): carried into its bundle's folder. */
+const CODE_ASSET = /\.(wasm|mjs|js|cjs|json)$/;
 
 /**
  * Never bundled into the CLI: the CDK (only the embedded runtime's synthesis of another project
@@ -56,8 +56,9 @@ export interface BundleResult {
  * `new URL("./file", import.meta.url)` in a source names a file next to the module. In a bundle
  * every module lands in one flat folder, so the build rewrites each such URL: a TypeScript file
  * (a worker thread's entry) becomes an entry of its own, `<folder>-<name>.mjs` beside the
- * bundle; another file in a code folder (a .wasm, an .mjs) is copied beside the bundle; anything
- * else (data/) is addressed relative to the output folder, so it is found in the repository.
+ * bundle; a code asset (a .wasm, an .mjs: CODE_ASSET) is copied beside the bundle; anything else
+ * (a folder such as data/) is addressed relative to the output folder, so it is found in the
+ * repository.
  */
 function moduleUrlPlugin(
   outdir: string,
@@ -73,13 +74,12 @@ function moduleUrlPlugin(
         const contents = source.replace(pattern, (_, quote: string, reference: string) => {
           const target = resolve(dirname(args.path), reference);
           const relativeTarget = relative(REPOSITORY_ROOT, target);
-          const inCodeFolder = CODE_FOLDERS.some((folder) => relativeTarget.startsWith(`${folder}${sep}`));
           let rewritten: string;
           if (target.endsWith(".ts")) {
             const name = workerEntryName(relativeTarget);
             found.entries.set(name, relativeTarget);
             rewritten = `./${name}.mjs`;
-          } else if (inCodeFolder && !reference.endsWith("/")) {
+          } else if (CODE_ASSET.test(target)) {
             found.assets.add(target);
             rewritten = `./${basename(target)}`;
           } else {

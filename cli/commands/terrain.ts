@@ -28,7 +28,7 @@ Options:
                       outwards as gdaldem -compute_edges does (default: that ring is nodata).
   --band N|NAME       DEM band, 1-based number or band name (default 1).
   --threads N         Threads sharing the four outputs, at most 4; default one per
-                      million DEM cells (4 million when run from the TypeScript
+                      2 million DEM cells (4 million when run from the TypeScript
                       sources), up to the number of cores.
 ${MEMORY_LIMIT_HELP}
   --json              Print only the JSON summary on stdout (no progress on stderr).

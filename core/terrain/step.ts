@@ -29,11 +29,11 @@ const SHARES: OutputKey[][][] = [
 
 /**
  * Unless told how many threads to use, one more thread per this many cells. A worker is a new
- * JavaScript engine that loads and compiles the code again: a bundled one pays for itself from
- * about a million cells (below that one thread finishes first), one that loads the TypeScript
- * sources through tsx costs ~0.3 s of CPU more, more than it saves on a DEM of a few Mpx.
+ * JavaScript engine that loads and compiles the code again (~0.2 s of CPU from the bundle, as much
+ * as computing and writing slope for ~2 million cells: on the 1.44 Mpx benchmark DEM one thread
+ * finished first); one that loads the TypeScript sources through tsx costs ~0.3 s more.
  */
-const CELLS_PER_EXTRA_THREAD = WORKERS_LOAD_TYPESCRIPT ? 4_000_000 : 1_000_000;
+const CELLS_PER_EXTRA_THREAD = WORKERS_LOAD_TYPESCRIPT ? 4_000_000 : 2_000_000;
 
 /**
  * The terrain step: slope, aspect and plan/profile curvature of a DEM as COGs + PNG previews in

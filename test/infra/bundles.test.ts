@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { once } from "node:events";
 import {
   cpSync,
   mkdirSync,
@@ -14,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { writeCog } from "../../core/raster/index.ts";
 import { runTerrain } from "../../core/terrain/step.ts";
@@ -25,6 +27,7 @@ import {
   CONTAINERS,
   cliTarget,
   containerTarget,
+  DIST,
   FUNCTIONS,
   functionTarget,
 } from "../../scripts/build.ts";
@@ -93,6 +96,25 @@ test("every step handler bundles, with the worker threads it starts, well under 
   }
   // The terrain step encodes on worker threads when it has more than one: its bundle carries the entry.
   assert.ok(readdirSync(join(outDir, "functions", "terrain")).includes("terrain-sink-worker.mjs"));
+});
+
+test("a bundle carries what its modules load from beside them: a .wasm file, and a worker entry", async () => {
+  const folder = join(outDir, "assets");
+  const target = { entries: { main: "test/fixtures/build/uses-asset.ts" }, distDir: join(DIST, "assets") };
+  await bundle({ ...target, external: [], minify: true }, folder);
+  assert.ok(readdirSync(folder).includes("answer.wasm"), readdirSync(folder).join(", "));
+  const module = (await import(pathToFileURL(join(folder, "main.mjs")).href)) as {
+    wasmBytes: () => Buffer;
+    workerUrl: () => URL;
+  };
+  const wasm = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(module.wasmBytes())));
+  assert.equal((wasm.exports.answer as () => number)(), 42);
+  const worker = new Worker(module.workerUrl(), { workerData: { data: "ping" } });
+  try {
+    assert.deepEqual(await once(worker, "message"), ["ping"]);
+  } finally {
+    await worker.terminate();
+  }
 });
 
 test("the bundled terrain handler runs against S3 like the TypeScript one", async () => {
