@@ -15,7 +15,7 @@ export const REPOSITORY_ROOT = fileURLToPath(new URL("../", import.meta.url));
 export const DIST = join(REPOSITORY_ROOT, "dist");
 
 /** Files a module may load from beside itself (a worker's WebAssembly, a plain-JS helper): carried into its bundle's folder. */
-const CODE_ASSET = /\.(wasm|mjs|js|cjs|json)$/;
+const CODE_ASSET = /\.(wasm|mjs|js|cjs)$/;
 
 /**
  * Never bundled into the CLI: the CDK (only the embedded runtime's synthesis of another project
