@@ -148,6 +148,7 @@ export async function bundle(target: BundleTarget, outdir = target.distDir): Pro
       plugins: [moduleUrlPlugin(target.distDir, found), withoutZodLocales()],
     };
     const result = await build(options);
+    assertNoDynamicImportOfCommonJs(result.metafile as Metafile);
     const missing = [...found.entries].filter(([name]) => !entries.has(name));
     if (missing.length > 0) {
       for (const [name, path] of missing) entries.set(name, path);
@@ -160,6 +161,24 @@ export async function bundle(target: BundleTarget, outdir = target.distDir): Pro
     for (const asset of found.assets) cpSync(asset, join(outdir, basename(asset)));
     const assets = [...found.assets].map((path) => relative(REPOSITORY_ROOT, path));
     return { inputs: [...sourceInputs(result.metafile as Metafile), ...assets].sort() };
+  }
+}
+
+/**
+ * `await import("pkg")` of a CommonJS package has its named exports under Node (which reads
+ * them from the source), but in an esbuild bundle with code splitting only `default`: the
+ * sources would work and the bundle fail at run time ("X is not a constructor"). Refused here,
+ * at build time; import such a package statically from a module that is itself loaded lazily.
+ */
+function assertNoDynamicImportOfCommonJs(metafile: Metafile): void {
+  for (const [importer, input] of Object.entries(metafile.inputs)) {
+    if (importer.includes("node_modules/")) continue;
+    for (const imported of input.imports) {
+      if (imported.kind !== "dynamic-import" || metafile.inputs[imported.path]?.format !== "cjs") continue;
+      throw new Error(
+        `${importer}: import("${imported.original ?? imported.path}") loads a CommonJS module, whose named exports a bundle loses; import it statically from a module loaded with import()`,
+      );
+    }
   }
 }
 

@@ -118,6 +118,16 @@ test("a bundle carries what its modules load from beside them: a .wasm file, and
   }
 });
 
+test("the build refuses import() of a CommonJS package, whose named exports a bundle would lose", async () => {
+  const target = {
+    entries: { main: "test/fixtures/build/imports-commonjs-lazily.ts" },
+    distDir: join(DIST, "lazy-commonjs"),
+  };
+  await assert.rejects(bundle({ ...target, external: [], minify: true }, join(outDir, "lazy-commonjs")), {
+    message: /imports-commonjs-lazily\.ts: import\("pngjs"\) loads a CommonJS module/,
+  });
+});
+
 test("the bundled terrain handler runs against S3 like the TypeScript one", async () => {
   const grid = {
     width: 8,
