@@ -1,124 +1,151 @@
-// `npm run bench -- terrain [--memory] [--runs N]`: times `quakeslide terrain` (slope, aspect and
-// both curvatures, as COGs + PNGs) against `gdaldem slope` + `gdaldem aspect` on the same DEMs in
-// the same run, and prints the ratio. `--memory` also generates a 16,000 x 16,000 Float32 DEM and
-// measures the peak RSS of the terrain command on it (target < 2.5 GiB). A second line per DEM
-// compares like with like: runTerrain in this process (the first of runs+1 warms it up) against
-// four gdaldem runs that each write a COG, and gives the process start-up on its own.
+// `npm run bench -- terrain [--runs N] [--dem-dir DIR] [--before DIR] [--memory]`: the whole
+// `quakeslide terrain` command (slope, aspect and both curvatures as COGs + PNG previews, process
+// start-up included) against the whole `gdaldem slope` + `gdaldem aspect` commands on the same
+// DEM, in the same run, runs interleaved so that a busy moment hits every command alike; the
+// fastest of N each. gdaldem writes plain GeoTIFFs, then COGs (DEFLATE level 1, as ours).
+//
+// DEMs: the repository's Ecuador DEM, and the benchmark tiles of the shared data set (SRTM-3
+// S33W071 "Aconcagua", 1201 x 1201, geographic; SRTM-1 Big Tujunga, 1197 x 643, UTM) from
+// --dem-dir, $QUAKESLIDE_BENCH_DEMS or bench/.cache/dem/ (git-ignored), when they are there.
+// --before DIR times the terrain command of another checkout too (e.g. `git worktree add DIR
+// <commit>` with its node_modules), for before/after ratios in one run. --memory also generates a
+// 16,000 x 16,000 Float32 DEM and measures the peak RSS of our command on it (target < 2.5 GiB)
+// and its time against gdaldem's.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { bandAsFloat32, openCogWriter, readRaster, readRasterInfo } from "../core/raster/index.ts";
-import { rowCellSizes } from "../core/terrain/cellsize.ts";
-import { computeStrip } from "../core/terrain/kernel.ts";
-import { runTerrain } from "../core/terrain/step.ts";
-import { readDemStrips } from "../core/terrain/strips.ts";
+import { staleInput } from "../bin/dist-check.mjs";
+import { bandAsFloat32, openCogWriter, readRaster } from "../core/raster/index.ts";
+import { buildAll, DIST, REPOSITORY_ROOT } from "../scripts/build.ts";
 
-const DEM_DIR = new URL("../../shared/data/dem/", import.meta.url).pathname;
-const CLI = new URL("../bin/quakeslide.mjs", import.meta.url).pathname;
-const BENCH_DEMS = [
-  // Geographic: gdaldem needs one scale factor for degrees; we use each row's true metric size.
-  { file: "S33W071_srtm3_aconcagua.tif", gdaldemArgs: ["-s", "111120"] },
-  { file: "bigtujunga_srtm1_utm11.tif", gdaldemArgs: [] },
-];
+const BIN = join(REPOSITORY_ROOT, "bin", "quakeslide.mjs");
 const GIB = 1024 ** 3;
 
-function timed(command: string, args: string[]): number {
+interface BenchDem {
+  label: string;
+  path: string;
+  /** gdaldem's scale for a geographic DEM (metres per degree); ours uses each row's true size. */
+  gdaldemScale: string[];
+}
+
+interface Command {
+  label: string;
+  /** Runs the command once into `out` and returns its wall time in seconds. */
+  run(out: string): number;
+}
+
+function timed(command: string, args: string[], env: Record<string, string> = {}): number {
   const start = performance.now();
-  const result = spawnSync(command, args, { encoding: "utf8" });
+  const result = spawnSync(command, args, { encoding: "utf8", env: { ...process.env, ...env } });
   if (result.status !== 0)
     throw new Error(`${command} ${args.join(" ")} failed: ${result.error ?? ""}${result.stderr}`);
   return (performance.now() - start) / 1000;
 }
 
-/** The fastest of `runs` timings: the least disturbed by the other jobs on a shared machine. */
-function fastest(runs: number, once: () => number): number {
-  return Math.min(...Array.from({ length: runs }, once));
+function demsOf(demDir: string | undefined): BenchDem[] {
+  const dems: BenchDem[] = [
+    {
+      label: "Ecuador 10 m (repository)",
+      path: join(REPOSITORY_ROOT, "data/ecuador/dem.tif"),
+      gdaldemScale: [],
+    },
+  ];
+  const shared = [
+    { label: "Aconcagua SRTM-3", file: "S33W071_srtm3_aconcagua.tif", gdaldemScale: ["-s", "111120"] },
+    { label: "Big Tujunga SRTM-1", file: "bigtujunga_srtm1_utm11.tif", gdaldemScale: [] },
+  ];
+  for (const { label, file, gdaldemScale } of shared) {
+    const path = demDir ? join(demDir, file) : "";
+    if (demDir && existsSync(path)) dems.push({ label, path, gdaldemScale });
+    else console.log(`${label}: ${file} not found (give --dem-dir or $QUAKESLIDE_BENCH_DEMS); skipped`);
+  }
+  return dems;
 }
 
-async function compareWithGdaldem(scratch: string, runs: number): Promise<void> {
-  for (const { file, gdaldemArgs } of BENCH_DEMS) {
-    const dem = join(DEM_DIR, file);
-    if (!existsSync(dem)) {
-      console.log(`${file}: not found under ${DEM_DIR}; skipped`);
-      continue;
-    }
-    const gdal = fastest(runs, () => {
-      const slope = timed("gdaldem", ["slope", "-q", ...gdaldemArgs, dem, join(scratch, "gdal-slope.tif")]);
-      return slope + timed("gdaldem", ["aspect", "-q", dem, join(scratch, "gdal-aspect.tif")]);
+function commandsFor(dem: BenchDem, before: string | undefined): Command[] {
+  const cog = ["-of", "COG", "-co", "COMPRESS=DEFLATE", "-co", "LEVEL=1"];
+  const gdaldem = (extra: string[]) => (out: string) =>
+    timed("gdaldem", ["slope", "-q", ...extra, ...dem.gdaldemScale, dem.path, join(out, "slope.tif")]) +
+    timed("gdaldem", ["aspect", "-q", ...extra, dem.path, join(out, "aspect.tif")]);
+  const terrain =
+    (bin: string, env: Record<string, string> = {}, extra: string[] = []) =>
+    (out: string) =>
+      timed(
+        process.execPath,
+        [bin, "terrain", "--dem", dem.path, "--out", join(out, "q"), "--json", ...extra],
+        env,
+      );
+  const commands: Command[] = [
+    { label: "quakeslide terrain", run: terrain(BIN) },
+    { label: "quakeslide terrain --threads 1", run: terrain(BIN, {}, ["--threads", "1"]) },
+    { label: "quakeslide terrain via tsx", run: terrain(BIN, { QUAKESLIDE_FROM_SOURCES: "1" }) },
+    { label: "gdaldem slope+aspect, GTiff", run: gdaldem([]) },
+    { label: "gdaldem slope+aspect, COG", run: gdaldem(cog) },
+    { label: "node -e 0", run: () => timed(process.execPath, ["-e", "0"]) },
+  ];
+  if (before)
+    commands.push({
+      label: "before: quakeslide terrain",
+      run: terrain(join(before, "bin", "quakeslide.mjs")),
     });
-    const gdalCog = fastest(runs, () => {
-      const cog = ["-of", "COG", "-co", "COMPRESS=DEFLATE", "-co", "LEVEL=1"];
-      const slope = timed("gdaldem", [
-        "slope",
-        "-q",
-        ...cog,
-        ...gdaldemArgs,
-        dem,
-        join(scratch, "gdal-slope-cog.tif"),
-      ]);
-      return slope + timed("gdaldem", ["aspect", "-q", ...cog, dem, join(scratch, "gdal-aspect-cog.tif")]);
-    });
-    const ours = fastest(runs, () => {
-      rmSync(join(scratch, "ours"), { recursive: true, force: true });
-      return timed(process.execPath, [
-        CLI,
-        "terrain",
-        "--dem",
-        dem,
-        "--out",
-        join(scratch, "ours"),
-        "--json",
-      ]);
-    });
-    const computeOnly = Math.min(...(await timeSequentially(runs, () => readAndCompute(dem))));
-    // Apples to apples: the same four outputs as COGs on both sides, no process start on ours.
-    const gdalFourCogs = fastest(runs, () => {
-      const cog = ["-of", "COG", "-co", "COMPRESS=DEFLATE", "-co", "LEVEL=1"];
-      const zt = ["-alg", "ZevenbergenThorne"];
-      let seconds = 0;
-      for (const [mode, extra, name] of [
-        ["slope", gdaldemArgs, "s"],
-        ["aspect", [], "a"],
-        ["slope", [...zt, ...gdaldemArgs], "zs"],
-        ["aspect", zt, "za"],
-      ] as const) {
-        seconds += timed("gdaldem", [
-          mode,
-          "-q",
-          ...cog,
-          ...extra,
-          dem,
-          join(scratch, `gdal-4cog-${name}.tif`),
-        ]);
+  return commands;
+}
+
+function outputFolder(scratch: string, label: string): string {
+  return join(scratch, label.replace(/\W+/g, "-"));
+}
+
+function folderBytes(folder: string, suffix: string): number {
+  return readdirSync(folder)
+    .filter((name) => name.endsWith(suffix))
+    .reduce((sum, name) => sum + statSync(join(folder, name)).size, 0);
+}
+
+async function compareWithGdaldem(scratch: string, dems: BenchDem[], runs: number, before?: string) {
+  for (const dem of dems) {
+    const commands = commandsFor(dem, before);
+    const best = new Map(commands.map((c) => [c.label, Number.POSITIVE_INFINITY]));
+    for (let round = 0; round < runs; round++) {
+      for (const command of commands) {
+        // Each command writes into its own folder, emptied before each run (the last run's stays).
+        const folder = outputFolder(scratch, command.label);
+        rmSync(folder, { recursive: true, force: true });
+        mkdirSync(folder, { recursive: true });
+        best.set(command.label, Math.min(best.get(command.label)!, command.run(folder)));
       }
-      return seconds;
-    });
-    const inProcess = Math.min(
-      ...(await timeSequentially(runs + 1, () => runTerrainInProcess(dem, join(scratch, "ours-in-process")))),
-    );
-    const processStart = fastest(runs, () => timed(process.execPath, [CLI, "--help"]));
+    }
+    const get = (label: string) => best.get(label)!;
+    const ours = get("quakeslide terrain");
+    const plain = get("gdaldem slope+aspect, GTiff");
+    const cog = get("gdaldem slope+aspect, COG");
+    console.log(`\n${dem.label} (${dem.path.split("/").pop()}), fastest of ${runs}:`);
+    for (const command of commands) {
+      const seconds = get(command.label);
+      console.log(
+        `  ${command.label.padEnd(32)} ${seconds.toFixed(3)} s   /GTiff ${(seconds / plain).toFixed(2)}   /COG ${(seconds / cog).toFixed(2)}`,
+      );
+    }
     console.log(
-      `${file}: quakeslide terrain ${ours.toFixed(2)} s (4 COGs + 4 PNGs, process start included); ` +
-        `gdaldem slope+aspect ${gdal.toFixed(2)} s (2 plain GTiffs) -> ratio ${(ours / gdal).toFixed(2)}; ` +
-        `gdaldem slope+aspect as COGs ${gdalCog.toFixed(2)} s -> ratio ${(ours / gdalCog).toFixed(2)}; ` +
-        `our read + 3x3 arithmetic alone (in-process, no output) ${computeOnly.toFixed(2)} s -> ratio ${(computeOnly / gdal).toFixed(2)}`,
+      `  RATIO quakeslide terrain / gdaldem: ${(ours / plain).toFixed(2)} vs GTiff, ${(ours / cog).toFixed(2)} vs COG` +
+        (before
+          ? `; before: ${(get("before: quakeslide terrain") / plain).toFixed(2)} vs GTiff, ${(get("before: quakeslide terrain") / cog).toFixed(2)} vs COG`
+          : ""),
     );
+    const oursDir = join(outputFolder(scratch, "quakeslide terrain"), "q");
+    const gdalDir = outputFolder(scratch, "gdaldem slope+aspect, COG");
     console.log(
-      `${file}: apples to apples, 4 COGs each: runTerrain in-process ${inProcess.toFixed(2)} s (4 COGs + 4 PNGs) vs ` +
-        `4 gdaldem runs writing COGs (slope, aspect, ZT slope, ZT aspect as stand-ins for the curvatures) ` +
-        `${gdalFourCogs.toFixed(2)} s -> ratio ${(inProcess / gdalFourCogs).toFixed(2)}; ` +
-        `process start (quakeslide --help) ${processStart.toFixed(2)} s`,
+      `  sizes: our 4 COGs ${(folderBytes(oursDir, ".tif") / 1e6).toFixed(1)} MB (+ 4 PNGs ${(folderBytes(oursDir, ".png") / 1e6).toFixed(1)} MB); ` +
+        `gdaldem's 2 COGs ${(folderBytes(gdalDir, ".tif") / 1e6).toFixed(1)} MB`,
     );
-    // Geographic DEMs differ from gdaldem -s 111120 by design (true per-row cell sizes).
-    if (gdaldemArgs.length === 0) {
+    if (dem.gdaldemScale.length === 0) {
       const diff = await maxSlopeDifference(
-        join(scratch, "ours", "slope.tif"),
-        join(scratch, "gdal-slope.tif"),
+        join(oursDir, "slope.tif"),
+        join(outputFolder(scratch, "gdaldem slope+aspect, GTiff"), "slope.tif"),
       );
       console.log(
-        `${file}: max |slope - gdaldem slope| ${diff.max} deg over ${diff.compared} cells, nodata cells differing: ${diff.nodataMismatches}`,
+        `  max |slope - gdaldem slope| ${diff.max} deg over ${diff.compared} cells, nodata cells differing: ${diff.nodataMismatches}`,
       );
     }
   }
@@ -140,39 +167,6 @@ async function maxSlopeDifference(ours: string, gdal: string) {
   return { max, compared, nodataMismatches };
 }
 
-async function timeSequentially(runs: number, once: () => Promise<number>): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) times.push(await once());
-  return times;
-}
-
-/** Seconds for the whole terrain step (COGs and PNGs) in this process: no Node/loader start-up. */
-async function runTerrainInProcess(dem: string, outDir: string): Promise<number> {
-  rmSync(outDir, { recursive: true, force: true });
-  const start = performance.now();
-  await runTerrain({ dem, outDir });
-  return (performance.now() - start) / 1000;
-}
-
-/** Seconds to stream the DEM and compute all four attributes, writing nothing: our share of the work. */
-async function readAndCompute(dem: string): Promise<number> {
-  const start = performance.now();
-  const info = await readRasterInfo(dem);
-  const { cellWidth, cellHeight } = rowCellSizes(info);
-  for await (const strip of readDemStrips(dem, info, 0)) {
-    const cells = (strip.rowEnd - strip.rowStart) * info.width;
-    const bands = {
-      slope: new Float32Array(cells),
-      aspect: new Float32Array(cells),
-      curvaturePlan: new Float32Array(cells),
-      curvatureProfile: new Float32Array(cells),
-    };
-    const geometry = { width: info.width, demHeight: info.height, cellWidth, cellHeight };
-    computeStrip({ ...strip, ...geometry, method: "horn", computeEdges: false }, bands);
-  }
-  return (performance.now() - start) / 1000;
-}
-
 /** A smooth synthetic 16k x 16k relief (hills and valleys, 0-2,000 m), streamed into a COG. */
 async function writeBigDem(path: string, size: number): Promise<void> {
   const grid = {
@@ -183,7 +177,7 @@ async function writeBigDem(path: string, size: number): Promise<void> {
   };
   const writer = openCogWriter(path, grid as Parameters<typeof openCogWriter>[1], {
     bandNames: ["elevation"],
-    deflateLevel: 1,
+    deflateStrategy: "planes",
   });
   for (let y0 = 0; y0 < size; y0 += 256) {
     const rows = Math.min(256, size - y0);
@@ -200,7 +194,19 @@ async function writeBigDem(path: string, size: number): Promise<void> {
   await writer.close();
 }
 
-async function measureMemory(scratch: string): Promise<void> {
+/** Peak RSS (GiB) and wall seconds of a command, from GNU time. */
+function measured(args: string[]): { peakGib: number; seconds: number } {
+  const start = performance.now();
+  const result = spawnSync("/usr/bin/time", ["-v", ...args], {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.status !== 0) throw new Error(`${args.join(" ")} failed: ${result.stderr}`);
+  const peakKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr)?.[1]);
+  return { peakGib: (peakKb * 1024) / GIB, seconds: (performance.now() - start) / 1000 };
+}
+
+async function measureBigDem(scratch: string): Promise<void> {
   if (spawnSync("/usr/bin/time", ["-V"]).error) {
     console.log("memory: /usr/bin/time not installed (apt-get install time); skipped");
     return;
@@ -210,36 +216,59 @@ async function measureMemory(scratch: string): Promise<void> {
   let start = performance.now();
   await writeBigDem(dem, size);
   console.log(
-    `memory: generated a ${size} x ${size} Float32 DEM in ${((performance.now() - start) / 1000).toFixed(0)} s`,
+    `\n16k: generated a ${size} x ${size} Float32 DEM in ${((performance.now() - start) / 1000).toFixed(0)} s`,
   );
+  const ours = measured([
+    process.execPath,
+    BIN,
+    "terrain",
+    "--dem",
+    dem,
+    "--out",
+    join(scratch, "big-out"),
+    "--json",
+  ]);
+  rmSync(join(scratch, "big-out"), { recursive: true, force: true });
   start = performance.now();
-  const result = spawnSync(
-    "/usr/bin/time",
-    ["-v", process.execPath, CLI, "terrain", "--dem", dem, "--out", join(scratch, "big-out"), "--json"],
-    {
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  );
-  if (result.status !== 0) throw new Error(`terrain on the 16k DEM failed: ${result.stderr}`);
-  const peakKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr)?.[1]);
-  const peakGib = (peakKb * 1024) / GIB;
+  const plain =
+    timed("gdaldem", ["slope", "-q", dem, join(scratch, "big-slope.tif")]) +
+    timed("gdaldem", ["aspect", "-q", dem, join(scratch, "big-aspect.tif")]);
+  rmSync(join(scratch, "big-slope.tif"), { force: true });
+  rmSync(join(scratch, "big-aspect.tif"), { force: true });
+  const cogOptions = ["-of", "COG", "-co", "COMPRESS=DEFLATE", "-co", "LEVEL=1"];
+  const cog =
+    timed("gdaldem", ["slope", "-q", ...cogOptions, dem, join(scratch, "big-slope-cog.tif")]) +
+    timed("gdaldem", ["aspect", "-q", ...cogOptions, dem, join(scratch, "big-aspect-cog.tif")]);
   console.log(
-    `memory: terrain on ${size} x ${size} took ${((performance.now() - start) / 1000).toFixed(0)} s, ` +
-      `peak RSS ${peakGib.toFixed(2)} GiB (target < 2.5 GiB: ${peakGib < 2.5 ? "met" : "NOT met"})`,
+    `16k: quakeslide terrain ${ours.seconds.toFixed(1)} s, peak RSS ${ours.peakGib.toFixed(2)} GiB ` +
+      `(target < 2.5 GiB: ${ours.peakGib < 2.5 ? "met" : "NOT met"}); gdaldem slope+aspect ${plain.toFixed(1)} s GTiff, ` +
+      `${cog.toFixed(1)} s COG -> RATIO ${(ours.seconds / plain).toFixed(2)} vs GTiff, ${(ours.seconds / cog).toFixed(2)} vs COG`,
   );
 }
 
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { memory: { type: "boolean", default: false }, runs: { type: "string", default: "3" } },
+    options: {
+      memory: { type: "boolean", default: false },
+      runs: { type: "string", default: "5" },
+      "dem-dir": { type: "string" },
+      before: { type: "string" },
+    },
   });
+  const stale = staleInput(REPOSITORY_ROOT, `${DIST}/build.json`);
+  if (stale) {
+    console.log(`dist/ is stale (${stale}): building it first`);
+    await buildAll();
+  }
+  const cached = join(REPOSITORY_ROOT, "bench", ".cache", "dem");
+  const demDir =
+    values["dem-dir"] ?? process.env.QUAKESLIDE_BENCH_DEMS ?? (existsSync(cached) ? cached : undefined);
   const scratch = mkdtempSync(join(tmpdir(), "bench-terrain-"));
   try {
-    await compareWithGdaldem(scratch, Number(values.runs));
-    if (values.memory) await measureMemory(scratch);
-    else console.log("memory: run with --memory for the 16,000 x 16,000 peak-RSS check (several minutes)");
+    await compareWithGdaldem(scratch, demsOf(demDir), Number(values.runs), values.before);
+    if (values.memory) await measureBigDem(scratch);
+    else console.log("\n16k: run with --memory for the 16,000 x 16,000 DEM (peak RSS and time; minutes)");
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -17,7 +17,10 @@ export interface ComputeStackProps extends StackProps {
 
 /** A Batch job type: one image (folder under containers/), its size, queue and time limit. */
 export interface ContainerJob {
-  /** Folder under `containers/`, also the ECR repository suffix. */
+  /**
+   * Folder under `containers/`, also the ECR repository suffix and the `CONTAINER` build argument
+   * of `containers/Dockerfile` that builds its image (the bundle of its entrypoint, see docs/deploy.md).
+   */
   container: string;
   definition: batch.EcsJobDefinition;
   queue: batch.JobQueue;

@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
 import type { JobDefinitionModel } from "./app-model.ts";
+import { containerEntrypoint } from "./code.ts";
 import { withoutEndpoints } from "./lambda-invoker.ts";
 
 export interface BatchJobRequest {
@@ -70,7 +70,6 @@ export class TooManyRequestsError extends Error {
 }
 
 const LOG_TAIL_CHARS = 4000;
-const TSX_LOADER = import.meta.resolve("tsx");
 const CHILD_GUARD = new URL("./batch-child-guard.mjs", import.meta.url).href;
 
 /**
@@ -116,12 +115,7 @@ export class LocalBatchRunner {
       attempts: [],
       logTail: "",
     };
-    const entrypoint = join(
-      this.options.projectRoot,
-      "containers",
-      request.definition.folder,
-      "entrypoint.ts",
-    );
+    const entrypoint = containerEntrypoint(this.options.projectRoot, request.definition.folder);
     if (!existsSync(entrypoint)) {
       job.status = "FAILED";
       job.statusReason = `CannotStartContainerError: ${entrypoint} does not exist`;
@@ -172,7 +166,9 @@ export class LocalBatchRunner {
       AWS_BATCH_JOB_ID: job.jobId,
       AWS_BATCH_JOB_ATTEMPT: String(job.attempts.length + 1),
     };
-    const child = spawn(process.execPath, ["--import", TSX_LOADER, "--import", CHILD_GUARD, entrypoint], {
+    // A TypeScript entrypoint runs through tsx; a bundle (the image's) needs no loader.
+    const loader = entrypoint.endsWith(".ts") ? ["--import", import.meta.resolve("tsx")] : [];
+    const child = spawn(process.execPath, [...loader, "--import", CHILD_GUARD, entrypoint], {
       cwd: this.options.projectRoot,
       env,
       stdio: ["ignore", "pipe", "pipe", "ipc"],

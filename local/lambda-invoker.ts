@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { FunctionModel } from "./app-model.ts";
+import { enableTypeScriptImports, handlerFile } from "./code.ts";
 
 /** A Lambda function error as Step Functions reports it: Error = errorType, Cause = JSON. */
 export class LambdaFunctionError extends Error {
@@ -19,8 +19,8 @@ export class LambdaFunctionError extends Error {
 type Handler = (event: unknown, context: Record<string, unknown>) => Promise<unknown>;
 
 /**
- * Invokes the handler of a function in this process: functions/<folder>/handler.ts, export
- * `handler`, with the function's environment variables set (the embedded runtime runs one
+ * Invokes the handler of a function in this process: functions/<folder>/handler.ts (or its
+ * bundle, see code.ts), export `handler`, with the function's environment variables set (the embedded runtime runs one
  * app, whose functions share their bucket variables) and a Lambda-like context.
  */
 export async function invokeLocalFunction(
@@ -28,10 +28,11 @@ export async function invokeLocalFunction(
   fn: FunctionModel,
   payload: unknown,
 ): Promise<unknown> {
-  const file = join(projectRoot, "functions", fn.folder, "handler.ts");
+  const file = handlerFile(projectRoot, fn.folder);
   if (!existsSync(file)) {
     throw new LambdaFunctionError("Runtime.ImportModuleError", `${file} does not exist`, []);
   }
+  if (file.endsWith(".ts")) await enableTypeScriptImports();
   const module = (await import(pathToFileURL(file).href)) as { handler?: Handler };
   if (typeof module.handler !== "function") {
     throw new LambdaFunctionError("Runtime.HandlerNotFound", `${file} does not export "handler"`, []);

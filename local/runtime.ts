@@ -2,12 +2,12 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { dirname, join, relative, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { S3Client } from "@aws-sdk/client-s3";
 import { InputError } from "../core/errors.ts";
 import { closeServer, startApiServer } from "./api-server.ts";
 import { type AppModel, buildAppModel } from "./app-model.ts";
 import { type BatchJob, LocalBatchRunner } from "./batch-runner.ts";
+import { builtTemplates, enableTypeScriptImports } from "./code.ts";
 import { matchesPattern, s3EventBridgeEvent, targetInput } from "./events.ts";
 import { ExecutionStore } from "./executions.ts";
 import { Executor } from "./executor.ts";
@@ -19,7 +19,7 @@ import {
   stateFolderCredentials,
   writePrivateJson,
 } from "./state-folder.ts";
-import { readAssemblyTemplates, type StackTemplates, synthesizeTemplates } from "./templates.ts";
+import { readAssemblyTemplates, type StackTemplates, synthesizeProjectTemplates } from "./templates.ts";
 
 export interface RuntimeOptions {
   /** Folder with functions/ and containers/ (default: the current folder). */
@@ -211,9 +211,10 @@ function refuseSecondRuntime(stateDir: string): void {
 }
 
 /**
- * The app's templates: synthesized from infra/app.ts with cdk.json's context and the `local`
- * stage (the one the app builds for emulators) and cached under `<stateDir>/templates/`, or read
- * from a cloud assembly folder when one is given (a `cdk synth -c quakeslide:stage=local` output).
+ * The app's templates: read from a cloud assembly folder when one is given (a `cdk synth -c
+ * quakeslide:stage=local` output); in the built CLI, those synthesized at build time; else
+ * synthesized from infra/app.ts with cdk.json's context and the `local` stage (the one the app
+ * builds for emulators) and cached under `<stateDir>/templates/`.
  */
 async function loadTemplates(
   projectRoot: string,
@@ -226,22 +227,15 @@ async function loadTemplates(
     }
     return readAssemblyTemplates(assemblyDir);
   }
+  const built = builtTemplates(projectRoot);
+  if (built) return built;
   const appFile = join(projectRoot, "infra", "app.ts");
   if (!existsSync(appFile)) throw new InputError(`${appFile} does not exist: no CDK app to run`);
-  type Synthesizable = Parameters<typeof synthesizeTemplates>[0];
-  const { createApp } = (await import(pathToFileURL(appFile).href)) as {
-    createApp: (options: { context: Record<string, unknown> }) => Synthesizable | { app: Synthesizable };
-  };
-  const cdkJson = join(projectRoot, "cdk.json");
   // Synthesis takes seconds; the templates only change with infra/, cdk.json or package.json.
   const cacheFile = join(stateDir, "templates", `${appFingerprint(projectRoot)}.json`);
   if (existsSync(cacheFile)) return new Map(Object.entries(JSON.parse(readFileSync(cacheFile, "utf8"))));
-  const context = existsSync(cdkJson) ? (JSON.parse(readFileSync(cdkJson, "utf8")).context ?? {}) : {};
-  const created = createApp({
-    // Asset bundling (esbuild, Docker) is for deployment; the runtime runs the sources.
-    context: { ...context, "quakeslide:stage": "local", "aws:cdk:bundling-stacks": [] },
-  });
-  const templates = synthesizeTemplates("app" in created ? created.app : created);
+  await enableTypeScriptImports();
+  const templates = await synthesizeProjectTemplates(projectRoot);
   rmSync(dirname(cacheFile), { recursive: true, force: true }); // older fingerprints are stale
   mkdirSync(dirname(cacheFile), { recursive: true });
   writeFileSync(cacheFile, JSON.stringify(Object.fromEntries(templates)));

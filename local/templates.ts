@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 
 /** Account id the embedded runtime uses in ARNs (LocalStack uses the same one). */
 export const LOCAL_ACCOUNT = "000000000000";
@@ -38,6 +39,25 @@ export function synthesizeTemplates(app: {
   const templates: StackTemplates = new Map();
   for (const stack of app.synth().stacks) templates.set(stack.stackName, stack.template as CfnTemplate);
   return templates;
+}
+
+/**
+ * Synthesizes `<projectRoot>/infra/app.ts` (its `createApp`) with cdk.json's context and the
+ * `local` stage, the one the app builds for emulators, without asset bundling (esbuild, Docker:
+ * that is for deployment). The caller must be able to import TypeScript.
+ */
+export async function synthesizeProjectTemplates(projectRoot: string): Promise<StackTemplates> {
+  type Synthesizable = Parameters<typeof synthesizeTemplates>[0];
+  const appFile = join(projectRoot, "infra", "app.ts");
+  const { createApp } = (await import(pathToFileURL(appFile).href)) as {
+    createApp: (options: { context: Record<string, unknown> }) => Synthesizable | { app: Synthesizable };
+  };
+  const cdkJson = join(projectRoot, "cdk.json");
+  const context = existsSync(cdkJson) ? (JSON.parse(readFileSync(cdkJson, "utf8")).context ?? {}) : {};
+  const created = createApp({
+    context: { ...context, "quakeslide:stage": "local", "aws:cdk:bundling-stacks": [] },
+  });
+  return synthesizeTemplates("app" in created ? created.app : created);
 }
 
 /**

@@ -27,8 +27,9 @@ Options:
   --compute-edges     Also compute the outer ring of cells, extrapolating the DEM linearly
                       outwards as gdaldem -compute_edges does (default: that ring is nodata).
   --band N|NAME       DEM band, 1-based number or band name (default 1).
-  --threads N         Worker threads, at most 4 (one per output); default one per
-                      4 million DEM cells, up to the number of cores.
+  --threads N         Threads sharing the four outputs, at most 4; default one per
+                      2 million DEM cells (4 million when run from the TypeScript
+                      sources), up to the number of cores.
 ${MEMORY_LIMIT_HELP}
   --json              Print only the JSON summary on stdout (no progress on stderr).
 

@@ -5,7 +5,8 @@ const help = `Usage: quakeslide up [options]
 
 Starts the embedded local runtime and keeps it running until Ctrl-C (SIGINT) or SIGTERM: a local
 S3 server holding the app's buckets; the app's state machines (synthesized from infra/app.ts
-with cdk.json's context and stage "local", or read from --assembly) run by a local interpreter,
+with cdk.json's context and stage "local" - at build time, for the built CLI's own project - or
+read from --assembly) run by a local interpreter,
 with the Lambda handlers in this process and the Batch container entrypoints as child
 processes; the EventBridge rules (an object written under inventory/ starts its flow); and a
 Step Functions/Lambda-compatible API. Prints the endpoints

@@ -7,6 +7,7 @@ import {
   type SampleConstructor,
   type SampleLayout,
   sampleLayoutOf,
+  TileArena,
   type TileSource,
 } from "./tile-codec.ts";
 import type { Grid, SampleArray } from "./types.ts";
@@ -50,6 +51,8 @@ const DEFAULT_MAX_HELD_BYTES = 32 * 1024 * 1024;
 /** One resolution level being filled: a block of up to tileSize rows per band, cut into tiles when full. */
 interface Level extends LevelTiles {
   blockRows: SampleArray[];
+  /** Rows halved from the level above, per band, before they are copied into blockRows (overviews only). */
+  reducedRows?: SampleArray[];
   filledRows: number;
   blockIndex: number;
 }
@@ -79,6 +82,11 @@ class StreamingCog {
   private readonly spillPath: string;
   private readonly levels: Level[];
   private spill: FileHandle | undefined;
+  private spillOpened = false;
+  /** Compressed tiles held in memory, in a few large chunks instead of one allocation each. */
+  private readonly arena = new TileArena((bytes) => {
+    if (this.heldBytes !== undefined) this.heldBytes += bytes;
+  });
   private spillSize = 0;
   /** Bytes of compressed tiles held in memory; undefined once they have moved to the spill file. */
   private heldBytes: number | undefined = 0;
@@ -187,7 +195,9 @@ class StreamingCog {
           this.tileSize,
           padValue,
         );
-        jobs.push(encodeTile(source, this.tileSize, this.deflateLevel, this.options.deflateStrategy));
+        // While tiles are held in memory, the planes encoder writes them straight into the arena.
+        const arena = this.heldBytes === undefined ? undefined : this.arena;
+        jobs.push(encodeTile(source, this.tileSize, this.deflateLevel, this.options.deflateStrategy, arena));
       }
     }
     const previous = this.spilling.at(-1);
@@ -198,8 +208,9 @@ class StreamingCog {
           const data = encoded[band * tilesAcross + tx];
           const index = blockIndex * tilesAcross + tx;
           level.byteCounts[band][index] = data.length;
-          // zlib's result may be a slice of a larger output buffer: count what it keeps alive.
-          const kept = Math.max(data.length, data.buffer.byteLength);
+          // zlib's result may be a slice of a larger output buffer: count what it keeps alive. An
+          // arena's chunks were counted when they were made.
+          const kept = this.arena.holds(data) ? 0 : Math.max(data.length, data.buffer.byteLength);
           const limit = this.options.maxHeldBytes ?? DEFAULT_MAX_HELD_BYTES;
           if (this.heldBytes !== undefined && this.heldBytes + kept <= limit) {
             level.held[band][index] = data;
@@ -221,8 +232,11 @@ class StreamingCog {
     while (this.spilling.length > MAX_TILE_ROWS_IN_FLIGHT) await this.spilling.shift();
     const next = this.levels[levelIndex + 1];
     if (next) {
-      const reduced = level.blockRows.map((block) =>
-        downsampleRows(block, level.width, rows, next.width, this.nodata),
+      // Into the next level's scratch: feed copies it into that level's block before this returns.
+      next.reducedRows ??= level.blockRows.map(() => new this.Sample((this.tileSize / 2) * next.width));
+      const into = next.reducedRows;
+      const reduced = level.blockRows.map((block, band) =>
+        downsampleRows(block, level.width, rows, next.width, this.nodata, into[band]),
       );
       await this.feed(levelIndex + 1, reduced, Math.ceil(rows / 2));
     }
@@ -246,7 +260,10 @@ class StreamingCog {
   }
 
   private async appendToSpill(data: Buffer): Promise<number> {
-    this.spill ??= await open(this.spillPath, "w+");
+    if (!this.spill) {
+      this.spillOpened = true;
+      this.spill = await open(this.spillPath, "w+");
+    }
     const at = this.spillSize;
     this.spillSize += data.length;
     await this.spill.write(data, 0, data.length, at);
@@ -256,7 +273,8 @@ class StreamingCog {
   private async removeSpill(): Promise<void> {
     await this.spill?.close();
     this.spill = undefined;
-    await rm(this.spillPath, { force: true });
+    // A raster whose tiles all stayed in memory never made one: no file-system call then.
+    if (this.spillOpened) await rm(this.spillPath, { force: true });
   }
 
   private async fail(): Promise<void> {
@@ -324,7 +342,8 @@ function planLevels(
 
 /**
  * Where the predictor reads a tile: straight from the block when the tile is whole, or from a
- * padded copy (nodata beyond the raster's right or bottom edge) when it is not.
+ * padded copy (nodata beyond the raster's right or bottom edge) when it is not. The copy is one
+ * scratch array per sample type and size, reused: encodeTile has read it by the time it returns.
  */
 function tileSource(
   block: SampleArray,
@@ -336,11 +355,21 @@ function tileSource(
 ): TileSource {
   const columns = Math.min(tileSize, width - x0);
   if (columns === tileSize && rows === tileSize) return { data: block, offset: x0, stride: width };
-  const Sample = block.constructor as SampleConstructor;
-  const tile = new Sample(tileSize * tileSize).fill(padValue);
+  const tile = paddedTile(block.constructor as SampleConstructor, tileSize).fill(padValue);
   for (let r = 0; r < rows; r++)
     tile.set(block.subarray(r * width + x0, r * width + x0 + columns), r * tileSize);
-  return { data: tile, offset: 0, stride: tileSize };
+  return { data: tile, offset: 0, stride: tileSize, columns };
+}
+
+const paddedTiles = new Map<SampleConstructor, SampleArray>();
+
+function paddedTile(Sample: SampleConstructor, tileSize: number): SampleArray {
+  let tile = paddedTiles.get(Sample);
+  if (tile?.length !== tileSize * tileSize) {
+    tile = new Sample(tileSize * tileSize);
+    paddedTiles.set(Sample, tile);
+  }
+  return tile;
 }
 
 function checkRows(

@@ -1,7 +1,6 @@
-import { createWriteStream } from "node:fs";
-import { pipeline } from "node:stream/promises";
-import { PNG } from "pngjs";
+import { writeFile } from "node:fs/promises";
 import { GLYPH_ADVANCE, GLYPH_HEIGHT, GLYPH_WIDTH, glyphFor, textWidth } from "./font5x7.ts";
+import { encodeIndexedPng } from "./png.ts";
 import { type RampName, rampTable } from "./ramps.ts";
 import type { Grid } from "./types.ts";
 
@@ -19,11 +18,27 @@ export interface PreviewOptions {
 export const PREVIEW_MAX_SIDE = 1024;
 const MIN_CANVAS_WIDTH = 260;
 /**
- * One filter ("sub": identical neighbours become zeros) and zlib level 1 with pngjs's RLE
- * strategy: pngjs's default (all five filters tried per row, level 9) takes several times longer
- * for files only a few percent smaller. One deflate output chunk: one thread-pool round trip.
+ * The previews are palette PNGs (png.ts): entry 0 transparent (nodata), 1 white and 2 black for
+ * the legend, and the ramp's colours on the remaining 253 entries, so every ramp colour is within
+ * one step of 256 of the value's exact colour.
  */
-const PNG_OPTIONS = { filterType: 1, deflateLevel: 1, deflateChunkSize: 4 * 1024 * 1024 };
+const TRANSPARENT = 0;
+const WHITE = 1;
+const BLACK = 2;
+const FIRST_RAMP_ENTRY = 3;
+const RAMP_STEPS = 256 - FIRST_RAMP_ENTRY - 1;
+
+/** The palette's ramp entry of a position t in [0, 1] along the ramp. */
+function rampEntry(t: number): number {
+  return FIRST_RAMP_ENTRY + Math.round(Math.min(1, Math.max(0, t)) * RAMP_STEPS);
+}
+
+/** A drawing surface of palette indices. */
+interface Canvas {
+  width: number;
+  height: number;
+  pixels: Uint8Array;
+}
 
 /**
  * Writes a PNG preview of one band: block-averaged so that its long side is at most 1024 px,
@@ -45,31 +60,40 @@ export async function writePreviewPng(
   const titleHeight = options.title ? lineHeight : 0;
   const legendHeight = padding + titleHeight + barHeight + 3 * scale + lineHeight + padding;
   const width = Math.max(map.width, MIN_CANVAS_WIDTH * scale);
-  const png = new PNG({ width, height: map.height + legendHeight, ...PNG_OPTIONS });
-  const table = rampTable(options.ramp ?? "viridis");
-  paintMap(png, map, range, table);
+  const height = map.height + legendHeight;
+  const canvas: Canvas = { width, height, pixels: new Uint8Array(width * height).fill(TRANSPARENT) };
+  paintMap(canvas, map, range);
   const legendTop = map.height;
-  fillRect(png, 0, legendTop, width, legendHeight, [255, 255, 255]);
+  fillRect(canvas, 0, legendTop, width, legendHeight, WHITE);
   let y = legendTop + padding;
   if (options.title) {
-    drawText(png, options.title, padding, y, scale);
+    drawText(canvas, options.title, padding, y, scale);
     y += titleHeight;
   }
   const barWidth = width - 2 * padding;
-  for (let x = 0; x < barWidth; x++) {
-    const index = Math.round((x / Math.max(1, barWidth - 1)) * 255);
-    const colour: [number, number, number] = [table[index * 3], table[index * 3 + 1], table[index * 3 + 2]];
-    fillRect(png, padding + x, y, 1, barHeight, colour);
-  }
+  for (let x = 0; x < barWidth; x++)
+    fillRect(canvas, padding + x, y, 1, barHeight, rampEntry(x / Math.max(1, barWidth - 1)));
   y += barHeight + 3 * scale;
   const [minLabel, maxLabel] = range ? [formatValue(range.min), formatValue(range.max)] : ["no data", ""];
-  drawText(png, minLabel, padding, y, scale);
-  drawText(png, maxLabel, width - padding - textWidth(maxLabel, scale), y, scale);
+  drawText(canvas, minLabel, padding, y, scale);
+  drawText(canvas, maxLabel, width - padding - textWidth(maxLabel, scale), y, scale);
   if (options.units)
-    drawText(png, options.units, Math.round((width - textWidth(options.units, scale)) / 2), y, scale);
-  // Packed as a stream: zlib deflates in libuv's thread pool, so previews written at once
-  // compress in parallel with each other and with the caller's work.
-  await pipeline(png.pack(), createWriteStream(path));
+    drawText(canvas, options.units, Math.round((width - textWidth(options.units, scale)) / 2), y, scale);
+  const png = await encodeIndexedPng({ ...canvas, ...paletteOf(rampTable(options.ramp ?? "viridis")) });
+  await writeFile(path, png);
+}
+
+/** The preview palette for a ramp's 256-entry colour table. */
+function paletteOf(table: Uint8Array): { palette: Uint8Array; alpha: Uint8Array } {
+  const palette = new Uint8Array(256 * 3);
+  palette.set([255, 255, 255], WHITE * 3); // BLACK and TRANSPARENT stay 0, 0, 0
+  for (let step = 0; step <= RAMP_STEPS; step++) {
+    const colour = Math.round((step / RAMP_STEPS) * 255);
+    palette.set(table.subarray(colour * 3, colour * 3 + 3), (FIRST_RAMP_ENTRY + step) * 3);
+  }
+  const alpha = new Uint8Array(TRANSPARENT + 1).fill(255);
+  alpha[TRANSPARENT] = 0;
+  return { palette, alpha };
 }
 
 interface ReducedMap {
@@ -121,55 +145,45 @@ function valueRange(band: Float32Array, options: PreviewOptions): { min: number;
   return Number.isFinite(min) && Number.isFinite(max) ? { min, max } : undefined;
 }
 
-function paintMap(
-  png: PNG,
-  map: ReducedMap,
-  range: { min: number; max: number } | undefined,
-  table: Uint8Array,
+function paintMap(canvas: Canvas, map: ReducedMap, range: { min: number; max: number } | undefined): void {
+  if (!range) return; // all nodata: stays transparent
+  const span = range.max > range.min ? range.max - range.min : 0;
+  // Row by row: a short function called often is optimised with all its feedback.
+  for (let row = 0; row < map.height; row++)
+    paintRow(map.values, row * map.width, map.width, canvas.pixels, row * canvas.width, range.min, span);
+}
+
+function paintRow(
+  values: Float32Array,
+  from: number,
+  count: number,
+  pixels: Uint8Array,
+  to: number,
+  min: number,
+  span: number,
 ): void {
-  const span = range && range.max > range.min ? range.max - range.min : 0;
-  for (let row = 0; row < map.height; row++) {
-    for (let col = 0; col < map.width; col++) {
-      const v = map.values[row * map.width + col];
-      const at = (row * png.width + col) * 4;
-      if (!range || Number.isNaN(v)) continue; // stays transparent
-      const t = span > 0 ? (v - range.min) / span : 0.5;
-      const index = Math.round(Math.min(1, Math.max(0, t)) * 255);
-      png.data[at] = table[index * 3];
-      png.data[at + 1] = table[index * 3 + 1];
-      png.data[at + 2] = table[index * 3 + 2];
-      png.data[at + 3] = 255;
-    }
+  for (let col = 0; col < count; col++) {
+    const v = values[from + col];
+    if (Number.isNaN(v)) continue; // stays transparent
+    pixels[to + col] = rampEntry(span > 0 ? (v - min) / span : 0.5);
   }
 }
 
-function fillRect(
-  png: PNG,
-  x0: number,
-  y0: number,
-  w: number,
-  h: number,
-  rgb: [number, number, number],
-): void {
-  for (let y = y0; y < Math.min(png.height, y0 + h); y++) {
-    for (let x = Math.max(0, x0); x < Math.min(png.width, x0 + w); x++) {
-      const at = (y * png.width + x) * 4;
-      png.data[at] = rgb[0];
-      png.data[at + 1] = rgb[1];
-      png.data[at + 2] = rgb[2];
-      png.data[at + 3] = 255;
-    }
+function fillRect(canvas: Canvas, x0: number, y0: number, w: number, h: number, entry: number): void {
+  for (let y = Math.max(0, y0); y < Math.min(canvas.height, y0 + h); y++) {
+    const row = y * canvas.width;
+    canvas.pixels.fill(entry, row + Math.max(0, x0), row + Math.min(canvas.width, x0 + w));
   }
 }
 
-function drawText(png: PNG, text: string, x0: number, y0: number, scale: number): void {
+function drawText(canvas: Canvas, text: string, x0: number, y0: number, scale: number): void {
   for (let i = 0; i < text.length; i++) {
     const glyph = glyphFor(text[i]);
     const left = x0 + i * GLYPH_ADVANCE * scale;
     for (let column = 0; column < GLYPH_WIDTH; column++) {
       for (let row = 0; row < GLYPH_HEIGHT; row++) {
         if ((glyph[column] >> row) & 1)
-          fillRect(png, left + column * scale, y0 + row * scale, scale, scale, [0, 0, 0]);
+          fillRect(canvas, left + column * scale, y0 + row * scale, scale, scale, BLACK);
       }
     }
   }

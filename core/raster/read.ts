@@ -1,7 +1,8 @@
-import { existsSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, statSync } from "node:fs";
 import { fromFile, type GeoTIFF, type GeoTIFFImage } from "geotiff";
 import { InputError } from "../errors.ts";
 import { registerFastDecoders } from "./decoders.ts";
+import { readBlocks } from "./read-blocks.ts";
 import { checkFirstIfdInsideFile, describe, type RasterInfo } from "./tiff-header.ts";
 import type { GeoTransform, Raster, SampleArray } from "./types.ts";
 
@@ -55,17 +56,21 @@ export interface RasterReader {
 
 export async function openRaster(path: string): Promise<RasterReader> {
   const { tiff, image, info } = await openTiff(path);
+  // Our own descriptor for the block reads of read-blocks.ts; geotiff.js keeps its own.
+  const fd = openSync(path, "r");
   return {
     info,
-    read: (options = {}) => readWindow(path, image, info, options),
+    read: (options = {}) => readWindow(path, fd, image, info, options),
     close: () => {
       tiff.close();
+      closeSync(fd);
     },
   };
 }
 
 async function readWindow(
   path: string,
+  fd: number,
   image: GeoTIFFImage,
   info: RasterInfo,
   options: ReadOptions,
@@ -75,12 +80,15 @@ async function readWindow(
   checkWindow(path, info, window);
   let data: SampleArray[];
   try {
-    const result = await image.readRasters({
-      window: [window.x0, window.y0, window.x0 + window.width, window.y0 + window.height],
-      samples: bandIndices,
-      interleave: false,
-    });
-    data = Array.from(result as unknown as ArrayLike<SampleArray>);
+    data =
+      (await readBlocks(fd, image, info, bandIndices, window)) ??
+      Array.from(
+        (await image.readRasters({
+          window: [window.x0, window.y0, window.x0 + window.width, window.y0 + window.height],
+          samples: bandIndices,
+          interleave: false,
+        })) as unknown as ArrayLike<SampleArray>,
+      );
   } catch (error) {
     const reason = `cannot decode the pixels (${(error as Error).message}); the file may be truncated or corrupt`;
     throw new InputError(reason, { file: path, cause: error });

@@ -3,15 +3,38 @@ import type { Grid } from "../raster/types.ts";
 /** Longest side of the PNG previews, in pixels. */
 const PREVIEW_MAX_SIDE = 512;
 
+const [MIN, MAX, SUM, VALID, ZEROS] = [0, 1, 2, 3, 4];
+
+/** Folds values[from, to) (NaN is nodata) into state: min, max, sum, valid and zero counts. */
+function foldRow(values: Float32Array, from: number, to: number, state: Float64Array): void {
+  let min = state[MIN];
+  let max = state[MAX];
+  let sum = state[SUM];
+  let valid = 0;
+  let zeros = 0;
+  for (let i = from; i < to; i++) {
+    const v = values[i];
+    if (Number.isNaN(v)) continue; // nodata
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+    valid++;
+    if (v === 0) zeros++;
+  }
+  state[MIN] = min;
+  state[MAX] = max;
+  state[SUM] = sum;
+  state[VALID] += valid;
+  state[ZEROS] += zeros;
+}
+
 /**
  * Running statistics and a decimated copy (for the PNG preview) of one output band, fed strip by
  * strip so that the full band never has to be in memory.
  */
 export class BandAccumulator {
-  min = Number.POSITIVE_INFINITY;
-  max = Number.NEGATIVE_INFINITY;
-  sum = 0;
-  validCells = 0;
+  /** min, max, sum, valid cells, zero cells; folded row by row (see foldRow). */
+  private readonly state = new Float64Array([Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0, 0, 0]);
   nodataCells = 0;
   /** Every `step`-th row and column, nearest-neighbour. */
   readonly preview: Float32Array;
@@ -29,19 +52,27 @@ export class BandAccumulator {
     this.preview = new Float32Array(this.previewWidth * this.previewHeight);
   }
 
+  get min(): number {
+    return this.state[MIN];
+  }
+
+  get max(): number {
+    return this.state[MAX];
+  }
+
+  /** Cells equal to 0 so far (flat cells, for a slope band). */
+  get zeroCells(): number {
+    return this.state[ZEROS];
+  }
+
   /** Adds rows `rowStart ..` of the band (`values` holds whole rows). */
   add(rowStart: number, values: Float32Array): void {
-    let { min, max, sum, validCells } = this;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (Number.isNaN(v)) continue; // nodata
-      if (v < min) min = v;
-      if (v > max) max = v;
-      sum += v;
-      validCells++;
-    }
-    this.nodataCells += values.length - (validCells - this.validCells);
-    Object.assign(this, { min, max, sum, validCells });
+    const validBefore = this.state[VALID];
+    // Row by row: a short function called often is optimised with all its feedback, where one
+    // long loop would be compiled mid-way and thrown away at its first unseen statement.
+    for (let start = 0; start < values.length; start += this.width)
+      foldRow(values, start, start + this.width, this.state);
+    this.nodataCells += values.length - (this.state[VALID] - validBefore);
 
     const rows = values.length / this.width;
     const firstSampled = Math.ceil(rowStart / this.step) * this.step;
@@ -64,11 +95,11 @@ export class BandAccumulator {
   }
 
   summary(): { min: number | null; max: number | null; mean: number | null; nodataCells: number } {
-    const any = this.validCells > 0;
+    const valid = this.state[VALID];
     return {
-      min: any ? this.min : null,
-      max: any ? this.max : null,
-      mean: any ? this.sum / this.validCells : null,
+      min: valid > 0 ? this.state[MIN] : null,
+      max: valid > 0 ? this.state[MAX] : null,
+      mean: valid > 0 ? this.state[SUM] / valid : null,
       nodataCells: this.nodataCells,
     };
   }

@@ -1,19 +1,19 @@
-import type { Grid } from "../raster/types.ts";
 import { startWorker } from "../util/workers.ts";
-import type { OutputKey, OutputSummaries, TerrainSink } from "./sink.ts";
+import type { OutputKey, SinkResult, TerrainGeometry, TerrainSink } from "./sink.ts";
 
 interface Reply {
   done?: true;
-  summaries?: OutputSummaries;
+  result?: SinkResult;
   error?: { message: string; stack?: string };
 }
 
 /**
- * A TerrainSink in a worker thread (sink-worker.ts): strips are transferred, not copied, and the
- * worker answers every request in order, so each call waits for its own reply.
+ * A TerrainSink in a worker thread (sink-worker.ts), computing and encoding its outputs on its
+ * own core. Strips are copied to it (the reading thread's own sink uses them too); the worker
+ * answers every request in order, so each call waits for its own reply.
  */
-export function openRemoteSink(outDir: string, grid: Grid, keys: OutputKey[]): TerrainSink {
-  const worker = startWorker(new URL("./sink-worker.ts", import.meta.url), { outDir, grid, keys });
+export function openRemoteSink(outDir: string, geometry: TerrainGeometry, keys: OutputKey[]): TerrainSink {
+  const worker = startWorker(new URL("./sink-worker.ts", import.meta.url), { outDir, geometry, keys });
   const waiting: { resolve: (reply: Reply) => void; reject: (error: Error) => void }[] = [];
   let failure: Error | undefined;
   worker.on("message", (reply: Reply) => {
@@ -27,22 +27,21 @@ export function openRemoteSink(outDir: string, grid: Grid, keys: OutputKey[]): T
     for (const pending of waiting.splice(0)) pending.reject(error);
   });
 
-  function request(message: unknown, transfer: ArrayBuffer[] = []): Promise<Reply> {
+  function request(message: unknown): Promise<Reply> {
     if (failure) return Promise.reject(failure);
     return new Promise((resolve, reject) => {
       waiting.push({ resolve, reject });
-      worker.postMessage(message, transfer);
+      worker.postMessage(message);
     });
   }
 
   return {
-    async add(rowStart, bands) {
-      const buffers = Object.values(bands).map((band) => band.buffer as ArrayBuffer);
-      await request({ rowStart, bands }, buffers);
+    async add(strip) {
+      await request({ strip });
     },
     async finish() {
       try {
-        return (await request({ finish: true })).summaries ?? {};
+        return (await request({ finish: true })).result ?? { summaries: {} };
       } finally {
         await worker.terminate();
       }

@@ -4,23 +4,36 @@ import { BYTES_PER_WORKER, checkMemory, sampleBytes } from "../limits.ts";
 import { parseOptionsWith } from "../options.ts";
 import { type RasterInfo, readRasterInfo } from "../raster/index.ts";
 import type { Grid } from "../raster/types.ts";
-import { defaultThreads } from "../util/workers.ts";
+import { defaultThreads, WORKERS_LOAD_TYPESCRIPT } from "../util/workers.ts";
 import { rowCellSizes } from "./cellsize.ts";
 import { openRemoteSink } from "./remote-sink.ts";
 import { type TerrainOptions, type TerrainSummary, terrainOptionsSchema } from "./schema.ts";
-import { type OutputKey, type OutputSummaries, openLocalSink } from "./sink.ts";
-import { defaultCellsPerRead, streamTerrain } from "./stream.ts";
+import { type OutputKey, type OutputSummaries, openLocalSink, type TerrainGeometry } from "./sink.ts";
+import { defaultCellsPerRead, STRIPS_AHEAD, streamTerrain } from "./stream.ts";
 import { rowsPerDemRead } from "./strips.ts";
 
 export type ProgressCallback = (fraction: number, message?: string) => void;
 
-const OUTPUT_ORDER: OutputKey[] = ["slope", "curvature_plan", "aspect", "curvature_profile"];
+/**
+ * Which outputs each thread computes and writes, by thread count (the first is this thread,
+ * which also reads the DEM). Slope and aspect cost the most (arctangents; their exponent bytes
+ * are worth run-length coding), the curvatures less (square roots; stored as noise): on two
+ * threads the worker takes slope alone and this thread the rest.
+ */
+const SHARES: OutputKey[][][] = [
+  [["slope", "aspect", "curvature_plan", "curvature_profile"]],
+  [["curvature_plan", "curvature_profile", "aspect"], ["slope"]],
+  [["curvature_plan", "curvature_profile"], ["slope"], ["aspect"]],
+  [["curvature_plan"], ["curvature_profile"], ["slope"], ["aspect"]],
+];
 
 /**
- * Unless told how many threads to use, one thread per this many cells: a worker costs ~0.3 s of
- * CPU to start (its own TypeScript loader), more than it saves on a DEM of a few Mpx.
+ * Unless told how many threads to use, one more thread per this many cells. A worker is a new
+ * JavaScript engine that loads and compiles the code again (~0.2 s of CPU from the bundle, as much
+ * as computing and writing slope for ~2 million cells: on the 1.44 Mpx benchmark DEM one thread
+ * finished first); one that loads the TypeScript sources through tsx costs ~0.3 s more.
  */
-const CELLS_PER_EXTRA_THREAD = 4_000_000;
+const CELLS_PER_EXTRA_THREAD = WORKERS_LOAD_TYPESCRIPT ? 4_000_000 : 2_000_000;
 
 /**
  * The terrain step: slope, aspect and plan/profile curvature of a DEM as COGs + PNG previews in
@@ -42,12 +55,13 @@ export async function runTerrain(
       file: dem,
     });
   }
-  rowCellSizes(info, dem); // rejects rotated grids before any work starts
+  // Rejects rotated grids before any work starts.
+  const { cellWidth, cellHeight } = rowCellSizes(info, dem);
   mkdirSync(outDir, { recursive: true });
 
   const cells = info.width * info.height;
   const wanted = parsed.threads ?? Math.min(defaultThreads(), Math.ceil(cells / CELLS_PER_EXTRA_THREAD));
-  const threads = Math.max(1, Math.min(wanted, OUTPUT_ORDER.length));
+  const threads = Math.max(1, Math.min(wanted, SHARES.length));
   checkMemory(
     terrainMemoryBytes(info, threads),
     parsed.memoryLimitGb,
@@ -55,25 +69,32 @@ export async function runTerrain(
     dem,
   );
   const grid: Grid = { width: info.width, height: info.height, transform: info.transform, crs: info.crs };
-  // This thread reads, computes and encodes the first share; each worker encodes one more share.
+  const geometry: TerrainGeometry = { grid, method, computeEdges, cellWidth, cellHeight };
+  // Each thread computes and writes its share of the outputs; this one also reads the DEM and
+  // hands every strip to the workers first, then computes its own share.
   const sinks = Array.from({ length: threads }, (_, t) => {
-    const keys = OUTPUT_ORDER.filter((_, k) => k % threads === t);
-    return { keys, sink: t === 0 ? openLocalSink(outDir, grid, keys) : openRemoteSink(outDir, grid, keys) };
-  });
-  let flatCells: number;
+    const keys = SHARES[threads - 1][t];
+    const remote = t > 0;
+    return {
+      remote,
+      sink: remote ? openRemoteSink(outDir, geometry, keys) : openLocalSink(outDir, geometry, keys),
+    };
+  }).reverse();
+  let flatCells = 0;
   const outputs: OutputSummaries = {};
   try {
-    ({ flatCells } = await streamTerrain({
+    await streamTerrain({
       dem,
       info,
       bandIndex,
-      method,
-      computeEdges,
       sinks,
       onProgress: (fraction) =>
         hooks.onProgress?.(fraction, `row ${Math.round(fraction * info.height)} of ${info.height}`),
-    }));
-    for (const { sink } of sinks) Object.assign(outputs, await sink.finish());
+    });
+    for (const result of await Promise.all(sinks.map(({ sink }) => sink.finish()))) {
+      Object.assign(outputs, result.summaries);
+      flatCells += result.flatCells ?? 0;
+    }
   } catch (error) {
     await Promise.all(sinks.map(({ sink }) => sink.abort()));
     throw error;
@@ -98,17 +119,19 @@ const HELD_BYTES_PER_WRITER = 32 * 1024 * 1024;
 
 /**
  * Peak memory of the streamed terrain step. It grows with the DEM's width, not its height: the
- * rows of one read (decoded, as Float32, and with the carried halo rows), the four Float32 outputs
- * of two strips (one computed while the other is encoded), and per output a COG writer with a
- * block of tile rows at full resolution, as much again over the overviews and in tiles being
- * compressed, and its held compressed tiles.
+ * rows of one read (decoded, as Float32, and with the carried halo rows), the read ahead, the
+ * copies of strips posted to each worker ahead of its progress, each output's strip, and per
+ * output a COG writer with a block of tile rows at full resolution, as much again over the
+ * overviews and in tiles being compressed, and its held compressed tiles.
  */
 export function terrainMemoryBytes(info: RasterInfo, threads: number): number {
+  const outputs = SHARES[0][0].length;
   const readCells = rowsPerDemRead(info, defaultCellsPerRead(info.width)) * info.width;
-  const reading = readCells * (sampleBytes(info.sampleType) + 4 + 4);
-  const outputs = 2 * readCells * 4 * OUTPUT_ORDER.length;
+  const reading = 2 * readCells * (sampleBytes(info.sampleType) + 4 + 4);
+  const posted = (threads - 1) * STRIPS_AHEAD * readCells * 4;
+  const computed = readCells * 4 * outputs;
   const writer = info.width * TILE_ROWS * 4 * 4 + HELD_BYTES_PER_WRITER;
-  return reading + outputs + OUTPUT_ORDER.length * writer + (threads - 1) * BYTES_PER_WORKER;
+  return reading + posted + computed + outputs * writer + (threads - 1) * BYTES_PER_WORKER;
 }
 
 /** 0-based band index from a 1-based number or a band name (default: the first band). */

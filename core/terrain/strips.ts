@@ -1,4 +1,4 @@
-import { bandAsFloat32, type RasterInfo, readRaster } from "../raster/index.ts";
+import { bandAsFloat32, openRaster, type RasterInfo } from "../raster/index.ts";
 
 /** Target number of cells read per strip: ~8 MB of Float32, whatever the DEM's width. */
 const CELLS_PER_READ = 2_000_000;
@@ -23,7 +23,8 @@ export function rowsPerDemRead(info: RasterInfo, cellsPerRead = CELLS_PER_READ):
 /**
  * Reads a DEM band top to bottom in windows aligned to the file's blocks (so that no block is
  * decoded twice) and yields strips whose rows can be computed: every row with its neighbours.
- * Only the last two rows of one read are kept for the next.
+ * Only the last two rows of one read are kept for the next. The file is opened (and its header
+ * parsed) once.
  */
 export async function* readDemStrips(
   path: string,
@@ -36,22 +37,27 @@ export async function* readDemStrips(
   let carried = new Float32Array(0);
   let carriedFirstRow = 0;
   let nextToCompute = 0;
-  for (let readStart = 0; readStart < height; readStart += rowsPerRead) {
-    const readRows = Math.min(rowsPerRead, height - readStart);
-    const raster = await readRaster(path, {
-      bands: [band],
-      window: { x0: 0, y0: readStart, width, height: readRows },
-    });
-    const newRows = bandAsFloat32(raster);
-    const elevation = new Float32Array(carried.length + newRows.length);
-    elevation.set(carried);
-    elevation.set(newRows, carried.length);
-    const bufferEnd = readStart + readRows;
-    // The last row read cannot be computed until the next read brings its southern neighbour.
-    const rowEnd = bufferEnd === height ? height : bufferEnd - 1;
-    yield { elevation, firstRow: carriedFirstRow, rowStart: nextToCompute, rowEnd, newRows };
-    nextToCompute = rowEnd;
-    carriedFirstRow = Math.max(0, nextToCompute - 1);
-    carried = elevation.slice((carriedFirstRow - (bufferEnd - elevation.length / width)) * width);
+  const reader = await openRaster(path);
+  try {
+    for (let readStart = 0; readStart < height; readStart += rowsPerRead) {
+      const readRows = Math.min(rowsPerRead, height - readStart);
+      const raster = await reader.read({
+        bands: [band],
+        window: { x0: 0, y0: readStart, width, height: readRows },
+      });
+      const newRows = bandAsFloat32(raster);
+      const elevation = new Float32Array(carried.length + newRows.length);
+      elevation.set(carried);
+      elevation.set(newRows, carried.length);
+      const bufferEnd = readStart + readRows;
+      // The last row read cannot be computed until the next read brings its southern neighbour.
+      const rowEnd = bufferEnd === height ? height : bufferEnd - 1;
+      yield { elevation, firstRow: carriedFirstRow, rowStart: nextToCompute, rowEnd, newRows };
+      nextToCompute = rowEnd;
+      carriedFirstRow = Math.max(0, nextToCompute - 1);
+      carried = elevation.slice((carriedFirstRow - (bufferEnd - elevation.length / width)) * width);
+    }
+  } finally {
+    reader.close();
   }
 }

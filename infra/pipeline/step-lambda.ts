@@ -1,7 +1,7 @@
+import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { type Duration, Size, Validations } from "aws-cdk-lib";
+import { AssetHashType, DockerImage, type Duration, Size, Validations } from "aws-cdk-lib";
 import * as lambda from "aws-cdk-lib/aws-lambda";
-import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { MEMORY_LIMIT_ENV } from "../../core/limits.ts";
@@ -12,16 +12,30 @@ import { bucketName } from "../names.ts";
 const repositoryRoot = fileURLToPath(new URL("../../", import.meta.url));
 
 /**
- * How the handlers are bundled (also used by the bundle test, which runs esbuild the same way):
- * ESM for Node 22, the AWS SDK left to the Lambda runtime, and `require` provided for the
- * CommonJS dependencies (geotiff's) inside the ESM bundle.
+ * The function's code: the same bundle as dist/functions/<name> (scripts/build.ts, which the
+ * embedded runtime and the bundle test run too), built by the local esbuild during synthesis.
+ * No Docker: a failed build stops the synthesis with esbuild's message.
  */
-export const LAMBDA_BUNDLE = {
-  target: "node22",
-  external: ["@aws-sdk/*"],
-  banner:
-    "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-} as const;
+export function functionCode(name: string): lambda.Code {
+  return lambda.Code.fromAsset(`${repositoryRoot}functions/${name}`, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Required by the type; never used, since the local build either succeeds or throws.
+      image: DockerImage.fromRegistry("public.ecr.aws/docker/library/node:22-bookworm-slim"),
+      local: {
+        tryBundle(outputDir: string) {
+          const build = spawnSync(
+            process.execPath,
+            ["--import", "tsx", "scripts/build.ts", "function", name, "--outdir", outputDir],
+            { cwd: repositoryRoot, encoding: "utf8" },
+          );
+          if (build.status !== 0) throw new Error(`bundling functions/${name} failed:\n${build.stderr}`);
+          return true;
+        },
+      },
+    },
+  });
+}
 
 /** Size of one light step's Lambda: rasters are staged in /tmp, so storage follows memory. */
 export interface StepLambdaSize {
@@ -46,10 +60,11 @@ export interface StepLambdaProps extends StepLambdaSize {
 
 /**
  * One light step as a Lambda: `functions/<name>/handler.ts` bundled by the local esbuild (no
- * Docker), Node 22 on arm64, X-Ray, its own log group, and object access limited to its prefixes.
+ * Docker) with the worker threads it starts, Node 22 on arm64, X-Ray, its own log group, and
+ * object access limited to its prefixes.
  */
 export class StepLambda extends Construct {
-  readonly fn: NodejsFunction;
+  readonly fn: lambda.Function;
 
   constructor(scope: Construct, id: string, props: StepLambdaProps) {
     super(scope, id);
@@ -63,11 +78,9 @@ export class StepLambda extends Construct {
       [MEMORY_LIMIT_ENV]: String(Math.floor((props.memoryMiB * 1.048576 * 0.8) / 10) / 100),
     };
     if (props.config.endpointUrl) environment.AWS_ENDPOINT_URL = props.config.endpointUrl;
-    this.fn = new NodejsFunction(this, "Function", {
-      entry: `${repositoryRoot}functions/${props.name}/handler.ts`,
-      handler: "handler",
-      projectRoot: repositoryRoot,
-      depsLockFilePath: `${repositoryRoot}package-lock.json`,
+    this.fn = new lambda.Function(this, "Function", {
+      code: functionCode(props.name),
+      handler: "index.handler",
       description: props.description,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
@@ -77,16 +90,6 @@ export class StepLambda extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       environment,
       logGroup: new logs.LogGroup(this, "Logs", { retention: logs.RetentionDays.THREE_MONTHS }),
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: "node22",
-        minify: true,
-        sourceMap: true,
-        // geotiff and a few others are CommonJS inside an ESM bundle: give them `require`.
-        banner:
-          "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-      },
     });
     grantPipelineObjectAccess(this.fn, props.config.stage, props.access ? [] : [props.name]);
     if (props.access) grantProductAccess(this.fn, props.config.stage, props.access);

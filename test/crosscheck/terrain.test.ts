@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { readRasterInfo } from "../../core/raster/index.ts";
+import { bandAsFloat32, readRaster, readRasterInfo } from "../../core/raster/index.ts";
 import { rowCellSizes } from "../../core/terrain/cellsize.ts";
 import { runTerrain } from "../../core/terrain/step.ts";
 
@@ -204,7 +204,7 @@ function gdaldemAspectOfRow(dem: string, width: number, row: number): Float32Arr
   return gdalValues(`${slice}.aspect.tif`).subarray(width, 2 * width);
 }
 
-test("the terrain COGs pass GDAL's COG validator and carry the DEM's EPSG and NaN nodata", async () => {
+test("the terrain COGs pass GDAL's COG validator, carry the DEM's EPSG and NaN nodata, and GDAL decodes them to our values", async () => {
   const out = join(dir, "cog");
   await runTerrain({ dem: DEM, outDir: out, threads: 2 });
   for (const name of ["slope", "aspect", "curvature_plan", "curvature_profile"]) {
@@ -213,5 +213,7 @@ test("the terrain COGs pass GDAL's COG validator and carry the DEM's EPSG and Na
     const info = JSON.parse(run("gdalinfo", ["-json", path]));
     assert.match(JSON.stringify(info.coordinateSystem), /32717/);
     assert.ok(Number.isNaN(info.bands[0].noDataValue) || info.bands[0].noDataValue === "NaN");
+    // Our hand-written DEFLATE (core/raster/plane-deflate.ts) read by GDAL's zlib, value for value.
+    assert.deepEqual(gdalValues(path), bandAsFloat32(await readRaster(path)), `${name}: GDAL's values`);
   }
 });

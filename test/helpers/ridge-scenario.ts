@@ -1,3 +1,5 @@
+import { writeCog } from "../../core/raster/index.ts";
+
 /**
  * A SEM scenario small enough for a Batch job in a test (0.3 s over a 280 m profile, seconds of
  * CPU): a cut through the tests' synthetic `ridge.tif` DEM, staged beside it under that name.
@@ -14,4 +16,20 @@ export function ridgeScenario(name: string) {
     time: { duration_s: 0.3 },
     output: { quantities: ["acceleration"] },
   };
+}
+
+/** The `ridge.tif` the scenario cuts: 30 x 30 cells of 10 m, a ridge 20 m high running north-south. */
+export async function writeRidgeDem(path: string): Promise<void> {
+  const size = 30;
+  const elevation = new Float32Array(size * size).map(
+    (_, i) => 50 + 20 * Math.sin((Math.PI * (i % size)) / (size - 1)),
+  );
+  await writeCog(path, {
+    width: size,
+    height: size,
+    transform: [500_000, 10, 0, 9_800_000, 0, -10],
+    crs: { epsg: 32717, geographic: false },
+    bands: [elevation],
+    nodata: Number.NaN,
+  });
 }

@@ -298,9 +298,12 @@ test("Batch: the train job asks for a GPU on the GPU queue, sem does not; both r
     )!;
   assert.equal(gpuCount(byContainer("train")), 1);
   assert.equal(gpuCount(byContainer("sem")), 0);
+  assert.ok(
+    existsSync("containers/Dockerfile"),
+    "containers/Dockerfile builds each image (build arg CONTAINER)",
+  );
   for (const name of ["sem", "train"]) {
     assert.ok(existsSync(`containers/${name}/entrypoint.ts`), `containers/${name}/entrypoint.ts exists`);
-    assert.ok(existsSync(`containers/${name}/Dockerfile`), `containers/${name}/Dockerfile exists`);
     const properties = byContainer(name).Properties as Json;
     const evaluate = (properties.RetryStrategy as { EvaluateOnExit: Json[] }).EvaluateOnExit;
     assert.deepEqual(evaluate[0], { Action: "RETRY", OnStatusReason: "Host EC2*" });

@@ -143,3 +143,35 @@ test("a tilted plane has its analytic slope and aspect and zero curvature; a fla
   assert.ok(Number.isNaN(flat.aspect[4]), "flat cells have no aspect, as in gdaldem");
   assert.equal(flat.curvaturePlan[4], 0);
 });
+
+test("a thread computing only some outputs gets exactly the values of the full computation", () => {
+  for (const method of ["horn", "zevenbergen-thorne"] as const) {
+    for (const computeEdges of [false, true]) {
+      const whole = computeWhole(dem, N, N, { method, computeEdges });
+      const input = {
+        elevation: dem,
+        firstRow: 0,
+        width: N,
+        demHeight: N,
+        rowStart: 0,
+        rowEnd: N,
+        cellWidth: new Float64Array(N).fill(FIXTURE_CELL_M),
+        cellHeight: new Float64Array(N).fill(FIXTURE_CELL_M),
+        method,
+        computeEdges,
+      };
+      for (const keys of [
+        ["slope"],
+        ["aspect"],
+        ["curvaturePlan", "curvatureProfile"],
+        ["slope", "curvaturePlan"],
+      ] as const) {
+        const out: Partial<Record<(typeof keys)[number], Float32Array>> = {};
+        for (const key of keys) out[key] = new Float32Array(N * N);
+        computeStrip(input, out);
+        for (const key of keys)
+          assert.deepEqual(out[key], whole[key], `${method}, edges ${computeEdges}: ${key}`);
+      }
+    }
+  }
+});

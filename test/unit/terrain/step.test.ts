@@ -44,7 +44,7 @@ test("a sink that fails while the next strip is read fails the stream, with no u
         ++adds === 2
           ? new Promise((_, reject) => setTimeout(() => reject(new Error("disk full")), 5))
           : Promise.resolve(),
-      finish: async () => ({}),
+      finish: async () => ({ summaries: {} }),
       abort: async () => {},
     };
     await assert.rejects(
@@ -52,9 +52,7 @@ test("a sink that fails while the next strip is read fails the stream, with no u
         dem,
         info,
         bandIndex: 3,
-        method: "horn",
-        computeEdges: false,
-        sinks: [{ sink: failing, keys: ["slope"] }],
+        sinks: [{ sink: failing, remote: false }],
         cellsPerRead: 383 * 20,
       }),
       /disk full/,
