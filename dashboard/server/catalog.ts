@@ -1,0 +1,164 @@
+import { basename, join, resolve } from "node:path";
+import { InputError } from "../../core/errors.ts";
+import { openPyramid, type PyramidReader } from "../../core/raster/pyramid.ts";
+import type { Crs } from "../../core/raster/types.ts";
+import { groupRasters, listDocuments, listRasters } from "./discover.ts";
+import { isElevation, type LayerStyle, styleOf } from "./layer-kinds.ts";
+import { type Legend, legendFor } from "./legend.ts";
+import { readScenarioTable, type ScenarioInfo } from "./scenarios.ts";
+import { type TileGrid, tileGridFor } from "./tile-grid.ts";
+
+/** One file of a layer: the layer itself, or its map under one scenario. */
+export interface LayerFile {
+  rel: string;
+  scenario: string | null;
+  reader: PyramidReader;
+}
+
+export interface Layer {
+  /** URL-safe and unique: what the tile and cell routes take. */
+  id: string;
+  title: string;
+  style: LayerStyle;
+  legend: Legend;
+  files: LayerFile[];
+}
+
+/** The base map's source: a DEM (hillshade computed from it), or nothing. */
+export interface BaseMap {
+  source: string;
+  reader: PyramidReader;
+}
+
+export interface Catalog {
+  root: string;
+  /** The run's name, for the page title: the folder's name. */
+  name: string;
+  crs: Crs;
+  layers: Layer[];
+  base?: BaseMap;
+  tileGrid: TileGrid;
+  /** Scenario ids in display order (empty for a single run), with what the run says about each. */
+  scenarios: ScenarioInfo[];
+  /** Rasters found but not shown, with the reason (another CRS, rotated, unreadable). */
+  skipped: { file: string; reason: string }[];
+  /** Report, manifest and tables of the run, relative paths (served under /files/). */
+  documents: string[];
+  close(): void;
+}
+
+export interface CatalogOptions {
+  /** A DEM for the hillshade when the run folder holds none. */
+  dem?: string;
+}
+
+/** Opens every raster of a run folder and describes the layers the dashboard can show. */
+export async function openCatalog(rootPath: string, options: CatalogOptions = {}): Promise<Catalog> {
+  const root = resolve(rootPath);
+  const skipped: { file: string; reason: string }[] = [];
+  const opened: PyramidReader[] = [];
+  const open = async (path: string, label: string): Promise<PyramidReader | undefined> => {
+    try {
+      const reader = await openPyramid(path);
+      opened.push(reader);
+      return reader;
+    } catch (error) {
+      skipped.push({ file: label, reason: (error as Error).message });
+      return undefined;
+    }
+  };
+  try {
+    const groups = groupRasters(listRasters(root));
+    const layers: Layer[] = [];
+    let base: BaseMap | undefined;
+    if (options.dem) {
+      const reader = await open(resolve(options.dem), options.dem);
+      if (!reader)
+        throw new InputError(`cannot read the DEM: ${skipped.at(-1)?.reason}`, { file: options.dem });
+      base = { source: basename(options.dem), reader };
+    }
+    let crs: Crs | undefined = base?.reader.info.crs;
+    for (const group of groups) {
+      const files: LayerFile[] = [];
+      for (const file of group.files) {
+        const reader = await open(join(root, file.rel), file.rel);
+        if (!reader) continue;
+        const problem = gridProblem(reader, crs);
+        if (problem) {
+          skipped.push({ file: file.rel, reason: problem });
+          continue;
+        }
+        crs ??= reader.info.crs;
+        files.push({ ...file, reader });
+      }
+      if (files.length === 0) continue;
+      if (!base && isElevation(group.name) && files.length === 1)
+        base = { source: files[0].rel, reader: files[0].reader };
+      const style = styleOf(group.name);
+      layers.push({ id: "", title: style.title, style, legend: await legendFor(style, files), files });
+    }
+    if (layers.length === 0 && !base) {
+      const why = skipped.length ? ` (${skipped.map((s) => `${s.file}: ${s.reason}`).join("; ")})` : "";
+      throw new InputError(`holds no GeoTIFF the dashboard can show${why}`, { file: root });
+    }
+    nameLayers(layers, groups);
+    const grids = [
+      ...layers.flatMap((l) => l.files.map((f) => f.reader.levels[0])),
+      ...(base ? [base.reader.levels[0]] : []),
+    ];
+    const scenarioIds = [
+      ...new Set(layers.flatMap((l) => l.files.map((f) => f.scenario).filter((s) => s !== null))),
+    ];
+    return {
+      root,
+      name: basename(root),
+      crs: crs!,
+      layers: layers.sort((a, b) => a.style.order - b.style.order || a.title.localeCompare(b.title)),
+      base,
+      tileGrid: tileGridFor(grids),
+      scenarios: readScenarioTable(root, scenarioIds),
+      skipped,
+      documents: listDocuments(root),
+      close: () => {
+        for (const reader of opened) reader.close();
+      },
+    };
+  } catch (error) {
+    for (const reader of opened) reader.close();
+    throw error;
+  }
+}
+
+/** Layers share one map: same CRS, north up. */
+function gridProblem(reader: PyramidReader, crs: Crs | undefined): string | undefined {
+  const [, , rx, , ry] = reader.info.transform;
+  if (rx !== 0 || ry !== 0) return "rotated or sheared grid (warp it north-up with gdalwarp)";
+  if (crs && (crs.epsg !== reader.info.crs.epsg || crs.geographic !== reader.info.crs.geographic)) {
+    return `CRS EPSG:${reader.info.crs.epsg ?? "?"} differs from the other layers' EPSG:${crs.epsg ?? "?"}`;
+  }
+  return undefined;
+}
+
+/**
+ * Ids from the layer's key (`newmark/dn_cm.tif` → `newmark-dn_cm`); titles get the key's folder
+ * when two layers are of the same kind (two runs' susceptibility maps, exceedance at 5 and 10 cm).
+ */
+function nameLayers(layers: Layer[], groups: ReturnType<typeof groupRasters>): void {
+  const keyOf = new Map(groups.flatMap((g) => g.files.map((f) => [f.rel, g.key] as const)));
+  const used = new Set<string>();
+  const kinds = new Map<string, number>();
+  for (const layer of layers) kinds.set(layer.style.kind, (kinds.get(layer.style.kind) ?? 0) + 1);
+  for (const layer of layers) {
+    const key = keyOf.get(layer.files[0].rel) ?? layer.files[0].rel;
+    const bare = key.replace(/\.tiff?$/i, "");
+    let id = bare
+      .replace(/\*/g, "scenario")
+      .replace(/[^A-Za-z0-9_]+/g, "-")
+      .replace(/^-|-$/g, "");
+    while (used.has(id)) id += "_";
+    used.add(id);
+    layer.id = id;
+    if (layer.style.kind === "other") layer.title = bare;
+    else if ((kinds.get(layer.style.kind) ?? 0) > 1) layer.title = `${layer.style.title} — ${bare}`;
+  }
+}

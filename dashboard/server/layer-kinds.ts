@@ -1,0 +1,126 @@
+import type { RampName } from "../../core/raster/ramps.ts";
+
+/**
+ * How the dashboard draws a raster, recognised from its file name (the names the steps write:
+ * susceptibility.tif, ac.tif, dn_cm.tif, pf.tif, hazard*.tif, exceedance*.tif, ...). Ranges and
+ * ramps follow the steps' own PNG previews, so the map and the preview beside each COG agree.
+ */
+export interface LayerStyle {
+  kind: string;
+  title: string;
+  units: string;
+  ramp: RampName;
+  /** Fixed legend range; without it the 2nd-98th percentile of the data. */
+  range?: [number, number];
+  /** Integer classes drawn with one colour each instead of a ramp. */
+  categorical?: boolean;
+  /**
+   * Cells at the range's minimum (no displacement, no probability) left clear, so the hillshade
+   * shows through everywhere nothing happens and the map shows where something does.
+   */
+  clearAtMin?: boolean;
+  /** Lower sorts first in the layer list; the dashboard's primary layers come first. */
+  order: number;
+}
+
+interface KindRule extends LayerStyle {
+  match: RegExp;
+}
+
+// Tried in order against the file's base name (without .tif); the first match wins.
+const RULES: KindRule[] = [
+  {
+    match: /hazard/i,
+    kind: "hazard",
+    title: "Hazard class",
+    units: "class",
+    ramp: "magma",
+    categorical: true,
+    order: 0,
+  },
+  {
+    match: /exceed/i,
+    kind: "exceedance",
+    title: "Exceedance probability",
+    units: "probability",
+    ramp: "magma",
+    range: [0, 1],
+    clearAtMin: true,
+    order: 1,
+  },
+  {
+    match: /^pf/i,
+    kind: "pf",
+    title: "Probability of failure P(f)",
+    units: "-",
+    ramp: "magma",
+    range: [0, 0.335],
+    clearAtMin: true,
+    order: 2,
+  },
+  {
+    match: /^dn/i,
+    kind: "dn",
+    title: "Newmark displacement D_N",
+    units: "cm",
+    ramp: "magma",
+    // As the newmark-map preview: statically unstable cells slide metres and would hide the rest.
+    range: [0, 30],
+    clearAtMin: true,
+    order: 3,
+  },
+  {
+    match: /^ac($|_)/i,
+    kind: "ac",
+    title: "Critical acceleration a_c",
+    units: "g",
+    ramp: "viridis",
+    order: 4,
+  },
+  {
+    match: /susceptib/i,
+    kind: "susceptibility",
+    title: "Susceptibility",
+    units: "probability",
+    ramp: "viridis",
+    range: [0, 1],
+    order: 5,
+  },
+  {
+    match: /^fs($|_)/i,
+    kind: "fs",
+    title: "Factor of safety",
+    units: "-",
+    ramp: "diverging",
+    range: [0, 2],
+    order: 6,
+  },
+  { match: /^pga/i, kind: "pga", title: "Peak ground acceleration", units: "g", ramp: "magma", order: 7 },
+  { match: /^pgv/i, kind: "pgv", title: "Peak ground velocity", units: "cm/s", ramp: "magma", order: 8 },
+  { match: /^slope/i, kind: "slope", title: "Slope", units: "degrees", ramp: "viridis", order: 10 },
+  {
+    match: /^aspect/i,
+    kind: "aspect",
+    title: "Aspect",
+    units: "degrees from north",
+    ramp: "viridis",
+    range: [0, 360],
+    order: 11,
+  },
+  { match: /^(dem|elev)/i, kind: "elevation", title: "Elevation", units: "m", ramp: "terrain", order: 12 },
+];
+
+const OTHER: LayerStyle = { kind: "other", title: "", units: "", ramp: "viridis", order: 20 };
+
+/** The style of a raster from its base name; unknown names get a viridis ramp and their own name. */
+export function styleOf(baseName: string): LayerStyle {
+  const rule = RULES.find((r) => r.match.test(baseName));
+  if (!rule) return { ...OTHER, title: baseName };
+  const { match: _match, ...style } = rule;
+  return style;
+}
+
+/** Kinds whose files can serve as the hillshade's elevation. */
+export function isElevation(baseName: string): boolean {
+  return styleOf(baseName).kind === "elevation";
+}
