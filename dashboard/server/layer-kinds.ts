@@ -14,6 +14,8 @@ export interface LayerStyle {
   range?: [number, number];
   /** Integer classes drawn with one colour each instead of a ramp. */
   categorical?: boolean;
+  /** Names of the classes of a categorical layer, by value; otherwise the values found are listed. */
+  classLabels?: Record<number, string>;
   /**
    * Cells at the range's minimum (no displacement, no probability) left clear, so the hillshade
    * shows through everywhere nothing happens and the map shows where something does.
@@ -36,6 +38,8 @@ const RULES: KindRule[] = [
     units: "class",
     ramp: "magma",
     categorical: true,
+    // The hazard step's class matrix (core/hazard): 1 low .. 4 very high.
+    classLabels: { 1: "1 low", 2: "2 moderate", 3: "3 high", 4: "4 very high" },
     order: 0,
   },
   {
@@ -49,7 +53,7 @@ const RULES: KindRule[] = [
     order: 1,
   },
   {
-    match: /^pf/i,
+    match: /^pf($|_)/i,
     kind: "pf",
     title: "Probability of failure P(f)",
     units: "-",
@@ -70,12 +74,30 @@ const RULES: KindRule[] = [
     order: 3,
   },
   {
-    match: /^ac($|_)/i,
+    match: /^ac$/i,
     kind: "ac",
     title: "Critical acceleration a_c",
     units: "g",
     ramp: "viridis",
     order: 4,
+  },
+  {
+    match: /^ac_sd$/i,
+    kind: "ac-sd",
+    title: "Standard deviation of a_c",
+    units: "g",
+    ramp: "viridis",
+    order: 9,
+  },
+  {
+    match: /^pfs$/i,
+    kind: "pfs",
+    title: "Probability of static failure P(FS < 1)",
+    units: "probability",
+    ramp: "magma",
+    range: [0, 1],
+    clearAtMin: true,
+    order: 6,
   },
   {
     match: /susceptib/i,

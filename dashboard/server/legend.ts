@@ -23,17 +23,25 @@ const MAX_CLASSES = 12;
 
 export async function legendFor(style: LayerStyle, files: { reader: PyramidReader }[]): Promise<Legend> {
   if (style.categorical) {
+    const labelled = Object.entries(style.classLabels ?? {}).map(([value, label]) => ({
+      value: Number(value),
+      label,
+    }));
     const values = new Set<number>();
-    for (const { reader } of files) await distinctClasses(reader, values);
-    const sorted = [...values].sort((a, b) => a - b).slice(0, MAX_CLASSES);
+    if (labelled.length === 0) for (const { reader } of files) await distinctClasses(reader, values);
+    const classes = labelled.length
+      ? labelled
+      : [...values]
+          .sort((a, b) => a - b)
+          .slice(0, MAX_CLASSES)
+          .map((value) => ({ value, label: `class ${value}` }));
     return {
       type: "classes",
       units: style.units,
-      classes: sorted.map((value, rank) => ({
-        value,
-        label: `class ${value}`,
+      classes: classes.map((item, rank) => ({
+        ...item,
         colour: hex(
-          CLASS_COLOURS[Math.round((rank / Math.max(1, sorted.length - 1)) * (CLASS_COLOURS.length - 1))],
+          CLASS_COLOURS[Math.round((rank / Math.max(1, classes.length - 1)) * (CLASS_COLOURS.length - 1))],
         ),
       })),
     };
