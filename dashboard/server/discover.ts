@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
+import { styleOf } from "./layer-kinds.ts";
 
 /**
  * Which rasters a run folder holds, and how files of one name in sibling folders are the same
@@ -108,8 +109,10 @@ export function listDocuments(root: string): string[] {
  * segment: that segment names the scenario. Everything else is a layer of its own.
  */
 export function groupRasters(rels: string[]): RasterGroup[] {
+  const named = scenarioNamedGroups(rels);
+  const inNamed = new Set(named.flatMap((g) => g.files.map((f) => f.rel)));
   const byShape = new Map<string, string[]>();
-  for (const rel of rels) {
+  for (const rel of rels.filter((r) => !inNamed.has(r))) {
     const shape = `${rel.split("/").length}:${basename(rel)}`;
     byShape.set(shape, [...(byShape.get(shape) ?? []), rel]);
   }
@@ -129,7 +132,33 @@ export function groupRasters(rels: string[]): RasterGroup[] {
       files: members.map((rel) => ({ rel, scenario: rel.split("/")[varying] })),
     });
   }
-  return groups.sort((a, b) => a.key.localeCompare(b.key));
+  return [...groups, ...named].sort((a, b) => a.key.localeCompare(b.key));
+}
+
+/**
+ * Maps of one folder named `scenario_<id>_<layer>.tif` (a campaign's per-scenario maps): one
+ * layer per `<layer>`, the id naming the scenario. Ids may hold `_`: the split is the one whose
+ * `<layer>` part is a name the dashboard knows (dn_cm, pf, ...).
+ */
+function scenarioNamedGroups(rels: string[]): RasterGroup[] {
+  const groups = new Map<string, RasterGroup>();
+  for (const rel of rels) {
+    const base = basename(rel).replace(/\.tiff?$/i, "");
+    const match = /^scenario_(.+)$/.exec(base);
+    if (!match) continue;
+    const parts = match[1].split("_");
+    for (let cut = 1; cut < parts.length; cut++) {
+      const name = parts.slice(cut).join("_");
+      if (styleOf(name).kind === "other") continue;
+      const folder = dirname(rel) === "." ? "" : `${dirname(rel)}/`;
+      const key = `${folder}scenario_*_${name}.tif`;
+      const group = groups.get(key) ?? { key, name, files: [] };
+      group.files.push({ rel, scenario: parts.slice(0, cut).join("_") });
+      groups.set(key, group);
+      break;
+    }
+  }
+  return [...groups.values()];
 }
 
 /** The index of the one folder segment in which the paths differ; undefined if not exactly one. */

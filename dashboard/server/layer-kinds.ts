@@ -43,7 +43,8 @@ const RULES: KindRule[] = [
     order: 0,
   },
   {
-    match: /exceed/i,
+    // The campaign's per-cell exceedance maps (p_dn_gt_5cm.tif) and other exceedance rasters.
+    match: /exceed|^p_dn_gt_/i,
     kind: "exceedance",
     title: "Exceedance probability",
     units: "probability",
@@ -134,11 +135,22 @@ const RULES: KindRule[] = [
 
 const OTHER: LayerStyle = { kind: "other", title: "", units: "", ramp: "viridis", order: 20 };
 
+/** Titles of the campaign's statistics maps, which share a kind with the maps they summarise. */
+const TITLES: [RegExp, (m: RegExpExecArray) => string][] = [
+  [/^p_dn_gt_(\d+(?:p\d+)?)cm$/i, (m) => `P(D_N > ${m[1].replace("p", ".")} cm) over the scenarios`],
+  [/^dn_mean_cm$/i, () => "Mean D_N over the scenarios"],
+  [/^dn_p90_cm$/i, () => "90th percentile of D_N over the scenarios"],
+];
+
 /** The style of a raster from its base name; unknown names get a viridis ramp and their own name. */
 export function styleOf(baseName: string): LayerStyle {
   const rule = RULES.find((r) => r.match.test(baseName));
   if (!rule) return { ...OTHER, title: baseName };
   const { match: _match, ...style } = rule;
+  for (const [pattern, title] of TITLES) {
+    const match = pattern.exec(baseName);
+    if (match) return { ...style, title: title(match) };
+  }
   return style;
 }
 

@@ -5,7 +5,7 @@ import type { ScenarioInfo } from "../api-types.ts";
 export type { ScenarioInfo };
 
 /** Files a campaign folder describes its scenarios in (the first one found is used). */
-const TABLES = ["scenarios.json", "campaign.json", "manifest.json"];
+const TABLES = ["scenarios.csv", "scenarios.json", "campaign.json", "manifest.json"];
 
 /**
  * The scenarios whose maps were found, with their magnitudes when a scenario table in the run
@@ -20,7 +20,7 @@ export function readScenarioTable(root: string, ids: string[]): ScenarioInfo[] {
     for (const entry of scenarioEntries(path)) {
       const id = entry.id ?? entry.scenario ?? entry.name;
       const mw = entry.mw ?? entry.Mw ?? entry.magnitude;
-      if (typeof id === "string" && typeof mw === "number" && Number.isFinite(mw)) magnitudes.set(id, mw);
+      if (id !== undefined && typeof mw === "number" && Number.isFinite(mw)) magnitudes.set(String(id), mw);
     }
     if (magnitudes.size > 0) break;
   }
@@ -33,6 +33,7 @@ export function readScenarioTable(root: string, ids: string[]): ScenarioInfo[] {
 }
 
 function scenarioEntries(path: string): Record<string, unknown>[] {
+  if (path.endsWith(".csv")) return csvEntries(readFileSync(path, "utf8"));
   try {
     const parsed = JSON.parse(readFileSync(path, "utf8")) as unknown;
     const list = Array.isArray(parsed) ? parsed : (parsed as { scenarios?: unknown })?.scenarios;
@@ -42,4 +43,19 @@ function scenarioEntries(path: string): Record<string, unknown>[] {
   } catch {
     return [];
   }
+}
+
+/** Rows of a plain CSV (no quoted commas: the campaign's scenarios.csv), numbers as numbers. */
+function csvEntries(text: string): Record<string, unknown>[] {
+  const [header, ...lines] = text.trim().split(/\r?\n/);
+  const columns = header.split(",").map((c) => c.trim());
+  return lines.map((line) => {
+    const cells = line.split(",");
+    return Object.fromEntries(
+      columns.map((column, i) => {
+        const cell = (cells[i] ?? "").trim();
+        return [column, cell !== "" && Number.isFinite(Number(cell)) ? Number(cell) : cell];
+      }),
+    );
+  });
 }

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { groupRasters, listRasters } from "../../../dashboard/server/discover.ts";
 import { styleOf } from "../../../dashboard/server/layer-kinds.ts";
+import { readScenarioTable } from "../../../dashboard/server/scenarios.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "discover-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -56,6 +57,33 @@ test("files of one name in sibling folders are one layer with a scenario each", 
   );
 });
 
+test("a campaign's scenario_<id>_<layer>.tif maps of one folder are one layer per scenario", () => {
+  const groups = groupRasters([
+    "campaign/p_dn_gt_5cm.tif",
+    "campaign/scenario_mw7p5_long_dn_cm.tif",
+    "campaign/scenario_mw6_dn_cm.tif",
+    "campaign/scenario_notes.tif",
+  ]);
+  assert.deepEqual(
+    groups.map((g) => [g.key, g.name, g.files.map((f) => f.scenario)]),
+    [
+      ["campaign/p_dn_gt_5cm.tif", "p_dn_gt_5cm", [null]],
+      ["campaign/scenario_*_dn_cm.tif", "dn_cm", ["mw7p5_long", "mw6"]],
+      ["campaign/scenario_notes.tif", "scenario_notes", [null]],
+    ],
+  );
+});
+
+test("scenario magnitudes come from the campaign's scenarios.csv, in Mw order", () => {
+  writeFileSync(join(dir, "scenarios.csv"), "id,mw,weight\nb,7.5,0.1\na,6,0.9\n7,6.5,0\n");
+  assert.deepEqual(readScenarioTable(dir, ["a", "b", "7", "unknown"]), [
+    { id: "a", mw: 6 },
+    { id: "7", mw: 6.5 },
+    { id: "b", mw: 7.5 },
+    { id: "unknown" },
+  ]);
+});
+
 test("layer styles follow the steps' file names and previews", () => {
   assert.deepEqual([styleOf("dn_cm").kind, styleOf("dn_cm").range], ["dn", [0, 30]]);
   assert.deepEqual([styleOf("pf").kind, styleOf("pf").range], ["pf", [0, 0.335]]);
@@ -64,4 +92,10 @@ test("layer styles follow the steps' file names and previews", () => {
   assert.equal(styleOf("susceptibility").kind, "susceptibility");
   assert.equal(styleOf("hazard_class").categorical, true);
   assert.equal(styleOf("exceedance_5cm").kind, "exceedance");
+  assert.deepEqual(
+    [styleOf("p_dn_gt_7p5cm").kind, styleOf("p_dn_gt_7p5cm").title],
+    ["exceedance", "P(D_N > 7.5 cm) over the scenarios"],
+  );
+  assert.equal(styleOf("pfs").kind, "pfs");
+  assert.equal(styleOf("ac_sd").kind, "ac-sd");
 });
