@@ -1,15 +1,18 @@
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 
-const ENTRY = fileURLToPath(new URL("../web/app.ts", import.meta.url));
+/** The page's sources (a folder URL: bundlers rewrite module-relative URLs of .ts files as workers). */
+const WEB_DIR = fileURLToPath(new URL("../web/", import.meta.url));
 
 /**
  * The page's script and styles (dashboard/web/app.ts with Leaflet and its CSS), bundled in
  * memory when the server starts: nothing is fetched from a CDN, and the page works offline.
  */
 export async function bundlePage(): Promise<Map<string, { type: string; body: Buffer }>> {
+  // Loaded here: only the dashboard needs esbuild at run time.
+  const { build } = await import("esbuild");
   const result = await build({
-    entryPoints: [ENTRY],
+    entryPoints: [join(WEB_DIR, "app.ts")],
     bundle: true,
     write: false,
     format: "esm",

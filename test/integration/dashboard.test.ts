@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import {
   mkdirSync,
   mkdtempSync,
@@ -19,6 +20,7 @@ import { runNewmarkMap } from "../../core/stability/step.ts";
 import type { CellValues, DashboardInfo, ExceedanceSeries } from "../../dashboard/api-types.ts";
 import { type Dashboard, startDashboard } from "../../dashboard/server/server.ts";
 import { artifactDir, launchChromium, skipWithoutChromium } from "../helpers/browser.ts";
+import { firstLine } from "../helpers/first-line.ts";
 import { runQuakeslide } from "../helpers/run-cli.ts";
 
 // The dashboard in a real browser (Debian's chromium, headless) over real outputs: the demo
@@ -450,6 +452,49 @@ describe("dashboard server boundaries", () => {
       far.values.every((v) => v.value === null),
       "outside every raster: no values",
     );
+  });
+});
+
+describe("quakeslide dashboard (the verb)", () => {
+  test("bad options exit 2 with one line, before serving anything", async () => {
+    const missing = await runQuakeslide(["dashboard", "--run", join(work, "no-such-run")]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /no-such-run: run folder not found/);
+    assert.equal(missing.stderr.trim().split("\n").length, 1);
+    const both = await runQuakeslide(["dashboard", "--run", runDir, "--results", "runs/x/"]);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--run or --results, not both/);
+    const port = await runQuakeslide(["dashboard", "--run", runDir, "--port", "70000"]);
+    assert.equal(port.code, 2);
+    assert.match(port.stderr, /--port must be an integer from 0 to 65535/);
+  });
+
+  test("serves until SIGINT, printing its address and layers as JSON", async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        join(repositoryRoot, "bin/quakeslide.mjs"),
+        "dashboard",
+        "--run",
+        runDir,
+        "--dem",
+        DEM,
+        "--port",
+        "0",
+        "--json",
+      ],
+      {
+        cwd: repositoryRoot,
+      },
+    );
+    const line = await firstLine(child);
+    const started = JSON.parse(line) as { url: string; layers: { files: string[] }[]; base: string };
+    assert.equal(started.base, "dem.tif");
+    const layers = (await (await fetch(`${started.url}api/layers`)).json()) as DashboardInfo;
+    assert.deepEqual(layers.layers.flatMap((l) => l.files).sort(), readdirTifs(runDir));
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    child.kill("SIGINT");
+    assert.equal(await exited, 0);
   });
 });
 

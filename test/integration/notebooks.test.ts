@@ -4,9 +4,12 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { ListObjectsV2Command } from "@aws-sdk/client-s3";
+import type { DashboardInfo } from "../../dashboard/api-types.ts";
 import { EmbeddedRuntime } from "../../local/runtime.ts";
 import { skipUnlessInstalled } from "../crosscheck/reference-tool.ts";
 import { artifactDir } from "../helpers/browser.ts";
+import { firstLine } from "../helpers/first-line.ts";
 
 // Every notebook in notebooks/ and the TypeScript client example, run top to bottom against the
 // embedded runtime of the project's own app, as a user would after `quakeslide up`: a cell that
@@ -70,4 +73,38 @@ test("the TypeScript client example runs a hazard map end to end", async () => {
   const { code, output } = await run(process.execPath, ["--import", "tsx", "examples/client/hazard-map.ts"]);
   assert.equal(code, 0, output);
   assert.match(output, /hazard-pipeline SUCCEEDED/);
+});
+
+test("quakeslide dashboard --results serves a run's outputs straight from the results bucket", async () => {
+  const listed = await runtime.s3Client.send(
+    new ListObjectsV2Command({ Bucket: runtime.bucketName("ResultsBucket"), Prefix: "runs/newmark-map/" }),
+  );
+  const manifest = listed.Contents?.find((o) => o.Key?.endsWith("/manifest.json"))?.Key;
+  assert.ok(manifest, "a newmark-map run of the notebooks");
+  const prefix = manifest.slice(0, -"manifest.json".length);
+  const child = spawn(
+    process.execPath,
+    [
+      "bin/quakeslide.mjs",
+      "dashboard",
+      "--results",
+      prefix,
+      "--state-dir",
+      stateDir,
+      "--port",
+      "0",
+      "--json",
+    ],
+    { cwd: repositoryRoot },
+  );
+  try {
+    const started = JSON.parse(await firstLine(child)) as { url: string; root: string };
+    assert.ok(started.root.startsWith(join(stateDir, "dashboard")), started.root);
+    const info = (await (await fetch(`${started.url}api/layers`)).json()) as DashboardInfo;
+    assert.deepEqual(info.layers.map((l) => l.files[0]).sort(), ["dn_cm.tif", "pf.tif"]);
+  } finally {
+    const exited = new Promise((resolve) => child.on("close", resolve));
+    child.kill("SIGINT");
+    await exited;
+  }
 });
