@@ -70,6 +70,7 @@ export interface CellValues {
   /** For layers with one map per scenario: the cell's value under each scenario. */
   perScenario: {
     layer: string;
+    kind: string;
     title: string;
     units: string;
     values: { scenario: string; mw?: number; value: number | null }[];

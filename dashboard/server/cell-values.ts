@@ -42,7 +42,13 @@ export async function valuesAt(
           value: await cellValue(other.reader, col, row),
         });
       }
-      perScenario.push({ layer: layer.id, title: layer.title, units: layer.style.units, values: byScenario });
+      perScenario.push({
+        layer: layer.id,
+        kind: layer.style.kind,
+        title: layer.title,
+        units: layer.style.units,
+        values: byScenario,
+      });
     }
   }
   return { x, y, scenario, values, perScenario };

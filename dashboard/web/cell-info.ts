@@ -16,7 +16,7 @@ export function enableCellInfo(
   view: MapView,
   scenario: () => string | null,
 ): { showAt(x: number, y: number): Promise<void> } {
-  const marker = L.circleMarker([0, 0], { radius: 6, color: "#000", weight: 2, fill: false });
+  const marker = L.circleMarker([0, 0], { radius: 8, color: "#00e5ff", weight: 3, fill: false });
   const showAt = async (x: number, y: number) => {
     const query = new URLSearchParams({ x: String(x), y: String(y) });
     const current = scenario();
@@ -56,7 +56,9 @@ function renderValues(cell: CellValues): void {
 function renderScenarioChart(cell: CellValues): void {
   const container = element("cell-chart");
   container.replaceChildren();
-  const dn = cell.perScenario.find((p) => p.values.length > 1);
+  // The cell's D_N per scenario; another per-scenario layer when the campaign has no D_N maps.
+  const multi = cell.perScenario.filter((p) => p.values.length > 1);
+  const dn = multi.find((p) => p.kind === "dn") ?? multi[0];
   if (!dn) return;
   const byMw = dn.values.every((v) => v.mw !== undefined);
   const heading = document.createElement("h2");

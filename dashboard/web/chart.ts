@@ -25,7 +25,9 @@ const SVG = "http://www.w3.org/2000/svg";
 export function lineChart(options: ChartOptions): SVGSVGElement {
   const width = options.width ?? 270;
   const height = options.height ?? 180;
-  const margin = { left: 40, right: 8, top: 8 + 12 * options.series.length, bottom: 30 };
+  // Legend rows on top, then the y label, then the plot.
+  const legendRows = 12 * options.series.length;
+  const margin = { left: 40, right: 8, top: legendRows + 28, bottom: 30 };
   const xs = options.series.flatMap((s) => s.points.map((p) => p.x));
   const ys = [
     ...options.series.flatMap((s) => s.points.flatMap((p) => (p.y === null ? [] : [p.y]))),
@@ -45,7 +47,7 @@ export function lineChart(options: ChartOptions): SVGSVGElement {
     text(formatValue(x0), margin.left, height - margin.bottom + 12),
     text(formatValue(x1), width - margin.right - 24, height - margin.bottom + 12),
     text(options.xLabel, margin.left + 40, height - 4),
-    text(options.yLabel, 2, margin.top - 2),
+    text(options.yLabel, 2, legendRows + 16),
   );
   for (const line of options.lines ?? []) {
     svg.append(

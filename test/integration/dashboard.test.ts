@@ -355,6 +355,10 @@ describe("dashboard over a campaign (one map per scenario)", { skip }, () => {
       const dns = series.values.map((v) => v.value!);
       assert.ok(dns[0] < dns[1] && dns[1] < dns[2], dns.join(" < "));
       assert.equal(await page.locator("#cell-chart svg circle").count(), MAGNITUDES.length);
+      assert.match(
+        (await page.locator("#cell-chart h2").textContent()) ?? "",
+        /Newmark displacement D_N per scenario/,
+      );
       await screenshot(page, "campaign-cell.png");
       assert.deepEqual(problems, []);
     } finally {
