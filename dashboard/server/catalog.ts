@@ -24,10 +24,14 @@ export interface Layer {
   files: LayerFile[];
 }
 
-/** The base map's source: a DEM (hillshade computed from it), or nothing. */
+/**
+ * The base map's source: a DEM (hillshaded), or else the run's slope raster (slope shading: the
+ * same light from straight above, which needs no aspect; products often carry slope, not the DEM).
+ */
 export interface BaseMap {
   source: string;
   reader: PyramidReader;
+  from: "dem" | "slope";
 }
 
 export interface Catalog {
@@ -75,7 +79,7 @@ export async function openCatalog(rootPath: string, options: CatalogOptions = {}
       const reader = await open(resolve(options.dem), options.dem);
       if (!reader)
         throw new InputError(`cannot read the DEM: ${skipped.at(-1)?.reason}`, { file: options.dem });
-      base = { source: basename(options.dem), reader };
+      base = { source: basename(options.dem), reader, from: "dem" };
     }
     let crs: Crs | undefined = base?.reader.info.crs;
     for (const group of groups) {
@@ -93,10 +97,11 @@ export async function openCatalog(rootPath: string, options: CatalogOptions = {}
       }
       if (files.length === 0) continue;
       if (!base && isElevation(group.name) && files.length === 1)
-        base = { source: files[0].rel, reader: files[0].reader };
+        base = { source: files[0].rel, reader: files[0].reader, from: "dem" };
       const style = styleOf(group.name);
       layers.push({ id: "", title: style.title, style, legend: await legendFor(style, files), files });
     }
+    base ??= slopeShading(layers);
     if (layers.length === 0 && !base) {
       const why = skipped.length ? ` (${skipped.map((s) => `${s.file}: ${s.reason}`).join("; ")})` : "";
       throw new InputError(`holds no GeoTIFF the dashboard can show${why}`, { file: root });
@@ -127,6 +132,13 @@ export async function openCatalog(rootPath: string, options: CatalogOptions = {}
     for (const reader of opened) reader.close();
     throw error;
   }
+}
+
+function slopeShading(layers: Layer[]): BaseMap | undefined {
+  const slope = layers.find((l) => l.style.kind === "slope" && l.files.length === 1);
+  return (
+    slope && { source: `${slope.files[0].rel} (slope shading)`, reader: slope.files[0].reader, from: "slope" }
+  );
 }
 
 /** Layers share one map: same CRS, north up. */

@@ -89,3 +89,18 @@ export async function hillshadeWindow(
   shade(terrain.slope, terrain.aspect, shaded);
   return { values: shaded, window: haloed, level };
 }
+
+/**
+ * Slope shading of one window of a slope level (degrees), for runs without a DEM: the hillshade
+ * without its direction term, 1 + 254 sin(altitude) cos(slope), so steeper is darker.
+ */
+export async function slopeShadeWindow(
+  slope: PyramidReader,
+  levelIndex: number,
+  window: Window,
+): Promise<WindowValues> {
+  const slopeDeg = await slope.readBand(levelIndex, window);
+  const shaded = new Float32Array(slopeDeg.length);
+  shade(slopeDeg, new Float32Array(slopeDeg.length).fill(Number.NaN), shaded);
+  return { values: shaded, window, level: slope.levels[levelIndex] };
+}

@@ -1,6 +1,6 @@
 import type { PyramidReader } from "../../core/raster/pyramid.ts";
 import type { BaseMap, Catalog, Layer, LayerFile } from "./catalog.ts";
-import { hillshadeWindow } from "./hillshade.ts";
+import { hillshadeWindow, slopeShadeWindow } from "./hillshade.ts";
 import { colouringOf } from "./legend.ts";
 import {
   type Colouring,
@@ -55,7 +55,11 @@ export async function baseTile(
   const level = levelFor(base.reader.levels, box.pixelSize);
   const window = windowFor(base.reader.levels[level], box);
   if (!window) return transparentTile(box.size);
-  return draw(await hillshadeWindow(base.reader, level, window), box, { type: "grey" });
+  const shaded =
+    base.from === "dem"
+      ? await hillshadeWindow(base.reader, level, window)
+      : await slopeShadeWindow(base.reader, level, window);
+  return draw(shaded, box, { type: "grey" });
 }
 
 export function fileFor(layer: Layer, scenario: string | null): LayerFile | undefined {

@@ -450,7 +450,9 @@ describe("dashboard server boundaries", () => {
     assert.equal((await get("/tiles/newmark-dn_cm/99/0/0.png")).status, 404);
     assert.equal((await get("/tiles/newmark-dn_cm/0/1/0.png")).status, 404);
     assert.equal((await get("/api/cell?x=abc&y=1")).status, 400);
-    assert.equal((await get("/basemap/0/0/0.png")).status, 404, "no DEM in the demo folder, none given");
+    // No DEM in the demo folder and none given: the base map is the slope raster's shading.
+    assert.equal(dashboard.catalog.base?.source, "terrain/slope.tif (slope shading)");
+    assert.equal((await get("/basemap/0/0/0.png")).status, 200);
     const far = JSON.parse((await get("/api/cell?x=0&y=0")).body) as CellValues;
     assert.ok(
       far.values.every((v) => v.value === null),

@@ -61,3 +61,10 @@ test("hillshade of a plane: gdaldem's cos(sun, normal) for a slope facing the su
   // Flat: cos = sin(45 deg) -> 1 + 254 * 0.7071 = 180.6 -> 181.
   assert.deepEqual(Array.from(out), [255, 1, 181]);
 });
+
+test("slope shading (no DEM): the hillshade's light from above only, steeper is darker", () => {
+  const out = new Float32Array(3);
+  shade(Float32Array.from([0, 45, 90]), new Float32Array(3).fill(Number.NaN), out);
+  // 1 + 254 sin(45 deg) cos(slope): 181, 128, 1.
+  assert.deepEqual(Array.from(out), [181, 128, 1]);
+});
