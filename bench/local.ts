@@ -3,11 +3,16 @@
 //   s3rver start it wraps;
 // - S3 PUT/GET of a 64 MiB object over HTTP, against copying the same bytes on the same disk;
 // - a Distributed Map of 200 items through an in-process Lambda, against calling the handler
-//   200 times directly (what the interpreter, history and S3 item reader add per item).
+//   200 times directly (what the interpreter, history and S3 item reader add per item);
+// - 200 HEAD requests through the runtime's S3 (Host/Origin checks, SigV4 verification), against
+//   the same requests to a bare s3rver (which checks no signature).
+// The start-up time is printed here rather than asserted in a test (it depends on the machine's
+// load; the integration tests once required under 3 s).
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { EmbeddedRuntime } from "../local/runtime.ts";
 import { startLocalS3 } from "../local/s3-server.ts";
 import { synthesizeTemplates } from "../local/templates.ts";
@@ -50,20 +55,23 @@ export async function run(_args: string[]): Promise<void> {
       await s3.close();
     }
     report("runtime start (median of 5)", median(starts), median(bareStarts), "bare s3rver start");
+    console.log(
+      `runtime start: median ${median(starts).toFixed(3)} s, slowest ${Math.max(...starts).toFixed(3)} s`,
+    );
 
     const runtime = await EmbeddedRuntime.start({ projectRoot, templates, stateDir: join(scratch, "state") });
     try {
       const body = Buffer.alloc(64 * 1024 * 1024, 7);
       const bucket = runtime.bucketName("DataBucket");
-      const [s3Seconds] = await seconds(async () => {
-        await runtime.s3Client.send(
-          new PutObjectCommand({ Bucket: bucket, Key: "bench/64mib.bin", Body: body }),
-        );
-        const object = await runtime.s3Client.send(
-          new GetObjectCommand({ Bucket: bucket, Key: "bench/64mib.bin" }),
-        );
-        await object.Body!.transformToByteArray();
-      });
+      const putAndGet = (client: S3Client, bucketName: string) =>
+        seconds(async () => {
+          await client.send(new PutObjectCommand({ Bucket: bucketName, Key: "bench/64mib.bin", Body: body }));
+          const object = await client.send(
+            new GetObjectCommand({ Bucket: bucketName, Key: "bench/64mib.bin" }),
+          );
+          await object.Body!.transformToByteArray();
+        });
+      const [s3Seconds] = await putAndGet(runtime.s3Client, bucket);
       const source = join(scratch, "64mib.bin");
       writeFileSync(source, body);
       const [diskSeconds] = await seconds(async () => {
@@ -91,10 +99,59 @@ export async function run(_args: string[]): Promise<void> {
         Math.max(directSeconds, 1e-3),
         "200 direct calls",
       );
+
+      const heads = (client: S3Client, bucketName: string) =>
+        seconds(async () => {
+          for (let i = 0; i < 200; i++) {
+            await client.send(new HeadObjectCommand({ Bucket: bucketName, Key: "campaign/items.json" }));
+          }
+        });
+      const bare = await bareS3rver(join(scratch, "bare-guard"));
+      try {
+        await bare.client.send(
+          new PutObjectCommand({ Bucket: "data", Key: "campaign/items.json", Body: "[]" }),
+        );
+        const guarded: number[] = [];
+        const unguarded: number[] = [];
+        for (let i = 0; i < 3; i++) {
+          guarded.push((await heads(runtime.s3Client, bucket))[0]);
+          unguarded.push((await heads(bare.client, "data"))[0]);
+        }
+        report("200 signed HEADs (median of 3)", median(guarded), median(unguarded), "bare s3rver");
+        const [bareSeconds] = await putAndGet(bare.client, "data");
+        const [againSeconds] = await putAndGet(runtime.s3Client, bucket);
+        report("S3 PUT + GET 64 MiB, again", againSeconds, bareSeconds, "bare s3rver");
+      } finally {
+        bare.client.destroy();
+        await bare.server.close();
+      }
     } finally {
       await runtime.stop();
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** s3rver as it comes (no request guard, no confined store), with its public S3RVER key pair. */
+async function bareS3rver(directory: string) {
+  const S3rver = createRequire(import.meta.url)("s3rver") as new (
+    options: Record<string, unknown>,
+  ) => { run(): Promise<{ port: number }>; close(): Promise<void> };
+  const server = new S3rver({
+    address: "127.0.0.1",
+    port: 0,
+    directory,
+    silent: true,
+    vhostBuckets: false,
+    configureBuckets: [{ name: "data" }],
+  });
+  const { port } = await server.run();
+  const client = new S3Client({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: "us-east-1",
+    forcePathStyle: true,
+    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+  });
+  return { server, client };
 }

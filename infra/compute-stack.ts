@@ -6,6 +6,7 @@ import * as ecs from "aws-cdk-lib/aws-ecs";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
+import { MEMORY_LIMIT_ENV } from "../core/limits.ts";
 import type { StageConfig } from "./config.ts";
 import { grantPipelineObjectAccess } from "./grants.ts";
 import { bucketName } from "./names.ts";
@@ -148,6 +149,8 @@ export class ComputeStack extends Stack {
     const environment: Record<string, string> = {
       QUAKESLIDE_CONTAINER: container,
       QUAKESLIDE_THREADS: String(options.cpu),
+      // The job refuses work estimated past this (core/limits.ts): 80 % of the container's memory.
+      [MEMORY_LIMIT_ENV]: String(Math.floor((options.memory.toMebibytes() * 1.048576 * 0.8) / 10) / 100),
       DATA_BUCKET: bucketName(options.config.stage, "data"),
       RESULTS_BUCKET: bucketName(options.config.stage, "results"),
     };

@@ -1,24 +1,54 @@
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { flowInputProblem } from "../functions/shared/machines.ts";
 import { type AppModel, findStateMachine } from "./app-model.ts";
 import type { ExecutionRecord, ExecutionStore, HistoryEvent } from "./executions.ts";
 import type { Executor } from "./executor.ts";
 import { LambdaFunctionError } from "./lambda-invoker.ts";
+import { checkHostAndOrigin, type GuardProblem, type Refusal, signedRequestOf } from "./request-guard.ts";
+import { type Credentials, verifySignature } from "./sigv4.ts";
+
+export interface ApiServerOptions {
+  model: AppModel;
+  executor: Executor;
+  store: ExecutionStore;
+  /** The only key pair whose SigV4 signatures are accepted. */
+  credentials: Credentials;
+  /** TCP port; 0 (default) takes a free one. */
+  port?: number;
+}
+
+/** Lambda's limit for a synchronous invocation's payload; Step Functions' inputs are smaller still. */
+const MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+/** The error type (and status) of each refusal, as the AWS JSON APIs name them. */
+const API_ERRORS: Record<GuardProblem, [number, string]> = {
+  host: [403, "AccessDeniedException"],
+  origin: [403, "AccessDeniedException"],
+  missing: [403, "MissingAuthenticationTokenException"],
+  malformed: [400, "IncompleteSignatureException"],
+  "unknown-key": [403, "UnrecognizedClientException"],
+  expired: [403, "InvalidSignatureException"],
+  mismatch: [403, "InvalidSignatureException"],
+  "payload-mismatch": [403, "InvalidSignatureException"],
+};
 
 /**
  * The part of the Step Functions and Lambda HTTP APIs that the client uses, so that the AWS SDK
  * (JS or boto3) talks to the embedded runtime through AWS_ENDPOINT_URL_SFN / _LAMBDA with no
  * code change: StartExecution, DescribeExecution, StopExecution, GetExecutionHistory,
- * ListStateMachines, ListExecutions, and Lambda Invoke. `GET /quakeslide/executions/<id>` returns the runtime's own
- * record (history, failure reason with the job's exit code and log tail) for `quakeslide logs`.
+ * ListStateMachines, ListExecutions, and Lambda Invoke. `GET /quakeslide/executions/<arn>`
+ * returns the runtime's own record (history, failure reason with the job's exit code and log
+ * tail) for `quakeslide logs`. Every request must pass request-guard.ts: Host, Origin, SigV4.
  */
-export async function startApiServer(model: AppModel, executor: Executor, store: ExecutionStore, port = 0) {
+export async function startApiServer(options: ApiServerOptions) {
   const server = createServer((request, response) => {
-    handle(request, response, model, executor, store).catch((error: Error) =>
-      send(response, 500, { __type: "InternalFailure", message: error.message }),
+    handle(request, response, options).catch((error: Error) =>
+      sendError(response, 500, "InternalFailure", error.message),
     );
   });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   return { server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
@@ -28,43 +58,112 @@ export function closeServer(server: Server): Promise<void> {
   return closing;
 }
 
-async function handle(
-  request: IncomingMessage,
-  response: ServerResponse,
-  model: AppModel,
-  executor: Executor,
-  store: ExecutionStore,
-): Promise<void> {
+async function handle(request: IncomingMessage, response: ServerResponse, options: ApiServerOptions) {
+  const early =
+    checkHostAndOrigin(request.headers, request.socket.localPort ?? 0) ?? unsignedRefusal(request);
+  if (early) return refuse(response, early);
   const body = await readBody(request);
+  if (body === undefined) {
+    response.setHeader("Connection", "close");
+    return sendError(
+      response,
+      413,
+      "RequestEntityTooLargeException",
+      `the body exceeds ${MAX_BODY_BYTES} bytes`,
+    );
+  }
+  const bodySha256 = createHash("sha256").update(body).digest("hex");
+  const verdict = verifySignature(signedRequestOf(request, bodySha256), {
+    credentials: options.credentials,
+    service: "other",
+    now: new Date(),
+  });
+  if (!verdict.ok) return refuse(response, verdict);
   const url = new URL(request.url ?? "/", "http://local");
   const invoke = url.pathname.match(/^\/2015-03-31\/functions\/([^/]+)\/invocations$/);
-  if (invoke) {
-    try {
-      const output = await executor.invoke(decodeURIComponent(invoke[1]), body ? JSON.parse(body) : null);
-      send(response, 200, output);
-    } catch (error) {
-      if (!(error instanceof LambdaFunctionError)) {
-        return send(response, 404, { Type: "User", message: (error as Error).message });
-      }
-      response.setHeader("X-Amz-Function-Error", "Unhandled");
-      send(response, 200, {
-        errorType: error.errorType,
-        errorMessage: error.errorMessage,
-        trace: error.trace,
-      });
-    }
-    return;
-  }
-  const record = url.pathname.match(/^\/quakeslide\/executions\/(.+)$/);
-  if (record) {
-    const found = store.get(decodeURIComponent(record[1]));
-    return found ? send(response, 200, found) : send(response, 404, { message: "no such execution" });
+  if (invoke && request.method === "POST")
+    return invokeFunction(response, options, invoke[1], body.toString("utf8"));
+  const record = url.pathname.match(/^\/quakeslide\/executions\/([^/]+)$/);
+  if (record && request.method === "GET") {
+    const found = decodedOrUndefined(record[1], (reference) => options.store.get(reference));
+    return found
+      ? send(response, 200, found)
+      : sendError(response, 404, "ExecutionDoesNotExist", "no such execution");
   }
   const target = String(request.headers["x-amz-target"] ?? "");
-  const input = body ? (JSON.parse(body) as Record<string, string>) : {};
+  if (url.pathname !== "/" || request.method !== "POST" || !target.startsWith("AWSStepFunctions.")) {
+    return sendError(
+      response,
+      404,
+      "UnknownOperationException",
+      `${request.method} ${url.pathname} is not served`,
+    );
+  }
+  let input: Record<string, string>;
+  try {
+    input = body.length > 0 ? JSON.parse(body.toString("utf8")) : {};
+  } catch {
+    return sendError(response, 400, "SerializationException", "the request body is not JSON");
+  }
+  return stepFunctions(response, options, target.slice("AWSStepFunctions.".length), input);
+}
+
+/** A request with no signature at all is refused before its body is read. */
+function unsignedRefusal(request: IncomingMessage): Refusal | undefined {
+  if (request.headers.authorization !== undefined) return undefined;
+  if (new URL(request.url ?? "/", "http://local").searchParams.has("X-Amz-Algorithm")) return undefined;
+  return { problem: "missing", message: "Missing Authentication Token: requests must be signed (SigV4)" };
+}
+
+function refuse(response: ServerResponse, refusal: Refusal) {
+  const [status, type] = API_ERRORS[refusal.problem];
+  sendError(response, status, type, refusal.message);
+}
+
+function decodedOrUndefined<T>(encoded: string, use: (decoded: string) => T | undefined): T | undefined {
+  try {
+    return use(decodeURIComponent(encoded));
+  } catch (error) {
+    if (error instanceof URIError) return undefined;
+    throw error;
+  }
+}
+
+async function invokeFunction(
+  response: ServerResponse,
+  options: ApiServerOptions,
+  name: string,
+  body: string,
+) {
+  let payload: unknown;
+  try {
+    payload = body ? JSON.parse(body) : null;
+  } catch {
+    return sendError(response, 400, "InvalidRequestContentException", "the payload is not JSON");
+  }
+  try {
+    const output = await options.executor.invoke(decodeURIComponent(name), payload);
+    send(response, 200, output);
+  } catch (error) {
+    if (!(error instanceof LambdaFunctionError)) {
+      return sendError(response, 404, "ResourceNotFoundException", (error as Error).message);
+    }
+    response.setHeader("X-Amz-Function-Error", "Unhandled");
+    send(response, 200, { errorType: error.errorType, errorMessage: error.errorMessage, trace: error.trace });
+  }
+}
+
+function stepFunctions(
+  response: ServerResponse,
+  { model, executor, store }: ApiServerOptions,
+  operation: string,
+  input: Record<string, string>,
+) {
   const notFound = (what: string) =>
-    send(response, 400, { __type: `${what}DoesNotExist`, message: `${what} does not exist` });
-  switch (target.replace("AWSStepFunctions.", "")) {
+    sendError(response, 400, `${what}DoesNotExist`, `${what} does not exist`);
+  const execution = () =>
+    typeof input.executionArn === "string" ? store.get(input.executionArn) : undefined;
+  switch (operation) {
     case "ListStateMachines":
       return send(response, 200, {
         stateMachines: model.stateMachines.map((m) => ({
@@ -74,36 +173,22 @@ async function handle(
           creationDate: 0,
         })),
       });
-    case "StartExecution": {
-      const machine = findStateMachine(model, input.stateMachineArn);
-      if (!machine) return notFound("StateMachine");
-      let started: ExecutionRecord;
-      try {
-        started = executor.start(machine, JSON.parse(input.input ?? "{}"), input.name);
-      } catch (error) {
-        const e = error as Error;
-        const type = e instanceof SyntaxError ? "InvalidExecutionInput" : e.name;
-        return send(response, 400, { __type: type, message: e.message });
-      }
-      return send(response, 200, {
-        executionArn: started.executionArn,
-        startDate: Date.parse(started.startDate) / 1000,
-      });
-    }
+    case "StartExecution":
+      return startExecution(response, model, executor, input);
     case "StopExecution": {
-      const found = store.get(input.executionArn);
+      const found = execution();
       if (!found) return notFound("Execution");
       executor.stop(found.executionId);
       return send(response, 200, { stopDate: Date.now() / 1000 });
     }
     case "GetExecutionHistory": {
-      const found = store.get(input.executionArn);
+      const found = execution();
       return found
         ? send(response, 200, { events: found.history.map(toStepFunctionsEvent) })
         : notFound("Execution");
     }
     case "DescribeExecution": {
-      const found = store.get(input.executionArn);
+      const found = execution();
       return found ? send(response, 200, describe(found)) : notFound("Execution");
     }
     case "ListExecutions":
@@ -114,11 +199,47 @@ async function handle(
           .map((r) => ({ ...describe(r), input: undefined, output: undefined })),
       });
     default:
-      return send(response, 400, {
-        __type: "UnknownOperationException",
-        message: `${target} is not implemented locally`,
-      });
+      return sendError(response, 400, "UnknownOperationException", `${operation} is not implemented locally`);
   }
+}
+
+/**
+ * StartExecution: the state machine must exist, the name follow Step Functions' rules, the input
+ * be JSON and, for a flow with an entry in FLOW_INPUT_SCHEMAS, match its schema.
+ */
+function startExecution(
+  response: ServerResponse,
+  model: AppModel,
+  executor: Executor,
+  input: Record<string, string>,
+) {
+  const machine =
+    typeof input.stateMachineArn === "string" ? findStateMachine(model, input.stateMachineArn) : undefined;
+  if (!machine) return sendError(response, 400, "StateMachineDoesNotExist", "StateMachine does not exist");
+  let executionInput: unknown;
+  try {
+    executionInput = JSON.parse(input.input ?? "{}");
+  } catch (error) {
+    return sendError(
+      response,
+      400,
+      "InvalidExecutionInput",
+      `the input is not JSON: ${(error as Error).message}`,
+    );
+  }
+  const problem = flowInputProblem(machine.name, executionInput);
+  if (problem) return sendError(response, 400, "InvalidExecutionInput", problem);
+  let started: ExecutionRecord;
+  try {
+    started = executor.start(machine, executionInput, input.name);
+  } catch (error) {
+    const { name, message } = error as Error;
+    return sendError(response, 400, name, message);
+  }
+  return send(response, 200, {
+    executionArn: started.executionArn,
+    startDate: Date.parse(started.startDate) / 1000,
+  });
 }
 
 function describe(r: ExecutionRecord) {
@@ -197,11 +318,20 @@ function errorDetails(detail: Record<string, unknown>) {
   };
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
+/** The whole body, or undefined once it passes MAX_BODY_BYTES (the rest is not read). */
+function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    let bytes = 0;
+    request.on("data", (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes <= MAX_BODY_BYTES) chunks.push(chunk);
+      else {
+        request.pause();
+        resolve(undefined);
+      }
+    });
+    request.on("end", () => resolve(Buffer.concat(chunks)));
     request.on("error", reject);
   });
 }
@@ -209,4 +339,10 @@ function readBody(request: IncomingMessage): Promise<string> {
 function send(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { "Content-Type": "application/x-amz-json-1.0" });
   response.end(JSON.stringify(body ?? null));
+}
+
+/** An error as the AWS JSON protocol carries it: the type in a header and in `__type`. */
+function sendError(response: ServerResponse, status: number, type: string, message: string): void {
+  response.writeHead(status, { "Content-Type": "application/x-amz-json-1.0", "x-amzn-ErrorType": type });
+  response.end(JSON.stringify({ __type: type, message }));
 }

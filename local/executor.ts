@@ -9,6 +9,7 @@ import {
 } from "./asl.ts";
 import type { BatchJob, LocalBatchRunner } from "./batch-runner.ts";
 import { runDistributedMap } from "./distributed-map.ts";
+import { executionNameProblem, invalidNameError } from "./execution-names.ts";
 import type { ExecutionRecord, ExecutionStore, FailureReason, HistoryEvent } from "./executions.ts";
 import { invokeLocalFunction } from "./lambda-invoker.ts";
 
@@ -44,12 +45,27 @@ export class Executor {
 
   constructor(private readonly options: ExecutorOptions) {}
 
-  /** Starts an execution and returns at once; `wait` resolves when it ends. */
+  /**
+   * Starts an execution and returns at once; `wait` resolves when it ends. Names are unique per
+   * state machine, as on AWS: the same name and input as a running execution is that execution
+   * (an idempotent retry); otherwise a known name is ExecutionAlreadyExists.
+   */
   start(machine: StateMachineModel, input: unknown, name: string = randomUUID()): ExecutionRecord {
-    const executionArn = `${machine.arn.replace(":stateMachine:", ":execution:")}:${name}`;
+    const problem = executionNameProblem(name);
+    if (problem) throw invalidNameError(name, problem);
+    const executionId = `${machine.name}:${name}`;
+    const existing = this.options.store.get(executionId);
+    if (existing) {
+      if (existing.status === "RUNNING" && JSON.stringify(existing.input) === JSON.stringify(input))
+        return existing;
+      throw Object.assign(
+        new Error(`an execution named ${name} of ${machine.name} already exists (${existing.status})`),
+        { name: "ExecutionAlreadyExists" },
+      );
+    }
     const record: ExecutionRecord = {
-      executionArn,
-      executionId: name,
+      executionArn: `${machine.arn.replace(":stateMachine:", ":execution:")}:${name}`,
+      executionId,
       name,
       stateMachineArn: machine.arn,
       flow: machine.name,
@@ -59,19 +75,12 @@ export class Executor {
       completedStates: [],
       totalStates: Object.keys(machine.definition.States as Json).length,
       history: [],
+      runtimePid: process.pid,
     };
-    const existing = this.options.store.get(name);
-    if (existing) {
-      // As StartExecution: the same name and input is the same execution (idempotent retry).
-      if (JSON.stringify(existing.input) === JSON.stringify(input)) return existing;
-      throw Object.assign(new Error(`an execution named ${name} already exists`), {
-        name: "ExecutionAlreadyExists",
-      });
-    }
     this.options.store.create(record);
     const failedJobs = new Map<string, BatchJob>();
     const onEvent = (event: Omit<HistoryEvent, "id" | "timestamp">) =>
-      this.options.store.update(name, (r) => {
+      this.options.store.update(executionId, (r) => {
         r.history.push({ id: r.history.length + 1, timestamp: new Date().toISOString(), ...event });
         if (event.type === "StateExited" && event.detail?.index === undefined && event.state) {
           if (!r.completedStates.includes(event.state)) r.completedStates.push(event.state);
@@ -80,22 +89,24 @@ export class Executor {
     const context = executionContext(machine, record);
     const { result, abort } = this.runDefinition(machine.definition, input, onEvent, failedJobs, context);
     const done = result.then(
-      (output) => this.finish(name, { status: "SUCCEEDED", output }),
+      (output) => this.finish(executionId, { status: "SUCCEEDED", output }),
       () =>
-        this.aborted.delete(name)
-          ? this.finish(name, { status: "ABORTED" })
-          : this.finish(name, { status: "FAILED", failure: this.failureReason(name, failedJobs) }),
+        this.aborted.delete(executionId)
+          ? this.finish(executionId, { status: "ABORTED" })
+          : this.finish(executionId, {
+              status: "FAILED",
+              failure: this.failureReason(executionId, failedJobs),
+            }),
     );
-    this.running.set(name, { done, abort });
+    this.running.set(executionId, { done, abort });
     return record;
   }
 
-  async wait(executionId: string): Promise<ExecutionRecord> {
-    const running = this.running.get(executionId);
-    if (running) return running.done;
-    const record = this.options.store.get(executionId);
-    if (!record) throw new Error(`ExecutionDoesNotExist: ${executionId}`);
-    return record;
+  /** Resolves with the record when the execution (by id or ARN) has ended. */
+  async wait(reference: string): Promise<ExecutionRecord> {
+    const record = this.options.store.get(reference);
+    if (!record) throw new Error(`ExecutionDoesNotExist: ${reference}`);
+    return this.running.get(record.executionId)?.done ?? record;
   }
 
   /**

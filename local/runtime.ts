@@ -12,6 +12,13 @@ import { matchesPattern, s3EventBridgeEvent, targetInput } from "./events.ts";
 import { ExecutionStore } from "./executions.ts";
 import { Executor } from "./executor.ts";
 import { LOCAL_REGION, type LocalS3, type S3NotificationRecord, startLocalS3 } from "./s3-server.ts";
+import type { Credentials } from "./sigv4.ts";
+import {
+  createStateFolder,
+  createWorkRoot,
+  stateFolderCredentials,
+  writePrivateJson,
+} from "./state-folder.ts";
 import { readAssemblyTemplates, type StackTemplates, synthesizeTemplates } from "./templates.ts";
 
 export interface RuntimeOptions {
@@ -30,7 +37,7 @@ export interface RuntimeOptions {
   onJobAttemptStarted?: (job: BatchJob, pid: number | undefined) => void;
 }
 
-/** Written to `<stateDir>/runtime.json` while the runtime runs, so other processes find it. */
+/** Written to `<stateDir>/runtime.json` (mode 0600) while the runtime runs, so other processes find it. */
 export interface RuntimeEndpoints {
   s3: string;
   api: string;
@@ -38,6 +45,8 @@ export interface RuntimeEndpoints {
   pid: number;
   /** Bucket names by construct id (DataBucket, ResultsBucket). */
   buckets: Record<string, string>;
+  /** The key pair both endpoints require (SigV4); the state folder's own (credentials.json). */
+  credentials: Credentials;
 }
 
 /**
@@ -45,6 +54,8 @@ export interface RuntimeEndpoints {
  * with in-process Lambda handlers and local Batch jobs, EventBridge rules on object writes, and
  * an SFN/Lambda-compatible HTTP API. It sets AWS_ENDPOINT_URL_S3 and the local credentials in
  * this process, so that in-process handlers reach the local S3 with their ordinary SDK code.
+ * Both endpoints serve only requests signed with the state folder's key pair (request-guard.ts).
+ * Runs that a killed runtime left RUNNING are marked FAILED when the next one starts.
  */
 export class EmbeddedRuntime {
   private constructor(
@@ -58,6 +69,8 @@ export class EmbeddedRuntime {
       batch: LocalBatchRunner;
       client: S3Client;
       stateDir: string;
+      /** The steps' work folder, `<stateDir>/tmp/<pid>`, removed on stop. */
+      workRoot: string;
       /** process.env before start() added the endpoints; stop() puts it back. */
       environmentBefore: NodeJS.ProcessEnv;
     },
@@ -66,8 +79,10 @@ export class EmbeddedRuntime {
   static async start(options: RuntimeOptions = {}): Promise<EmbeddedRuntime> {
     const projectRoot = resolve(options.projectRoot ?? ".");
     const stateDir = resolve(options.stateDir ?? join(projectRoot, ".quakeslide"));
-    mkdirSync(stateDir, { recursive: true });
+    createStateFolder(stateDir);
     refuseSecondRuntime(stateDir);
+    const credentials = stateFolderCredentials(stateDir);
+    const workRoot = createWorkRoot(stateDir);
     const templates = options.templates ?? (await loadTemplates(projectRoot, stateDir, options.assemblyDir));
     const model = buildAppModel(templates, LOCAL_REGION);
     let dispatch: (record: S3NotificationRecord) => void = () => undefined;
@@ -76,33 +91,38 @@ export class EmbeddedRuntime {
       port: options.s3Port,
       buckets: model.buckets.map((b) => b.name),
       onObjectEvent: (record) => dispatch(record),
+      credentials,
     });
     const environmentBefore = { ...process.env };
-    Object.assign(process.env, s3.environment);
+    // Steps make their work folders under QUAKESLIDE_TMPDIR (run-step.ts), jobs under TMPDIR too.
+    Object.assign(process.env, s3.environment, { QUAKESLIDE_TMPDIR: workRoot });
     const client = new S3Client(s3.clientConfig);
     const batch = new LocalBatchRunner({
       projectRoot,
       maxConcurrentJobs: options.maxConcurrentJobs,
-      environment: s3.environment,
+      environment: { ...s3.environment, QUAKESLIDE_TMPDIR: workRoot, TMPDIR: workRoot },
       onAttemptStarted: options.onJobAttemptStarted,
     });
     const store = new ExecutionStore(stateDir);
+    store.failInterrupted();
     const executor = new Executor({ model, projectRoot, batch, s3: client, store, region: LOCAL_REGION });
-    const api = await startApiServer(model, executor, store, options.apiPort);
+    const api = await startApiServer({ model, executor, store, credentials, port: options.apiPort });
     const endpoints: RuntimeEndpoints = {
       s3: s3.endpoint,
       api: api.endpoint,
       region: LOCAL_REGION,
       pid: process.pid,
       buckets: Object.fromEntries(model.buckets.map((b) => [b.id, b.name])),
+      credentials,
     };
-    writeFileSync(join(stateDir, "runtime.json"), JSON.stringify(endpoints, null, 1));
+    writePrivateJson(join(stateDir, "runtime.json"), endpoints);
     const runtime = new EmbeddedRuntime(model, endpoints, executor, store, {
       s3,
       api: api.server,
       batch,
       client,
       stateDir,
+      workRoot,
       environmentBefore,
     });
     dispatch = (record) => runtime.deliverEvent(record);
@@ -139,6 +159,7 @@ export class EmbeddedRuntime {
     this.parts.client.destroy();
     await this.parts.s3.close();
     rmSync(join(this.parts.stateDir, "runtime.json"), { force: true });
+    rmSync(this.parts.workRoot, { recursive: true, force: true });
     // Endpoints and function variables set for the in-process handlers go; what was there stays.
     const before = this.parts.environmentBefore;
     for (const name of Object.keys(process.env)) if (!(name in before)) delete process.env[name];
@@ -154,12 +175,21 @@ export class EmbeddedRuntime {
       for (const target of rule.targets) {
         const machine = this.model.stateMachines.find((m) => m.arn === target.arn);
         const input = targetInput(target, event);
-        if (machine) this.executor.start(machine, input);
+        if (machine) startQuietly(() => this.executor.start(machine, input));
         else if (this.model.functions.some((f) => f.arn === target.arn)) {
           this.executor.invoke(target.arn, input).catch(() => undefined); // async invoke: errors stay in the function
         }
       }
     }
+  }
+}
+
+/** A rule's target that cannot start is dropped, as EventBridge drops it (after its retries) on AWS. */
+function startQuietly(start: () => unknown): void {
+  try {
+    start();
+  } catch (error) {
+    console.error(`quakeslide runtime: an event's target did not start: ${(error as Error).message}`);
   }
 }
 

@@ -1,12 +1,22 @@
 import type crypto from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
+import { s3RequestGuard } from "./s3-guard.ts";
+import { ConfinedStore, UPLOADS_FOLDER } from "./s3-store.ts";
+import type { Credentials } from "./sigv4.ts";
 
-/** s3rver accepts any request signed with this key pair (and only this one). */
-export const LOCAL_S3_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } as const;
 export const LOCAL_REGION = "us-east-1";
+
+/** A fresh random key pair: 20-character access key id, 40-character secret, as AWS's look. */
+export function randomCredentials(): Credentials {
+  return {
+    accessKeyId: `QSL${randomBytes(17).toString("hex").toUpperCase()}`.slice(0, 20),
+    secretAccessKey: randomBytes(30).toString("base64url"),
+  };
+}
 
 /** One S3 notification record as s3rver emits it (the same shape S3 sends to Lambda/EventBridge). */
 export interface S3NotificationRecord {
@@ -24,6 +34,8 @@ export interface LocalS3Options {
   buckets?: string[];
   /** Called for every object created or deleted through the HTTP API. */
   onObjectEvent?: (record: S3NotificationRecord) => void;
+  /** The only key pair whose SigV4 signatures are accepted; default: a random one. */
+  credentials?: Credentials;
 }
 
 export interface LocalS3 {
@@ -36,8 +48,9 @@ export interface LocalS3 {
     endpoint: string;
     region: string;
     forcePathStyle: true;
-    credentials: typeof LOCAL_S3_CREDENTIALS;
+    credentials: Credentials;
   };
+  credentials: Credentials;
   /** Environment variables that point any AWS SDK (JS v3, boto3) at this server, no code change. */
   environment: Record<string, string>;
   /** Stops listening and closes open connections; resolves when the port is free again. */
@@ -45,6 +58,9 @@ export interface LocalS3 {
 }
 
 interface S3rverInstance {
+  middleware: unknown[];
+  store: unknown;
+  context: { store: unknown };
   run(): Promise<AddressInfo>;
   close(): Promise<void>;
   on(event: "event", listener: (event: { Records: S3NotificationRecord[] }) => void): void;
@@ -52,6 +68,11 @@ interface S3rverInstance {
 }
 
 type S3rverConstructor = new (options: Record<string, unknown>) => S3rverInstance;
+
+interface S3rverAccount {
+  createKeyPair(accessKeyId: string, secretAccessKey: string): void;
+  revokeAccessKey(accessKeyId: string): void;
+}
 
 const require = createRequire(import.meta.url);
 
@@ -85,13 +106,39 @@ function redirectSingleDesToTripleDes(): void {
 }
 
 /**
+ * s3rver's own authentication middleware looks the access key up in its process-wide account
+ * registry (and checks nothing more); servers in one process may share a key pair.
+ */
+const keyUsers = new Map<string, number>();
+const s3rverAccount = () =>
+  (require("s3rver/lib/models/account") as { DUMMY_ACCOUNT: S3rverAccount }).DUMMY_ACCOUNT;
+
+function registerKey({ accessKeyId, secretAccessKey }: Credentials): void {
+  keyUsers.set(accessKeyId, (keyUsers.get(accessKeyId) ?? 0) + 1);
+  s3rverAccount().createKeyPair(accessKeyId, secretAccessKey);
+}
+
+function unregisterKey({ accessKeyId }: Credentials): void {
+  const users = (keyUsers.get(accessKeyId) ?? 1) - 1;
+  if (users > 0) return void keyUsers.set(accessKeyId, users);
+  keyUsers.delete(accessKeyId);
+  if (accessKeyId !== "S3RVER") s3rverAccount().revokeAccessKey(accessKeyId);
+}
+
+/**
  * Starts an S3-compatible server (s3rver) on 127.0.0.1 that keeps its objects under a folder,
- * creating the given buckets. Use `close()` to stop it; the port is free when it resolves.
+ * creating the given buckets. Only requests signed (SigV4) with `credentials`, addressed to
+ * 127.0.0.1/localhost and not sent by a web page of another origin are served (s3-guard.ts);
+ * keys stay inside their bucket's folder and objects are written whole or not at all
+ * (s3-store.ts). Use `close()` to stop it; the port is free when it resolves.
  */
 export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS3> {
   redirectSingleDesToTripleDes();
   const directory = resolve(options.directory ?? ".quakeslide/s3");
-  mkdirSync(directory, { recursive: true });
+  mkdirSync(directory, { recursive: true, mode: 0o700 });
+  // Uploads interrupted by a crash are incomplete by definition.
+  rmSync(join(directory, UPLOADS_FOLDER), { recursive: true, force: true });
+  const credentials = options.credentials ?? randomCredentials();
   const S3rver = require("s3rver") as S3rverConstructor;
   const server = new S3rver({
     address: "127.0.0.1",
@@ -102,6 +149,9 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     vhostBuckets: false,
     configureBuckets: (options.buckets ?? []).map((name) => ({ name })),
   });
+  server.store = server.context.store = new ConfinedStore(directory);
+  server.middleware.unshift(s3RequestGuard(credentials)); // before s3rver's routes and its lax auth
+  registerKey(credentials);
   const onObjectEvent = options.onObjectEvent;
   if (onObjectEvent) {
     server.on("event", (event) => {
@@ -114,11 +164,12 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     endpoint,
     port: address.port,
     directory,
-    clientConfig: { endpoint, region: LOCAL_REGION, forcePathStyle: true, credentials: LOCAL_S3_CREDENTIALS },
+    clientConfig: { endpoint, region: LOCAL_REGION, forcePathStyle: true, credentials },
+    credentials,
     environment: {
       AWS_ENDPOINT_URL_S3: endpoint,
-      AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
       AWS_REGION: LOCAL_REGION,
       AWS_DEFAULT_REGION: LOCAL_REGION, // what boto3 reads
     },
@@ -127,6 +178,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       const closing = server.close();
       server.httpServer?.closeAllConnections?.();
       await closing;
+      unregisterKey(credentials);
     },
   };
 }

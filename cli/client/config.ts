@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../../core/errors.ts";
+import type { RuntimeEndpoints } from "../../local/runtime.ts";
+import type { Credentials } from "../../local/sigv4.ts";
 
 export type Target = "embedded" | "localstack" | "aws";
 export const TARGETS: readonly Target[] = ["embedded", "localstack", "aws"];
@@ -25,8 +27,8 @@ export interface ResolvedConfig {
   s3: Record<string, unknown>;
   sfn: Record<string, unknown>;
   lambda: Record<string, unknown>;
-  /** Base URL of the embedded runtime's API, for its richer execution records. */
-  embeddedApi?: string;
+  /** The embedded runtime's API and key pair, for its richer execution records. */
+  embedded?: { api: string; region: string; credentials: Credentials };
   dataBucket?: string;
   resultsBucket?: string;
 }
@@ -65,17 +67,14 @@ export function resolveClientConfig(options: ClientOptions = {}): ResolvedConfig
     };
   }
   const runtime = readRuntimeFile(options.stateDir ?? ".quakeslide");
-  const local = {
-    region: runtime.region,
-    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
-    ...common,
-  };
+  // The runtime serves only requests signed with its state folder's key pair.
+  const local = { region: runtime.region, credentials: runtime.credentials, ...common };
   return {
     target,
     s3: { ...local, endpoint: process.env.AWS_ENDPOINT_URL_S3 ?? runtime.s3, forcePathStyle: true },
     sfn: { ...local, endpoint: process.env.AWS_ENDPOINT_URL_SFN ?? runtime.api },
     lambda: { ...local, endpoint: process.env.AWS_ENDPOINT_URL_LAMBDA ?? runtime.api },
-    embeddedApi: runtime.api,
+    embedded: { api: runtime.api, region: runtime.region, credentials: runtime.credentials },
     dataBucket: dataBucket ?? runtime.buckets.DataBucket,
     resultsBucket: resultsBucket ?? runtime.buckets.ResultsBucket,
   };
@@ -88,23 +87,20 @@ export function parseTarget(value: string): Target {
   return value as Target;
 }
 
-interface RuntimeFile {
-  s3: string;
-  api: string;
-  region: string;
-  pid: number;
-  buckets: Record<string, string>;
-}
-
-function readRuntimeFile(stateDir: string): RuntimeFile {
+function readRuntimeFile(stateDir: string): RuntimeEndpoints {
   const file = join(resolve(stateDir), "runtime.json");
   const notRunning = `no embedded runtime is running for ${stateDir} (start one with \`quakeslide up\` in another terminal, or choose --target localstack|aws)`;
   if (!existsSync(file)) throw new InputError(notRunning);
-  const runtime = JSON.parse(readFileSync(file, "utf8")) as RuntimeFile;
+  const runtime = JSON.parse(readFileSync(file, "utf8")) as RuntimeEndpoints;
   try {
     process.kill(runtime.pid, 0); // signal 0: only asks whether the process exists
   } catch {
     throw new InputError(`${notRunning}; ${file} is left over from process ${runtime.pid}, which has ended`);
+  }
+  if (!runtime.credentials?.accessKeyId || !runtime.credentials.secretAccessKey) {
+    throw new InputError(
+      `${file} has no key pair: the runtime is of an older version; restart \`quakeslide up\``,
+    );
   }
   return runtime;
 }

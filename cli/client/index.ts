@@ -12,7 +12,10 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
-import { InputError } from "../../core/errors.ts";
+import { InputError, InternalError } from "../../core/errors.ts";
+import { flowInputProblem } from "../../functions/shared/machines.ts";
+import { executionNameProblem } from "../../local/execution-names.ts";
+import { signRequest } from "../../local/sigv4.ts";
 import { type ClientOptions, type ResolvedConfig, resolveClientConfig } from "./config.ts";
 
 export { type ClientOptions, parseTarget, TARGETS, type Target } from "./config.ts";
@@ -72,13 +75,38 @@ export class Quakeslide {
     return `s3://${bucket}/${key}`;
   }
 
-  /** Starts a flow (a state machine name such as `hazard-pipeline`) with a JSON input. */
+  /**
+   * Starts a flow (a state machine name such as `hazard-pipeline`) with a JSON input, checked
+   * first against the flow's schema (FLOW_INPUT_SCHEMAS). With a `name` that already ran with
+   * the same input, returns that run with its real status (as on AWS, a name is used once per
+   * flow); with another input, an InputError.
+   */
   async startRun(flow: string, input: unknown, options: { name?: string } = {}): Promise<Run> {
+    const { name } = options;
+    const nameProblem = name === undefined ? undefined : executionNameProblem(name);
+    if (nameProblem) throw new InputError(`run name ${JSON.stringify(name)} is not valid: ${nameProblem}`);
     const stateMachineArn = await this.findFlow(flow);
-    const started = await this.sfn.send(
-      new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input ?? {}), name: options.name }),
-    );
-    return { id: started.executionArn!, flow, status: "RUNNING", startDate: started.startDate, input };
+    const inputProblem = flowInputProblem(stateMachineArn.split(":").at(-1)!, input ?? {});
+    if (inputProblem) throw new InputError(inputProblem);
+    try {
+      const started = await this.sfn.send(
+        new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input ?? {}), name }),
+      );
+      return { id: started.executionArn!, flow, status: "RUNNING", startDate: started.startDate, input };
+    } catch (error) {
+      const { name: type, message } = error as Error;
+      if (type === "ExecutionAlreadyExists" && name !== undefined) {
+        const existing = await this.getRun(
+          `${stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`,
+        );
+        if (canonicalJson(existing.input) === canonicalJson(input ?? {})) return { ...existing, flow };
+        throw new InputError(
+          `flow ${flow} already has a run named ${name} (${existing.status}) with another input; choose another name`,
+        );
+      }
+      if (type === "InvalidExecutionInput" || type === "InvalidName") throw new InputError(message);
+      throw error;
+    }
   }
 
   /** Stops a running run; it ends ABORTED. */
@@ -112,20 +140,32 @@ export class Quakeslide {
     options: { onProgress?: ProgressCallback; pollMs?: number } = {},
   ): Promise<Run> {
     for (;;) {
-      const run = await this.getRun(runId);
+      const run = await this.poll(runId, options.onProgress);
       if (run.status !== "RUNNING") {
         options.onProgress?.(1, run.status);
         return run;
       }
-      if (options.onProgress) {
-        const events = await this.logs(runId);
-        const last = events.at(-1);
-        options.onProgress(
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 500));
+    }
+  }
+
+  /** One look at a run (and its progress); a runtime that stopped answering is an error, not a wait. */
+  private async poll(runId: string, onProgress?: ProgressCallback): Promise<Run> {
+    try {
+      const run = await this.getRun(runId);
+      if (run.status === "RUNNING" && onProgress) {
+        const last = (await this.logs(runId)).at(-1);
+        onProgress(
           await this.progressOf(runId),
           last ? `${last.type} ${last.state ?? ""}`.trim() : "RUNNING",
         );
       }
-      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 500));
+      return run;
+    } catch (error) {
+      if (this.config.target !== "embedded" || !connectionRefused(error)) throw error;
+      throw new InputError(
+        `the embedded runtime stopped answering while waiting for ${runId}; start it again (quakeslide up) and ask \`quakeslide status\`: a run it left in flight is reported FAILED`,
+      );
     }
   }
 
@@ -196,11 +236,18 @@ export class Quakeslide {
 
   /** The embedded runtime's own record (with its failure reason), when the target is embedded. */
   async embeddedRecord(runId: string): Promise<EmbeddedRecord | undefined> {
-    if (!this.config.embeddedApi) return undefined;
-    const response = await fetch(
-      `${this.config.embeddedApi}/quakeslide/executions/${encodeURIComponent(runId)}`,
+    const embedded = this.config.embedded;
+    if (!embedded) return undefined;
+    const url = `${embedded.api}/quakeslide/executions/${encodeURIComponent(runId)}`;
+    // Signed like every request to the runtime (SigV4, the Step Functions signing name).
+    const { host: _, ...headers } = signRequest(
+      { method: "GET", url },
+      { credentials: embedded.credentials, region: embedded.region, service: "states" },
     );
+    const response = await fetch(url, { headers });
     if (response.status === 404) throw new InputError(`no run ${runId}`);
+    if (!response.ok)
+      throw new InternalError(`the embedded runtime answered ${response.status}: ${await response.text()}`);
     return (await response.json()) as EmbeddedRecord;
   }
 
@@ -252,6 +299,24 @@ export interface EmbeddedRecord {
     cause: string;
     job?: { jobId: string; exitCode: number | null; statusReason?: string; logTail: string };
   };
+}
+
+/** The SDK reports a refused connection as `code`; fetch as its `cause`'s code. */
+function connectionRefused(error: unknown): boolean {
+  const e = error as { code?: string; cause?: { code?: string } } | undefined;
+  return e?.code === "ECONNREFUSED" || e?.cause?.code === "ECONNREFUSED";
+}
+
+/** JSON with object keys sorted, so that equal inputs compare equal whatever their key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
 }
 
 function summarizeDetail(detail: Record<string, unknown> | undefined): string | undefined {

@@ -1,9 +1,11 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { z } from "zod";
 import { runSusceptibilityPredict, runSusceptibilityTrain } from "../../core/ml/step.ts";
 import { runNewmarkMap, runStability } from "../../core/stability/step.ts";
 import { runTerrain } from "../../core/terrain/step.ts";
-import { type Command, parseOptions } from "../command.ts";
+import type { Command } from "../command.ts";
+import { verbOptions } from "../options.ts";
 import { writeOutputsAtomically } from "../output.ts";
 import { progressPrinter } from "../progress.ts";
 
@@ -11,6 +13,10 @@ const dataDir = new URL("../../data/", import.meta.url).pathname;
 
 /** Soil parameters of the demo: a residual soil over volcanic bedrock, as in the Ecuador Andes. */
 const DEMO_SOIL = { cohesion: 15, frictionAngle: 35, unitWeight: 19, thickness: 2, saturation: 0.2 };
+
+/** The demo's only setting: where its outputs go. */
+const demoOptionsSchema = z.object({ outDir: z.string().min(1).default("out/demo") });
+const options = verbOptions(demoOptionsSchema, { extra: { json: { type: "boolean" } } });
 
 const help = `Usage: quakeslide demo [--out DIR] [--json]
 
@@ -25,7 +31,7 @@ Runs the hazard chain on the embedded default data (data/, no network, no AWS):
                      (spatial 5-fold CV stored in the model), then the susceptibility map
 
 Options:
-  --out DIR   Output folder (default out/demo); one sub-folder per step, summary.json on top.
+  --out DIR   Output folder (default ${options.defaultOf("out")}); one sub-folder per step, summary.json on top.
               It must be new, empty or hold a previous demo's outputs.
   --json      Print only the JSON summary.
 
@@ -37,11 +43,12 @@ export const demoCommand: Command = {
   name: "demo",
   help,
   async run(args) {
-    const { values } = parseOptions(args, { out: { type: "string" }, json: { type: "boolean" } });
-    const outDir = values.out ?? "out/demo";
-    const quiet = values.json === true;
+    const { options: parsed, flags } = options.parse(args);
+    const { outDir } = parsed;
+    const quiet = flags.json === true;
     const say = (line: string) => quiet || console.error(line);
-    const summary = await writeOutputsAtomically(outDir, [...STEP_FOLDERS, "summary.json"], async (tmp) => {
+    const outputs = [...STEP_FOLDERS.map((folder) => `${folder}/`), "summary.json"];
+    const summary = await writeOutputsAtomically(outDir, outputs, async (tmp) => {
       const dir = (name: (typeof STEP_FOLDERS)[number]) => join(tmp, name);
       say("1/4 terrain");
       const terrain = await runTerrain(

@@ -1,8 +1,13 @@
-import { InputError } from "../../core/errors.ts";
 import { krigeOptionsSchema } from "../../core/geostat/schema.ts";
 import { type KrigeSummary, krigeOutputNames, runKrige } from "../../core/geostat/step.ts";
-import { type Command, numberListOption, numberOption, parseOptions, requireOption } from "../command.ts";
+import type { Command } from "../command.ts";
+import { MEMORY_LIMIT_HELP, verbOptions } from "../options.ts";
 import { writeOutputsAtomically } from "../output.ts";
+
+const options = verbOptions(krigeOptionsSchema, {
+  fields: { covariates: { option: "covariate", repeat: true } },
+  extra: { json: { type: "boolean" } },
+});
 
 const help = `quakeslide krige — variogram fitting and kriging of a soil parameter, with kriging variance
 
@@ -44,84 +49,17 @@ Kriging:
 
 Checks and output:
   --cv C                loo (default: leave-one-out) | none | K (K-fold, random folds)
-  --seed N              seed of the K-fold split (default 1)
+  --seed N              seed of the K-fold split (default ${options.defaultOf("seed")})
   --threads N           worker threads (default: every core)
   --out DIR             output folder (new or empty): prediction.tif, variance.tif (COGs, NaN nodata)
                         + PNG previews, or predictions.csv (x,y,pred,var) for points; variogram.png,
                         variogram.csv, cv.csv, summary.json
+${MEMORY_LIMIT_HELP}
   --json                print the summary as JSON only
 
 Example:
   quakeslide krige --samples meuse.csv --value zinc --log --grid meuse_grid.csv \\
     --variogram auto --nmax 20 --out out/zinc`;
-
-const options = {
-  samples: { type: "string" },
-  x: { type: "string" },
-  y: { type: "string" },
-  value: { type: "string" },
-  log: { type: "boolean" },
-  grid: { type: "string" },
-  variogram: { type: "string" },
-  cutoff: { type: "string" },
-  width: { type: "string" },
-  directions: { type: "string" },
-  cloud: { type: "boolean" },
-  method: { type: "string" },
-  covariate: { type: "string", multiple: true },
-  mean: { type: "string" },
-  nmax: { type: "string" },
-  "max-distance": { type: "string" },
-  duplicates: { type: "string" },
-  cv: { type: "string" },
-  seed: { type: "string" },
-  threads: { type: "string" },
-  out: { type: "string" },
-  json: { type: "boolean" },
-} as const;
-
-const optional = (value: string | undefined, name: string) =>
-  value === undefined ? undefined : numberOption(value, name);
-
-function parse(args: string[]) {
-  const { values } = parseOptions(args, options);
-  const cv =
-    values.cv === undefined || values.cv === "loo" || values.cv === "none"
-      ? values.cv
-      : numberOption(values.cv, "cv");
-  const parsed = krigeOptionsSchema.safeParse({
-    samples: requireOption(values.samples, "samples"),
-    x: values.x,
-    y: values.y,
-    value: requireOption(values.value, "value"),
-    log: values.log ?? false,
-    grid: requireOption(values.grid, "grid"),
-    variogram: values.variogram,
-    cutoff: optional(values.cutoff, "cutoff"),
-    width: optional(values.width, "width"),
-    directions:
-      values.directions === undefined ? undefined : numberListOption(values.directions, "directions"),
-    cloud: values.cloud ?? false,
-    method: values.method,
-    covariates: values.covariate ?? [],
-    mean: optional(values.mean, "mean"),
-    nmax: optional(values.nmax, "nmax"),
-    maxDistance: optional(values["max-distance"], "max-distance"),
-    duplicates: values.duplicates,
-    cv,
-    seed: optional(values.seed, "seed"),
-    threads: optional(values.threads, "threads"),
-    outDir: requireOption(values.out, "out"),
-  });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const option = String(issue.path[0] ?? "")
-      .replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
-      .replace("out-dir", "out");
-    throw new InputError(`--${option}: ${issue.message} (see --help)`);
-  }
-  return { options: parsed.data, json: values.json ?? false };
-}
 
 function describe(summary: KrigeSummary): string {
   const cv = summary.crossValidation;
@@ -142,13 +80,13 @@ export const krigeCommand: Command = {
   name: "krige",
   help,
   async run(args) {
-    const { options: parsed, json } = parse(args);
+    const { options: parsed, flags } = options.parse(args);
     const summary = await writeOutputsAtomically(
       parsed.outDir,
       krigeOutputNames(parsed.grid, parsed.cloud),
       (tmpDir) => runKrige({ ...parsed, outDir: tmpDir }),
     );
-    console.log(json ? JSON.stringify(summary, null, 2) : describe(summary));
+    console.log(flags.json ? JSON.stringify(summary, null, 2) : describe(summary));
     return 0;
   },
 };

@@ -1,7 +1,10 @@
-import { NEWMARK_MAP_OUTPUTS, type NewmarkMapOptions } from "../../core/stability/schema.ts";
+import { NEWMARK_MAP_OUTPUTS, newmarkMapOptionsSchema } from "../../core/stability/schema.ts";
 import { type NewmarkMapSummary, runNewmarkMap } from "../../core/stability/step.ts";
-import { type Command, numberOption, parseOptions, requireOption } from "../command.ts";
+import type { Command } from "../command.ts";
+import { MEMORY_LIMIT_HELP, verbOptions } from "../options.ts";
 import { writeOutputsAtomically } from "../output.ts";
+
+const options = verbOptions(newmarkMapOptionsSchema, { extra: { json: { type: "boolean" } } });
 
 const help = `Usage: quakeslide newmark-map --ac AC.tif --out DIR --record FILE [--dt S] [--units U] [--scale K]
                                [--polarity normal|inverse|mean|max]
@@ -20,8 +23,9 @@ linear interpolation between them is within 0.02 % of the exact value (0.1 % gua
   --record FILE   Acceleration record (.AT2, headered text, CSV with time column, plain values).
   --dt S          Time step in s, for files that do not state it.
   --units U       g, m/s2 or cm/s2 (default: as the file states, else g).
-  --scale K       Factor applied to the record after conversion to g (default 1).
-  --polarity P    normal (as recorded), inverse (x -1), mean of both (default) or max of both.
+  --scale K       Factor applied to the record after conversion to g (default ${options.defaultOf("scale")}).
+  --polarity P    normal (as recorded), inverse (x -1), mean of both or max of both
+                  (default ${options.defaultOf("polarity")}).
 
 Regression mode (median D_N; cells with a_c/PGA < 0.05, e.g. a_c = 0 on unstable cells, are
 evaluated at 0.05 as OpenQuake does; a_c >= PGA gives 0):
@@ -36,7 +40,8 @@ evaluated at 0.05 as OpenQuake does; a_c >= PGA gives 0):
 Common:
   --ac FILE       Critical acceleration raster in g, >= 0 (e.g. stability's ac.tif). Required.
   --out DIR       Output folder. Required.
-  --threshold CM  Displacement threshold for the summary's area (default 5 cm).
+  --threshold CM  Displacement threshold for the summary's area (default ${options.defaultOf("threshold")} cm).
+${MEMORY_LIMIT_HELP}
   --json          Print only the JSON summary on stdout.
 
 Examples:
@@ -62,43 +67,12 @@ export const newmarkMapCommand: Command = {
   name: "newmark-map",
   help,
   async run(args) {
-    const { values } = parseOptions(args, {
-      ac: { type: "string" },
-      out: { type: "string" },
-      record: { type: "string" },
-      dt: { type: "string" },
-      units: { type: "string" },
-      scale: { type: "string" },
-      polarity: { type: "string" },
-      pga: { type: "string" },
-      pgv: { type: "string" },
-      arias: { type: "string" },
-      model: { type: "string" },
-      magnitude: { type: "string" },
-      threshold: { type: "string" },
-      json: { type: "boolean", default: false },
-    });
-    const outDir = requireOption(values.out, "out");
-    const options: NewmarkMapOptions = {
-      ac: requireOption(values.ac, "ac"),
-      outDir,
-      record: values.record,
-      dt: values.dt === undefined ? undefined : numberOption(values.dt, "dt"),
-      units: values.units,
-      scale: numberOption(values.scale, "scale", 1),
-      polarity: values.polarity as NewmarkMapOptions["polarity"],
-      pga: values.pga,
-      pgv: values.pgv,
-      arias: values.arias,
-      model: values.model,
-      magnitude: values.magnitude === undefined ? undefined : numberOption(values.magnitude, "magnitude"),
-      thresholdCm: numberOption(values.threshold, "threshold", 5),
-    };
-    const summary = await writeOutputsAtomically(outDir, NEWMARK_MAP_OUTPUTS, (tmpDir) =>
-      runNewmarkMap({ ...options, outDir: tmpDir }),
+    const { options: parsed, flags } = options.parse(args);
+    const summary = await writeOutputsAtomically(parsed.outDir, NEWMARK_MAP_OUTPUTS, (tmpDir) =>
+      runNewmarkMap({ ...parsed, outDir: tmpDir }),
     );
-    if (values.json) console.log(JSON.stringify(summary, null, 2));
-    else printSummary(summary, outDir);
+    if (flags.json) console.log(JSON.stringify(summary, null, 2));
+    else printSummary(summary, parsed.outDir);
     return 0;
   },
 };

@@ -1,8 +1,11 @@
-import { InputError } from "../../core/errors.ts";
 import { intensityMeasures } from "../../core/stability/intensity.ts";
 import { newmarkBothPolarities } from "../../core/stability/newmark.ts";
 import { readAccelerationRecord } from "../../core/stability/records.ts";
-import { type Command, numberListOption, numberOption, parseOptions, requireOption } from "../command.ts";
+import { newmarkOptionsSchema } from "../../core/stability/schema.ts";
+import type { Command } from "../command.ts";
+import { verbOptions } from "../options.ts";
+
+const options = verbOptions(newmarkOptionsSchema, { extra: { json: { type: "boolean" } } });
 
 const help = `Usage: quakeslide newmark --record FILE --ac LIST [--dt S] [--units U] [--scale K] [--json]
 
@@ -19,7 +22,8 @@ Options:
   --ac LIST       Critical accelerations in g, comma-separated, each >= 0. Required.
   --dt S          Time step in s, for files that do not state it.
   --units U       Units of the values: g, m/s2 or cm/s2 (default: as the file states, else g).
-  --scale K       Factor applied to every value after conversion to g (default 1).
+  --scale K       Factor applied to every value after conversion to g (default ${options.defaultOf("scale")};
+                  -1 inverts the record).
   --json          Print only JSON on stdout:
                   {"record", "dt_s", "npts", "pga_g", "pgv_cm_s", "arias_m_s", "d5_95_s",
                    "results": [{"ac_g", "normal_cm", "inverse_cm"}]}
@@ -32,25 +36,14 @@ export const newmarkCommand: Command = {
   name: "newmark",
   help,
   async run(args) {
-    const { values } = parseOptions(args, {
-      record: { type: "string" },
-      ac: { type: "string" },
-      dt: { type: "string" },
-      units: { type: "string" },
-      scale: { type: "string" },
-      json: { type: "boolean", default: false },
-    });
-    const path = requireOption(values.record, "record");
-    const acList = numberListOption(values.ac, "ac");
-    const negative = acList.find((ac) => ac < 0);
-    if (negative !== undefined) throw new InputError(`--ac values must be >= 0 g, got ${negative}`);
-    const record = readAccelerationRecord(path, {
-      dtS: values.dt === undefined ? undefined : numberOption(values.dt, "dt"),
-      units: values.units,
-      scale: numberOption(values.scale, "scale", 1),
+    const { options: parsed, flags } = options.parse(args);
+    const record = readAccelerationRecord(parsed.record, {
+      dtS: parsed.dt,
+      units: parsed.units,
+      scale: parsed.scale,
     });
     const measures = intensityMeasures(record.accelerationG, record.dtS);
-    const results = acList.map((acG) => {
+    const results = parsed.ac.map((acG) => {
       const { normalCm, inverseCm } = newmarkBothPolarities(record.accelerationG, record.dtS, acG);
       return { ac_g: acG, normal_cm: normalCm, inverse_cm: inverseCm };
     });
@@ -64,7 +57,7 @@ export const newmarkCommand: Command = {
       d5_95_s: measures.d5_95S,
       results,
     };
-    if (values.json) {
+    if (flags.json) {
       console.log(JSON.stringify(output));
       return 0;
     }

@@ -1,10 +1,12 @@
-import { InputError } from "../../core/errors.ts";
 import { readScenario } from "../../core/sem/scenario.ts";
 import { semOptionsSchema } from "../../core/sem/schema.ts";
 import { runSem, semOutputNames } from "../../core/sem/step.ts";
 import { defaultThreads } from "../../core/util/workers.ts";
-import { type Command, numberListOption, numberOption, parseOptions, requireOption } from "../command.ts";
+import type { Command } from "../command.ts";
+import { MEMORY_LIMIT_HELP, verbOptions } from "../options.ts";
 import { writeOutputsAtomically } from "../output.ts";
+
+const options = verbOptions(semOptionsSchema, { extra: { json: { type: "boolean" } } });
 
 const help = `Usage: quakeslide sem --model SCENARIO.json --out DIR [--threads N] [--ac LIST] [--json]
 
@@ -30,6 +32,7 @@ Options:
   --ac LIST       Critical accelerations in g, comma-separated (e.g. 0.05,0.1): peaks.json then holds
                   the rigid-block Newmark displacement of every receiver's horizontal acceleration,
                   both polarities (as 'quakeslide newmark').
+${MEMORY_LIMIT_HELP}
   --json          Print only the JSON summary on stdout (progress still goes to stderr).
 
 Example:
@@ -39,26 +42,7 @@ export const semCommand: Command = {
   name: "sem",
   help,
   async run(args) {
-    const { values } = parseOptions(args, {
-      model: { type: "string" },
-      out: { type: "string" },
-      threads: { type: "string" },
-      ac: { type: "string" },
-      json: { type: "boolean", default: false },
-    });
-    const parsed = semOptionsSchema.safeParse({
-      model: requireOption(values.model, "model"),
-      outDir: requireOption(values.out, "out"),
-      threads: numberOption(values.threads, "threads", defaultThreads()),
-      ac: values.ac === undefined ? [] : numberListOption(values.ac, "ac"),
-    });
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new InputError(
-        `--${issue.path[0] === "outDir" ? "out" : String(issue.path[0])}: ${issue.message}`,
-      );
-    }
-    const options = parsed.data;
+    const { options: parsed, flags } = options.parse(args);
     let lastReport = 0;
     const onProgress = (fraction: number, message?: string) => {
       const now = Date.now();
@@ -68,11 +52,11 @@ export const semCommand: Command = {
         console.error(`quakeslide sem: ${(fraction * 100).toFixed(0)} % ${message ?? ""}`);
       }
     };
-    const expectedNames = semOutputNames(readScenario(options.model));
-    const summary = await writeOutputsAtomically(options.outDir, expectedNames, (tmpDir) =>
-      runSem({ ...options, outDir: tmpDir }, { onProgress }),
+    const expectedNames = semOutputNames(readScenario(parsed.model));
+    const summary = await writeOutputsAtomically(parsed.outDir, expectedNames, (tmpDir) =>
+      runSem({ ...parsed, outDir: tmpDir }, { onProgress }),
     );
-    if (values.json) console.log(JSON.stringify(summary));
+    if (flags.json) console.log(JSON.stringify(summary));
     else {
       console.log(
         `${summary.name}: ${summary.elements} elements (NGLL ${summary.ngll}), ${summary.nsteps} steps of ${summary.dt_s} s (Courant ${summary.courant.toFixed(3)}, limit dt ${summary.dt_limit_s.toPrecision(3)} s)`,
@@ -81,7 +65,7 @@ export const semCommand: Command = {
         `${summary.wall_s.toFixed(1)} s on ${summary.threads} thread(s): ${(summary.element_steps_per_s / 1e6).toFixed(2)} M element-steps/s`,
       );
       console.log(
-        `${summary.receivers} receivers; wrote ${summary.outputs.map((name) => `${options.outDir}/${name}`).join(", ")}`,
+        `${summary.receivers} receivers; wrote ${summary.outputs.map((name) => `${parsed.outDir}/${name}`).join(", ")}`,
       );
     }
     return 0;

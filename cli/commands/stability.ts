@@ -1,17 +1,22 @@
 import { InputError } from "../../core/errors.ts";
-import {
-  infiniteSlope,
-  type SlopeParameters,
-  validateSlopeParameters,
-} from "../../core/stability/infinite-slope.ts";
-import { STABILITY_OUTPUTS } from "../../core/stability/schema.ts";
+import { parseDecimal } from "../../core/options.ts";
+import { infiniteSlope } from "../../core/stability/infinite-slope.ts";
+import { STABILITY_OUTPUTS, slopePointSchema, stabilityOptionsSchema } from "../../core/stability/schema.ts";
 import { runStability, type StabilitySummary } from "../../core/stability/step.ts";
-import { type Command, numberOption, parseOptions, requireOption } from "../command.ts";
+import type { Command } from "../command.ts";
+import { MEMORY_LIMIT_HELP, type OptionValues, verbOptions } from "../options.ts";
 import { writeOutputsAtomically } from "../output.ts";
+
+// --slope is a raster or, in scalar mode, a number: read it as either, so that `0x1E` is refused.
+const options = verbOptions(stabilityOptionsSchema, {
+  fields: { slope: { kind: "number-or-text" } },
+  extra: { json: { type: "boolean" } },
+});
+const pointOptions = verbOptions(slopePointSchema);
 
 const help = `Usage: quakeslide stability --slope SLOPE.tif --out DIR --cohesion C --friction-angle PHI
                             --unit-weight GAMMA --thickness T --saturation M [options]
-       quakeslide stability --slope-deg ALPHA --cohesion C ... [--json]      (one slope, no rasters)
+       quakeslide stability --slope ALPHA --cohesion C ... [--json]      (one slope in degrees, no rasters)
 
 Infinite-slope static stability (Jibson, Harp & Michael 2000; Jibson 2007):
   FS  = c'/(gamma t sin a) + tan phi'/tan a - m gamma_w tan phi'/(gamma tan a)
@@ -21,15 +26,16 @@ NaN), a PNG preview of each and summary.json to DIR (new, empty, or holding only
 
 Each soil parameter is a number (the same everywhere) or the path of a raster on the slope grid.
 Options:
-  --slope FILE              Slope raster in degrees (e.g. terrain's slope.tif). Raster mode.
-  --slope-deg DEG           One slope angle in degrees, 0 <= a < 90. Scalar mode (prints the result).
+  --slope FILE|DEG          Slope raster in degrees (e.g. terrain's slope.tif): raster mode. Or one
+                            slope angle in degrees, 0 <= a < 90: scalar mode (prints the result).
   --out DIR                 Output folder (raster mode). Required there.
   --cohesion KPA            Effective cohesion c' in kPa, >= 0. Required.
   --friction-angle DEG      Effective friction angle phi' in degrees, 0 <= phi' < 90. Required.
   --unit-weight KN_M3       Soil unit weight gamma in kN/m3, > 0. Required.
   --thickness M             Slope-normal thickness t of the sliding slab in m, > 0. Required.
   --saturation M            Saturated fraction m of the slab, 0..1. Required.
-  --water-unit-weight KN_M3 Unit weight of water gamma_w in kN/m3 (default 9.81).
+  --water-unit-weight KN_M3 Unit weight of water gamma_w in kN/m3 (default ${options.defaultOf("water-unit-weight")}).
+${MEMORY_LIMIT_HELP}
   --json                    Print only JSON on stdout.
 
 Edge cases: flat cells (a = 0) have FS = infinity (written as 100 in fs.tif, null in scalar JSON) and
@@ -38,48 +44,15 @@ input is nodata in every output. A value outside its physical range stops the ru
 and cell named (exit 2); input values are never clamped.
 
 Examples:
-  quakeslide stability --slope-deg 30 --cohesion 15 --friction-angle 32 --unit-weight 18 \\
+  quakeslide stability --slope 30 --cohesion 15 --friction-angle 32 --unit-weight 18 \\
       --thickness 2.5 --saturation 0.3 --json          # {"fs":1.57201...,"ac_g":0.28601...,"unstable":false}
   quakeslide stability --slope out/terrain/slope.tif --cohesion c.tif --friction-angle 32 \\
       --unit-weight 18 --thickness 2.5 --saturation 0.3 --out out/stability`;
 
-const PARAMETER_OPTIONS = {
-  cohesion: "cohesion",
-  frictionAngle: "friction-angle",
-  unitWeight: "unit-weight",
-  thickness: "thickness",
-  saturation: "saturation",
-  waterUnitWeight: "water-unit-weight",
-} as const;
-
-/** A number stays a number; anything else is taken as a raster path. */
-function constantOrPath(value: string): number | string {
-  const number = Number(value);
-  return value.trim() !== "" && Number.isFinite(number) ? number : value;
-}
-
-function runScalar(values: Record<string, string | boolean | undefined>): number {
-  const number = (name: string, fallback?: number) =>
-    numberOption(values[name] as string | undefined, name, fallback);
-  const parameters: SlopeParameters = {
-    slopeDeg: number("slope-deg"),
-    cohesionKPa: number("cohesion"),
-    frictionDeg: number("friction-angle"),
-    unitWeightKNm3: number("unit-weight"),
-    thicknessM: number("thickness"),
-    saturation: number("saturation"),
-    waterUnitWeightKNm3: number("water-unit-weight", 9.81),
-  };
-  validateSlopeParameters(parameters, {
-    slopeDeg: "--slope-deg",
-    cohesionKPa: "--cohesion",
-    frictionDeg: "--friction-angle",
-    unitWeightKNm3: "--unit-weight",
-    thicknessM: "--thickness",
-    saturation: "--saturation",
-    waterUnitWeightKNm3: "--water-unit-weight",
-  });
-  const result = infiniteSlope(parameters);
+function runScalar(values: OptionValues): number {
+  if (values.out !== undefined)
+    throw new InputError("--out writes maps: give --slope a raster file, or drop --out for one slope");
+  const result = infiniteSlope(pointOptions.toOptions(values));
   const json = {
     fs: Number.isFinite(result.fs) ? result.fs : null,
     ac_g: result.acG,
@@ -109,37 +82,16 @@ export const stabilityCommand: Command = {
   name: "stability",
   help,
   async run(args) {
-    const { values } = parseOptions(args, {
-      slope: { type: "string" },
-      "slope-deg": { type: "string" },
-      out: { type: "string" },
-      cohesion: { type: "string" },
-      "friction-angle": { type: "string" },
-      "unit-weight": { type: "string" },
-      thickness: { type: "string" },
-      saturation: { type: "string" },
-      "water-unit-weight": { type: "string" },
-      json: { type: "boolean", default: false },
-    });
-    if ((values.slope === undefined) === (values["slope-deg"] === undefined)) {
-      throw new InputError(
-        "give either --slope FILE (raster mode) or --slope-deg DEG (scalar mode) (see --help)",
-      );
-    }
-    if (values["slope-deg"] !== undefined) return runScalar(values);
-    const outDir = requireOption(values.out, "out");
-    const parameters = Object.fromEntries(
-      Object.entries(PARAMETER_OPTIONS).map(([key, option]) => {
-        const text =
-          option === "water-unit-weight" ? (values[option] ?? "9.81") : requireOption(values[option], option);
-        return [key, constantOrPath(text)];
-      }),
-    ) as Record<keyof typeof PARAMETER_OPTIONS, number | string>;
-    const summary = await writeOutputsAtomically(outDir, STABILITY_OUTPUTS, (tmpDir) =>
-      runStability({ slope: values.slope as string, ...parameters, outDir: tmpDir }),
+    const values = options.read(args);
+    // A number is one slope (scalar mode); anything else names the slope raster.
+    if (typeof values.slope === "string" && parseDecimal(values.slope) !== undefined)
+      return runScalar(values);
+    const parsed = options.toOptions(values);
+    const summary = await writeOutputsAtomically(parsed.outDir, STABILITY_OUTPUTS, (tmpDir) =>
+      runStability({ ...parsed, outDir: tmpDir }),
     );
     if (values.json) console.log(JSON.stringify(summary, null, 2));
-    else printSummary(summary, outDir);
+    else printSummary(summary, parsed.outDir);
     return 0;
   },
 };

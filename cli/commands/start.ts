@@ -6,12 +6,16 @@ import { type Command, parseOptions, requireOption } from "../command.ts";
 const help = `Usage: quakeslide start FLOW --input FILE.json [options]
 
 Starts a run of FLOW (a state machine of the app: hazard-pipeline, campaign, retrain, ...) with
-the JSON in FILE as its input, and prints the run id (the execution ARN). With --wait, follows
-the run to its end (progress on stderr) and exits 0 if it succeeded, 1 if it failed.
+the JSON in FILE as its input, and prints the run id (the execution ARN). The input is checked
+against the flow's schema first: a missing or wrong field is named, and nothing starts. With
+--wait, follows the run to its end (progress on stderr) and exits 0 if it succeeded, 1 if it
+failed.
 
 Options:
   --input FILE        JSON input of the run (default: {}).
-  --name NAME         Execution name (default: a random UUID); unique per flow.
+  --name NAME         Execution name (default: a random UUID): up to 80 letters, digits, - _ .
+                      A name is used once per flow, as on AWS: the same name and input again
+                      prints that run and its real status (with --wait, at once when it ended).
   --wait              Wait for the run to end, printing progress on stderr.
 ${TARGET_HELP}
 
@@ -51,6 +55,11 @@ export const startCommand: Command = {
     const client = new Quakeslide(clientOptions(values));
     try {
       const run = await client.startRun(flow, input, { name: values.name });
+      if (run.status !== "RUNNING" && !values.json) {
+        console.error(
+          `run ${values.name} of ${flow} already ran: ${run.status} (a name is used once per flow)`,
+        );
+      }
       if (!values.wait) {
         console.log(values.json ? JSON.stringify({ id: run.id, flow, status: run.status }) : run.id);
         return 0;

@@ -1,10 +1,16 @@
 import { basename, join } from "node:path";
-import { InputError } from "../../core/errors.ts";
-import { TERRAIN_OUTPUT_NAMES, type TerrainSummary } from "../../core/terrain/schema.ts";
+import {
+  TERRAIN_OUTPUT_NAMES,
+  type TerrainSummary,
+  terrainOptionsSchema,
+} from "../../core/terrain/schema.ts";
 import { runTerrain } from "../../core/terrain/step.ts";
-import { type Command, parseOptions, requireOption } from "../command.ts";
+import type { Command } from "../command.ts";
+import { MEMORY_LIMIT_HELP, verbOptions } from "../options.ts";
 import { writeOutputsAtomically } from "../output.ts";
 import { progressPrinter } from "../progress.ts";
+
+const options = verbOptions(terrainOptionsSchema, { extra: { json: { type: "boolean" } } });
 
 const help = `Usage: quakeslide terrain --dem DEM.tif --out DIR [options]
 
@@ -16,13 +22,14 @@ Options:
   --dem FILE          DEM GeoTIFF, elevations in metres; projected CRS in metres or geographic
                       (degrees: each row then uses its true metric cell size). Required.
   --out DIR           Output folder. Required.
-  --method NAME       horn (default, as gdaldem slope/aspect) or zevenbergen-thorne
-                      (as gdaldem -alg ZevenbergenThorne and SAGA method 6).
+  --method NAME       horn (as gdaldem slope/aspect) or zevenbergen-thorne (as gdaldem
+                      -alg ZevenbergenThorne and SAGA method 6); default ${options.defaultOf("method")}.
   --compute-edges     Also compute the outer ring of cells, extrapolating the DEM linearly
                       outwards as gdaldem -compute_edges does (default: that ring is nodata).
   --band N|NAME       DEM band, 1-based number or band name (default 1).
   --threads N         Worker threads, at most 4 (one per output); default one per
                       4 million DEM cells, up to the number of cores.
+${MEMORY_LIMIT_HELP}
   --json              Print only the JSON summary on stdout (no progress on stderr).
 
 Units: slope in degrees (0 = flat); aspect in degrees clockwise from north, nodata where the
@@ -51,43 +58,14 @@ export const terrainCommand: Command = {
   name: "terrain",
   help,
   async run(args) {
-    const { values } = parseOptions(args, {
-      dem: { type: "string" },
-      out: { type: "string" },
-      method: { type: "string", default: "horn" },
-      "compute-edges": { type: "boolean", default: false },
-      band: { type: "string" },
-      threads: { type: "string" },
-      json: { type: "boolean", default: false },
+    const { options: parsed, flags } = options.parse(args);
+    const onProgress = flags.json ? undefined : progressPrinter("terrain");
+    const summary = await writeOutputsAtomically(parsed.outDir, TERRAIN_OUTPUT_NAMES, async (tmpDir) => {
+      const result = await runTerrain({ ...parsed, outDir: tmpDir }, { onProgress });
+      return relocate(result, parsed.outDir);
     });
-    const dem = requireOption(values.dem, "dem");
-    const outDir = requireOption(values.out, "out");
-    if (values.method !== "horn" && values.method !== "zevenbergen-thorne") {
-      throw new InputError(`--method must be horn or zevenbergen-thorne, got "${values.method}"`);
-    }
-    const band =
-      values.band === undefined ? undefined : /^\d+$/.test(values.band) ? Number(values.band) : values.band;
-    const threads = values.threads === undefined ? undefined : Number(values.threads);
-    if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
-      throw new InputError(`--threads must be a whole number >= 1, got "${values.threads}"`);
-    }
-    const onProgress = values.json ? undefined : progressPrinter("terrain");
-    const summary = await writeOutputsAtomically(outDir, TERRAIN_OUTPUT_NAMES, async (tmpDir) => {
-      const result = await runTerrain(
-        {
-          dem,
-          outDir: tmpDir,
-          method: values.method as "horn",
-          computeEdges: values["compute-edges"],
-          band,
-          threads,
-        },
-        { onProgress },
-      );
-      return relocate(result, outDir);
-    });
-    if (values.json) console.log(JSON.stringify(summary, null, 2));
-    else printSummary(summary, outDir);
+    if (flags.json) console.log(JSON.stringify(summary, null, 2));
+    else printSummary(summary, parsed.outDir);
     return 0;
   },
 };

@@ -12,6 +12,13 @@ Step Functions/Lambda-compatible API. Prints the endpoints
 and the environment that points AWS SDKs and boto3 at them. Data stays in STATE_DIR/s3 between
 runs; executions in STATE_DIR/executions.
 
+Both endpoints listen on 127.0.0.1 and serve only requests signed (SigV4) with the state
+folder's key pair, addressed to 127.0.0.1 or localhost, and not sent by a web page of another
+origin. The key pair is made at random on the first start, kept in STATE_DIR/credentials.json
+(readable by you only) and printed below as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY;
+quakeslide start/status/logs find it themselves. Runs that were in flight when a runtime was
+killed are reported FAILED (RuntimeInterrupted) when the next one starts on the folder.
+
 Options:
   --project DIR       Project folder with infra/, functions/, containers/ (default: current folder).
   --assembly DIR      Use this cloud assembly (cdk synth output) instead of synthesizing infra/app.ts.

@@ -12,4 +12,6 @@ process.exitCode = await runJobFromEnvironment({
   schema: semOptionsSchema,
   run: (options, onProgress) => runSem(options, { onProgress }),
   defaults: { threads: Number.isInteger(threads) && threads > 0 ? threads : 1 },
+  // The scenario comes from S3: its DEM must be one of the job's staged inputs, not any file.
+  fixed: { demBesideScenario: true },
 });

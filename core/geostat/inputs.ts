@@ -1,5 +1,13 @@
 import { InputError } from "../errors.ts";
-import { assertSameGrid, bandAsFloat32, cellOf, readRaster, readRasterInfo } from "../raster/index.ts";
+import { cellBytes, checkMemory, sampleBytes } from "../limits.ts";
+import {
+  assertSameGrid,
+  bandAsFloat32,
+  cellOf,
+  type RasterInfo,
+  readRaster,
+  readRasterInfo,
+} from "../raster/index.ts";
 import type { Grid } from "../raster/types.ts";
 import type { TargetSpec } from "./predict.ts";
 import { handleDuplicates, readNumericCsv, type Samples } from "./samples.ts";
@@ -55,6 +63,14 @@ export async function loadTargets(options: KrigeOptions, samples: Samples): Prom
       covariates,
     };
   }
+  const templateInfo = await readRasterInfo(options.grid);
+  const covariateInfos = await Promise.all(options.covariates.map((path) => readRasterInfo(path)));
+  checkMemory(
+    krigeGridBytes(templateInfo, covariateInfos, options.method),
+    options.memoryLimitGb,
+    `kriging onto ${templateInfo.width} x ${templateInfo.height} cells`,
+    options.grid,
+  );
   const template = await readRaster(options.grid, { bands: [0] });
   const grid: Grid = {
     width: template.width,
@@ -67,9 +83,8 @@ export async function loadTargets(options: KrigeOptions, samples: Samples): Prom
   const mask = Uint8Array.from(band, (v) => (Number.isNaN(v) ? 0 : 1));
   const covariates: Float32Array[] = [];
   samples.covariates = [];
-  for (const path of options.covariates) {
-    const info = await readRasterInfo(path);
-    assertSameGrid(info, grid, path, options.grid);
+  for (const [k, path] of options.covariates.entries()) {
+    assertSameGrid(covariateInfos[k], grid, path, options.grid);
     const values = bandAsFloat32(await readRaster(path, { bands: [0] }), 0);
     covariates.push(values);
     samples.covariates.push(sampleRasterAt(values, grid, samples, path));
@@ -80,6 +95,16 @@ export async function loadTargets(options: KrigeOptions, samples: Samples): Prom
     mask,
     covariates,
   };
+}
+
+/**
+ * Peak memory of kriging onto a grid: the template as read and as Float32, its mask, the Float32
+ * prediction and variance, each covariate as read and as Float32, and regression kriging's trend.
+ */
+export function krigeGridBytes(template: RasterInfo, covariates: RasterInfo[], method: string): number {
+  let perCell = sampleBytes(template.sampleType) + 4 + 1 + 8 + (method === "regression" ? 4 : 0);
+  for (const covariate of covariates) perCell += sampleBytes(covariate.sampleType) + 4;
+  return cellBytes(template.width, template.height, perCell);
 }
 
 /** Covariate values at the samples: the cell that contains each sample (it must be inside and not nodata). */

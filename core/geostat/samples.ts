@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs";
 import { InputError } from "../errors.ts";
+import { parseDecimal } from "../options.ts";
+import { readTextFile } from "../util/text-file.ts";
 
 /** A numeric table read from a CSV file: the named columns, as Float64Arrays. */
 export interface NumericTable {
@@ -20,13 +21,10 @@ function splitCsvLine(line: string, separator: string): string[] {
  * naming the file, line and column.
  */
 export function readNumericCsv(file: string, wanted: string[]): NumericTable {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new InputError(`cannot read samples file: ${(error as Error).message}`, { file, cause: error });
-  }
+  const text = readTextFile(file, "a CSV table");
   const allLines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
+  if (allLines[0].trim() === "")
+    throw new InputError("is empty: a CSV with a header line is expected", { file });
   const headerLine = allLines[0] ?? "";
   const separator = [",", ";", "\t"].find((s) => headerLine.includes(s)) ?? ",";
   const header = splitCsvLine(headerLine, separator);
@@ -46,8 +44,8 @@ export function readNumericCsv(file: string, wanted: string[]): NumericTable {
     lines[row] = lineIndex + 1;
     wanted.forEach((name, k) => {
       const cell = cells[positions[k]];
-      const value = cell === undefined || cell === "" ? Number.NaN : Number(cell);
-      if (!Number.isFinite(value)) {
+      const value = cell === undefined ? undefined : parseDecimal(cell);
+      if (value === undefined) {
         throw new InputError(`line ${lineIndex + 1}, column "${name}": "${cell ?? ""}" is not a number`, {
           file,
         });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { memoryLimitSchema } from "../limits.ts";
 
 /**
  * Options of the kriging step (`quakeslide krige`, the geostat Lambda): local paths in, files out
@@ -37,6 +38,8 @@ export const krigeOptionsSchema = z.object({
   seed: z.number().int().default(1),
   threads: z.number().int().min(1).optional(),
   outDir: z.string().min(1),
+  /** Refuse work estimated to need more memory than this (GB); see core/limits.ts. */
+  memoryLimitGb: memoryLimitSchema,
 });
 
 export type KrigeOptions = z.output<typeof krigeOptionsSchema>;

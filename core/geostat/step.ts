@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { InputError } from "../errors.ts";
+import { parseOptionsWith } from "../options.ts";
 import { type CrossValidation, kFold, leaveOneOut } from "./cv.ts";
 import { type FittedModel, fitBestVariogram, fitVariogram } from "./fit.ts";
 import { isRasterPath, type LoadedTargets, loadSamples, loadTargets } from "./inputs.ts";
@@ -140,12 +141,7 @@ export async function runKrige(
   input: KrigeInput,
   onProgress?: (fraction: number, message?: string) => void,
 ): Promise<KrigeSummary> {
-  const parsed = krigeOptionsSchema.safeParse(input);
-  if (!parsed.success)
-    throw new InputError(
-      `invalid kriging options: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
-    );
-  const options = parsed.data;
+  const options = parseOptionsWith(krigeOptionsSchema, input, "krige options");
   const samples = loadSamples(options);
   const loaded = await loadTargets(options, samples);
   const design = buildDesign(options, samples);

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { InputError } from "../errors.ts";
+import { readTextFile } from "../util/text-file.ts";
 
 export interface CsvTable {
   header: string[];
@@ -11,12 +11,7 @@ export interface CsvTable {
 
 /** Reads a comma-separated file with a header line; fields may be double-quoted (as R's write.csv writes them). */
 export function readCsv(file: string): CsvTable {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new InputError(`cannot read inventory: ${(error as Error).message}`, { file, cause: error });
-  }
+  const text = readTextFile(file, "a CSV inventory");
   // Spreadsheet exports often start with a byte-order mark, which would end up in the first column name.
   const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
   const firstLine = lines.findIndex((line) => line.trim() !== "");

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { InputError } from "../errors.ts";
+import { parseDecimal } from "../options.ts";
 import { type CsvTable, readCsv } from "./csv.ts";
 
 /** A labelled inventory in column-major typed arrays. */
@@ -75,10 +76,9 @@ function numericColumn(table: CsvTable, file: string, name: string, role: string
   const values = new Float64Array(table.rows.length);
   const bad: number[] = [];
   for (let r = 0; r < table.rows.length; r++) {
-    const text = table.rows[r][index];
-    const value = Number(text);
-    if (text === "" || !Number.isFinite(value)) bad.push(table.lineNumbers[r]);
-    values[r] = value;
+    const value = parseDecimal(table.rows[r][index].trim());
+    if (value === undefined) bad.push(table.lineNumbers[r]);
+    else values[r] = value;
   }
   if (bad.length > 0) {
     throw new InputError(

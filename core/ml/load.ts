@@ -1,5 +1,6 @@
 import { InputError } from "../errors.ts";
-import { bandAsFloat32, type Crs, cellOf, type Grid, readRaster } from "../raster/index.ts";
+import { cellBytes, checkMemory, DEFAULT_MEMORY_LIMIT_GB, sampleBytes } from "../limits.ts";
+import { bandAsFloat32, type Crs, cellOf, type Grid, readRaster, readRasterInfo } from "../raster/index.ts";
 import { type Dataset, listLines, readInventory } from "./dataset.ts";
 import type { InventorySource } from "./schema.ts";
 
@@ -12,7 +13,7 @@ export interface LoadedInventory {
 /** Reads the labelled points, sampling the features from a covariate raster when one is given. */
 export async function loadInventory(
   source: InventorySource,
-  options: { requireBothClasses?: boolean } = {},
+  options: { requireBothClasses?: boolean; memoryLimitGb?: number } = {},
 ): Promise<LoadedInventory> {
   const names = { label: source.label, x: source.x, y: source.y };
   if (!source.covariates) {
@@ -21,6 +22,14 @@ export async function loadInventory(
     return { dataset: readInventory(source.inventory, { ...names, features: source.features }, options) };
   }
   const points = readInventory(source.inventory, { ...names, features: [] }, options);
+  const info = await readRasterInfo(source.covariates);
+  // Every band as stored, and one band at a time as Float32 while it is sampled.
+  checkMemory(
+    cellBytes(info.width, info.height, info.bandCount * sampleBytes(info.sampleType) + 4),
+    options.memoryLimitGb ?? DEFAULT_MEMORY_LIMIT_GB,
+    `sampling ${info.bandCount} covariate band(s) of ${info.width} x ${info.height} cells`,
+    source.covariates,
+  );
   const raster = await readRaster(source.covariates);
   const bandNames = raster.bandNames.map((name, b) => name ?? `band${b + 1}`);
   const features = source.features ?? bandNames;

@@ -1,6 +1,7 @@
-import { readFileSync } from "node:fs";
 import { InputError } from "../errors.ts";
+import { readTextFile } from "../util/text-file.ts";
 import type { FittedModel, ForestHyper, LearnerKind } from "./learner.ts";
+import { checkModel } from "./model-check.ts";
 import type { Tree } from "./tree.ts";
 
 export const MODEL_FORMAT = "quakeslide-susceptibility-model";
@@ -92,24 +93,22 @@ export function fittedFromArtifact(artifact: ModelArtifact): FittedModel {
   return { kind: "rf", forest: { featureCount: artifact.features.length, trees } };
 }
 
-/** Reads and checks a model file written by `susceptibility train`. */
+/** Reads and checks a model file written by `susceptibility train` (see model-check.ts). */
 export function readModel(file: string): ModelArtifact {
-  let artifact: ModelArtifact;
+  const text = readTextFile(file, "a model.json");
+  let value: { format?: unknown; version?: unknown } | null;
   try {
-    artifact = JSON.parse(readFileSync(file, "utf8")) as ModelArtifact;
+    value = JSON.parse(text);
   } catch (error) {
-    throw new InputError(`cannot read the model: ${(error as Error).message}`, { file, cause: error });
+    throw new InputError(`not valid JSON: ${(error as Error).message}`, { file, cause: error });
   }
-  if (artifact?.format !== MODEL_FORMAT)
+  if (value?.format !== MODEL_FORMAT)
     throw new InputError(`not a susceptibility model (format is not "${MODEL_FORMAT}")`, { file });
-  if (artifact.version !== MODEL_VERSION) {
+  if (value.version !== MODEL_VERSION) {
     throw new InputError(
-      `model format version ${artifact.version} is not supported (this build reads version ${MODEL_VERSION})`,
+      `model format version ${String(value.version)} is not supported (this build reads version ${MODEL_VERSION})`,
       { file },
     );
   }
-  const body = artifact.learner === "rf" ? artifact.forest?.trees.length : artifact.glm?.coefficients.length;
-  if (!Array.isArray(artifact.features) || !body)
-    throw new InputError("the model has no features or no fitted parameters", { file });
-  return artifact;
+  return checkModel(value, file);
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { InputError } from "../errors.ts";
+import { memoryLimitSchema } from "../limits.ts";
 
 /** Where the labelled points come from: a CSV with feature columns, or a CSV of points sampled on a covariate raster. */
 export const inventorySourceSchema = z.object({
@@ -48,6 +48,8 @@ export const susceptibilityCvOptionsSchema = inventorySourceSchema.extend({
   tune: tuningSchema.optional(),
   /** When given, cv.json and folds.csv are written here. */
   outDir: z.string().min(1).optional(),
+  /** Refuse work estimated to need more memory than this (GB); see core/limits.ts. */
+  memoryLimitGb: memoryLimitSchema,
 });
 
 export const susceptibilityTrainOptionsSchema = inventorySourceSchema.extend({
@@ -61,6 +63,8 @@ export const susceptibilityTrainOptionsSchema = inventorySourceSchema.extend({
   tune: tuningSchema.optional(),
   threads: threadsSchema,
   outDir: z.string().min(1),
+  /** Refuse work estimated to need more memory than this (GB); see core/limits.ts. */
+  memoryLimitGb: memoryLimitSchema,
 });
 
 export const susceptibilityPredictOptionsSchema = z.object({
@@ -68,6 +72,8 @@ export const susceptibilityPredictOptionsSchema = z.object({
   covariates: z.string().min(1),
   threads: threadsSchema,
   outDir: z.string().min(1),
+  /** Refuse work estimated to need more memory than this (GB); see core/limits.ts. */
+  memoryLimitGb: memoryLimitSchema,
 });
 
 export const susceptibilityExplainOptionsSchema = z.object({
@@ -79,6 +85,8 @@ export const susceptibilityExplainOptionsSchema = z.object({
   repeats: z.int().min(1).default(10),
   seed: z.int().default(1),
   outDir: z.string().min(1),
+  /** Refuse work estimated to need more memory than this (GB); see core/limits.ts. */
+  memoryLimitGb: memoryLimitSchema,
 });
 
 export const susceptibilityEvaluateOptionsSchema = z.object({
@@ -88,6 +96,8 @@ export const susceptibilityEvaluateOptionsSchema = z.object({
   /** Probability at or above which a point is called a landslide. */
   threshold: z.number().min(0).max(1).default(0.5),
   outDir: z.string().min(1).optional(),
+  /** Refuse work estimated to need more memory than this (GB); see core/limits.ts. */
+  memoryLimitGb: memoryLimitSchema,
 });
 
 export type InventorySource = z.infer<typeof inventorySourceSchema>;
@@ -96,13 +106,3 @@ export type SusceptibilityTrainOptions = z.input<typeof susceptibilityTrainOptio
 export type SusceptibilityPredictOptions = z.input<typeof susceptibilityPredictOptionsSchema>;
 export type SusceptibilityExplainOptions = z.input<typeof susceptibilityExplainOptionsSchema>;
 export type SusceptibilityEvaluateOptions = z.input<typeof susceptibilityEvaluateOptionsSchema>;
-
-/** Validates step options; a violation becomes an InputError naming the option. */
-export function parseOptionsWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new InputError(`invalid option ${issue.path.join(".") || "(options)"}: ${issue.message}`);
-  }
-  return result.data;
-}

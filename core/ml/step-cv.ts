@@ -1,10 +1,11 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.ts";
+import { parseOptionsWith } from "../options.ts";
 import { type CvProtocol, crossValidate } from "./cv.ts";
 import type { ForestHyper } from "./learner.ts";
 import { loadInventory } from "./load.ts";
-import { parseOptionsWith, type SusceptibilityCvOptions, susceptibilityCvOptionsSchema } from "./schema.ts";
+import { type SusceptibilityCvOptions, susceptibilityCvOptionsSchema } from "./schema.ts";
 import { nestedCrossValidate } from "./tune.ts";
 
 export type Progress = (fraction: number, message?: string) => void;
@@ -46,10 +47,10 @@ export async function runSusceptibilityCv(
   options: SusceptibilityCvOptions,
   onProgress?: Progress,
 ): Promise<CvSummary> {
-  const o = parseOptionsWith(susceptibilityCvOptionsSchema, options);
+  const o = parseOptionsWith(susceptibilityCvOptionsSchema, options, "susceptibility cv options");
   if (o.tune && o.learner !== "rf")
     throw new InputError("--tune tunes the random forest; use it with --learner rf");
-  const { dataset } = await loadInventory(o);
+  const { dataset } = await loadInventory(o, { memoryLimitGb: o.memoryLimitGb });
   const protocol: CvProtocol = {
     learner: o.learner,
     hyper: forestHyperFrom(o.forest),

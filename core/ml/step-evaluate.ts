@@ -1,16 +1,13 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.ts";
+import { parseOptionsWith } from "../options.ts";
 import type { Dataset } from "./dataset.ts";
 import { predictProbability } from "./learner.ts";
 import { loadInventory } from "./load.ts";
 import { auroc, type CalibrationBin, type Confusion, calibration, confusionAt } from "./metrics.ts";
 import { fittedFromArtifact, type ModelArtifact, readModel } from "./model.ts";
-import {
-  parseOptionsWith,
-  type SusceptibilityEvaluateOptions,
-  susceptibilityEvaluateOptionsSchema,
-} from "./schema.ts";
+import { type SusceptibilityEvaluateOptions, susceptibilityEvaluateOptionsSchema } from "./schema.ts";
 
 export const EVALUATE_OUTPUTS = ["evaluation.json"] as const;
 
@@ -29,6 +26,7 @@ export async function loadForModel(
   inventory: string,
   covariates: string | undefined,
   requireBothClasses: boolean,
+  memoryLimitGb: number,
 ): Promise<Dataset> {
   const t = artifact.training;
   if (t.covariates && !covariates) {
@@ -38,16 +36,16 @@ export async function loadForModel(
     );
   }
   const source = { inventory, label: t.label, x: t.x, y: t.y, features: artifact.features, covariates };
-  return (await loadInventory(source, { requireBothClasses })).dataset;
+  return (await loadInventory(source, { requireBothClasses, memoryLimitGb })).dataset;
 }
 
 /** Scores a saved model on (new) labelled points: AUROC, Brier score, reliability table, confusion at a threshold. */
 export async function runSusceptibilityEvaluate(
   options: SusceptibilityEvaluateOptions,
 ): Promise<EvaluateSummary> {
-  const o = parseOptionsWith(susceptibilityEvaluateOptionsSchema, options);
+  const o = parseOptionsWith(susceptibilityEvaluateOptionsSchema, options, "susceptibility evaluate options");
   const artifact = readModel(o.model);
-  const dataset = await loadForModel(artifact, o.inventory, o.covariates, false);
+  const dataset = await loadForModel(artifact, o.inventory, o.covariates, false, o.memoryLimitGb);
   const probability = predictProbability(fittedFromArtifact(artifact), dataset.columns, dataset.label.length);
   const score = auroc(dataset.label, probability);
   const { brier, bins } = calibration(dataset.label, probability);

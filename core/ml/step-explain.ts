@@ -1,14 +1,11 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.ts";
+import { parseOptionsWith } from "../options.ts";
 import { type FeatureImportance, permutationImportance } from "./importance.ts";
 import { predictProbability } from "./learner.ts";
 import { fittedFromArtifact, readModel } from "./model.ts";
-import {
-  parseOptionsWith,
-  type SusceptibilityExplainOptions,
-  susceptibilityExplainOptionsSchema,
-} from "./schema.ts";
+import { type SusceptibilityExplainOptions, susceptibilityExplainOptionsSchema } from "./schema.ts";
 import { forestShap } from "./shap.ts";
 import { writeShapSummaryPng } from "./shap-plot.ts";
 import { loadForModel } from "./step-evaluate.ts";
@@ -28,7 +25,7 @@ export interface ExplainSummary {
 export async function runSusceptibilityExplain(
   options: SusceptibilityExplainOptions,
 ): Promise<ExplainSummary> {
-  const o = parseOptionsWith(susceptibilityExplainOptionsSchema, options);
+  const o = parseOptionsWith(susceptibilityExplainOptionsSchema, options, "susceptibility explain options");
   const artifact = readModel(o.model);
   if (artifact.learner !== "rf")
     throw new InputError(
@@ -37,7 +34,7 @@ export async function runSusceptibilityExplain(
     );
   const model = fittedFromArtifact(artifact);
   if (model.kind !== "rf") throw new Error("unreachable");
-  const data = await loadForModel(artifact, o.inventory, o.covariates, true);
+  const data = await loadForModel(artifact, o.inventory, o.covariates, true, o.memoryLimitGb);
   const n = data.label.length;
   const p = artifact.features.length;
   const importance = permutationImportance(

@@ -1,14 +1,12 @@
 import { join } from "node:path";
 import { InputError } from "../errors.ts";
-import { bandAsFloat32, readRaster, writeCog, writePreviewPng } from "../raster/index.ts";
+import { cellBytes, checkMemory, sampleBytes } from "../limits.ts";
+import { parseOptionsWith } from "../options.ts";
+import { bandAsFloat32, readRaster, readRasterInfo, writeCog, writePreviewPng } from "../raster/index.ts";
 import { predictProbability } from "./learner.ts";
 import { fittedFromArtifact, readModel } from "./model.ts";
 import { predictForestParallel } from "./parallel-predict.ts";
-import {
-  parseOptionsWith,
-  type SusceptibilityPredictOptions,
-  susceptibilityPredictOptionsSchema,
-} from "./schema.ts";
+import { type SusceptibilityPredictOptions, susceptibilityPredictOptionsSchema } from "./schema.ts";
 import type { Progress } from "./step-cv.ts";
 
 export const PREDICT_OUTPUTS = ["susceptibility.tif", "susceptibility.png"] as const;
@@ -30,8 +28,18 @@ export async function runSusceptibilityPredict(
   options: SusceptibilityPredictOptions,
   onProgress?: Progress,
 ): Promise<PredictSummary> {
-  const o = parseOptionsWith(susceptibilityPredictOptionsSchema, options);
+  const o = parseOptionsWith(susceptibilityPredictOptionsSchema, options, "susceptibility predict options");
   const artifact = readModel(o.model);
+  const info = await readRasterInfo(o.covariates);
+  // Every band as stored; per feature a Float32 band and a Float64 column of the row-major
+  // matrix the forest reads; the Float64 probability and the Float32 map.
+  const perCell = info.bandCount * sampleBytes(info.sampleType) + artifact.features.length * 12 + 12;
+  checkMemory(
+    cellBytes(info.width, info.height, perCell),
+    o.memoryLimitGb,
+    `predicting on ${info.width} x ${info.height} cells`,
+    o.covariates,
+  );
   const raster = await readRaster(o.covariates);
   const trainedEpsg = artifact.training.epsg;
   if (trainedEpsg !== undefined && raster.crs.epsg !== trainedEpsg) {

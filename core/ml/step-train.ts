@@ -1,16 +1,13 @@
 import { writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { InputError } from "../errors.ts";
+import { parseOptionsWith } from "../options.ts";
 import { crossValidate } from "./cv.ts";
 import { resolvedMtry } from "./forest.ts";
 import { fitLearner } from "./learner.ts";
 import { loadInventory } from "./load.ts";
 import { MODEL_FORMAT, MODEL_VERSION, type ModelArtifact, serializeFitted } from "./model.ts";
-import {
-  parseOptionsWith,
-  type SusceptibilityTrainOptions,
-  susceptibilityTrainOptionsSchema,
-} from "./schema.ts";
+import { type SusceptibilityTrainOptions, susceptibilityTrainOptionsSchema } from "./schema.ts";
 import { forestHyperFrom, type Progress } from "./step-cv.ts";
 import { SEARCH_SPACE, searchHyper, type TuningResult } from "./tune.ts";
 
@@ -41,10 +38,10 @@ export async function runSusceptibilityTrain(
   options: SusceptibilityTrainOptions,
   onProgress?: Progress,
 ): Promise<TrainSummary> {
-  const o = parseOptionsWith(susceptibilityTrainOptionsSchema, options);
+  const o = parseOptionsWith(susceptibilityTrainOptionsSchema, options, "susceptibility train options");
   if (o.tune && o.learner !== "rf")
     throw new InputError("--tune tunes the random forest; use it with --learner rf");
-  const { dataset, crs } = await loadInventory(o);
+  const { dataset, crs } = await loadInventory(o, { memoryLimitGb: o.memoryLimitGb });
   // Progress: tuning 0..0.6 when asked, then CV, then the final fit.
   const tuneShare = o.tune ? 0.6 : 0;
   let tuning: TuningResult | undefined;

@@ -121,7 +121,10 @@ export function bandAsFloat32(raster: Raster, band = 0): Float32Array {
 
 async function openTiff(path: string): Promise<OpenedTiff> {
   if (!existsSync(path)) throw new InputError("file not found", { file: path });
-  if (!statSync(path).isFile()) throw new InputError("is not a file", { file: path });
+  if (!statSync(path).isFile())
+    throw new InputError(statSync(path).isDirectory() ? "is a folder, not a GeoTIFF" : "is not a file", {
+      file: path,
+    });
   checkFirstIfdInsideFile(path);
   let tiff: GeoTIFF;
   let image: GeoTIFFImage;

@@ -1,6 +1,7 @@
-import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { InputError } from "../errors.ts";
+import { describeIssues } from "../options.ts";
+import { readTextFile } from "../util/text-file.ts";
 
 /**
  * The SEM scenario: one JSON document shared by the CLI, the Batch container and the state
@@ -74,6 +75,9 @@ const topographySchema = z.union([
   z.object({ x: z.array(finite).min(2), z: z.array(finite).min(2) }),
   z.object({ dem: z.string().min(1), from: point, to: point }),
 ]);
+
+/** Snapshots a scenario may ask for: each is a PNG of the whole profile. */
+export const MAX_SNAPSHOTS = 1000;
 
 export const scenarioSchema = z
   .object({
@@ -161,6 +165,13 @@ export const scenarioSchema = z
     if (source.type === "finite" && source.start[0] === source.end[0] && source.start[1] === source.end[1]) {
       context.addIssue({ code: "custom", path: ["source", "end"], message: "must differ from source.start" });
     }
+    const every = scenario.output.snapshots?.every_s;
+    if (every !== undefined && scenario.time.duration_s / every > MAX_SNAPSHOTS)
+      context.addIssue({
+        code: "custom",
+        path: ["output", "snapshots", "every_s"],
+        message: `gives ${Math.floor(scenario.time.duration_s / every)} snapshots over time.duration_s; at most ${MAX_SNAPSHOTS} PNGs are written`,
+      });
     const names = new Set<string>();
     for (const [i, receiver] of scenario.receivers.entries()) {
       if (names.has(receiver.name))
@@ -177,27 +188,15 @@ export type Scenario = z.infer<typeof scenarioSchema>;
 export type SourceSpec = z.infer<typeof sourceSchema>;
 export type SourceTimeFunction = z.infer<typeof sourceTimeFunctionSchema>;
 
-/** Turns zod issues into one line naming the file and the JSON path of each problem. */
-export function describeIssues(error: z.ZodError, file: string): string {
-  const parts = error.issues
-    .slice(0, 4)
-    .map((issue) => `${issue.path.length ? issue.path.join(".") : "(root)"}: ${issue.message}`);
-  return `${file}: invalid scenario: ${parts.join("; ")}${error.issues.length > 4 ? "; ..." : ""}`;
-}
-
 export function parseScenario(value: unknown, file: string): Scenario {
   const result = scenarioSchema.safeParse(value);
-  if (!result.success) throw new InputError(describeIssues(result.error, file), { file });
+  if (!result.success)
+    throw new InputError(`invalid scenario: ${describeIssues(result.error, value)}`, { file });
   return result.data;
 }
 
 export function readScenario(path: string): Scenario {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new InputError(`cannot read scenario: ${(error as Error).message}`, { file: path, cause: error });
-  }
+  const text = readTextFile(path, "a scenario (JSON)");
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -1,14 +1,23 @@
 import { z } from "zod";
+import { memoryLimitSchema } from "../limits.ts";
 
 /** Options of runSem (the CLI verb `sem`, the `sem` Batch container and the state machines). */
 export const semOptionsSchema = z.object({
   /** Path of the scenario JSON (see scenario.ts); a DEM it names is read relative to it. */
   model: z.string().min(1),
   outDir: z.string().min(1),
-  /** Worker threads sharing the mesh; seismograms are identical for any count. */
-  threads: z.number().int().min(1).max(256).default(1),
+  /** Worker threads sharing the mesh (default every core); seismograms are identical for any count. */
+  threads: z.number().int().min(1).max(256).optional(),
   /** Critical accelerations (g) for the Newmark displacements in peaks.json. */
   ac: z.array(z.number().min(0)).default([]),
+  /** Refuse work estimated to need more memory than this (GB); see core/limits.ts. */
+  memoryLimitGb: memoryLimitSchema,
+  /**
+   * The scenario's `topography.dem` must name a file in the scenario's own folder: set by the
+   * Batch job, whose scenario comes from S3 and whose inputs are staged side by side, so that
+   * a scenario cannot make the job open any file of the machine. The CLI leaves it off.
+   */
+  demBesideScenario: z.boolean().default(false),
 });
 
 export type SemOptions = z.input<typeof semOptionsSchema>;

@@ -1,5 +1,7 @@
-import { InputError } from "../errors.ts";
+import { InputError, LimitExceededError } from "../errors.ts";
+import { DEFAULT_MEMORY_LIMIT_GB } from "../limits.ts";
 import { interpolationStencil, locatePoint, meshSurfaceAt } from "./locate.ts";
+import { checkSemMemory } from "./memory.ts";
 import { buildMesh, type Mesh, type MeshLayer, minGllDistance } from "./mesh.ts";
 import type { Scenario } from "./scenario.ts";
 import { buildSolverData, type SolverData } from "./solver-data.ts";
@@ -78,14 +80,22 @@ export function prepareSimulation(
   scenario: Scenario,
   surface: { x: ArrayLike<number>; z: ArrayLike<number> } | null,
   file = "scenario",
-  { checkStability = true } = {},
+  { checkStability = true, memoryLimitGb = DEFAULT_MEMORY_LIMIT_GB } = {},
 ): PreparedSimulation {
   try {
+    // Before any array is allocated: a domain of 10^9 m or a duration of 10^9 s stops here.
+    checkSemMemory(scenario, surface, memoryLimitGb, file);
     return prepare(scenario, surface, file, checkStability);
   } catch (error) {
     // Mesh and location problems come from the scenario: name its file.
     if (error instanceof InputError && !error.file)
       throw new InputError(error.message, { file, cause: error });
+    // Under a raised limit the machine may still refuse the arrays: say so, not with a stack trace.
+    if (error instanceof RangeError && /allocation failed|invalid (typed )?array length/i.test(error.message))
+      throw new LimitExceededError(
+        `the machine could not allocate the simulation's arrays (${error.message}); use larger elements, a shorter duration or fewer receivers`,
+        { file, cause: error },
+      );
     throw error;
   }
 }

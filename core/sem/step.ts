@@ -1,5 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseOptionsWith } from "../options.ts";
+import { defaultThreads } from "../util/workers.ts";
 import { writeSurfacePgaPng } from "./profile-plot.ts";
 import { readScenario, type Scenario } from "./scenario.ts";
 import { type SemOptions, semOptionsSchema } from "./schema.ts";
@@ -47,10 +49,12 @@ export async function runSem(
   options: SemOptions,
   hooks: { onProgress?: (fraction: number, message?: string) => void } = {},
 ): Promise<SemSummary> {
-  const { model, outDir, threads, ac } = semOptionsSchema.parse(options);
+  const parsed = parseOptionsWith(semOptionsSchema, options, "sem options");
+  const { model, outDir, ac, demBesideScenario } = parsed;
+  const threads = parsed.threads ?? defaultThreads();
   const scenario = readScenario(model);
-  const surface = await resolveSurface(scenario, model);
-  const prepared = prepareSimulation(scenario, surface, model);
+  const surface = await resolveSurface(scenario, model, { demBesideScenario });
+  const prepared = prepareSimulation(scenario, surface, model, { memoryLimitGb: parsed.memoryLimitGb });
   for (const warning of prepared.warnings) hooks.onProgress?.(0, `warning: ${warning}`);
   const outputs = ["seismograms.csv", "peaks.json"];
   const snapshots = new Map(

@@ -45,10 +45,16 @@ export async function runStepRange(
   progressEvery: number,
 ): Promise<void> {
   if (threads <= 1) {
-    runSteps(d, 0, 1, () => {}, {
-      ...steps,
-      onStep: (step) => (step % progressEvery === 0 || step === d.nsteps - 1) && onStep(step),
-    });
+    // In chunks of about a percent of the run, yielding in between, so that Ctrl-C and SIGTERM
+    // handlers (which remove the CLI's temporary output folder) run during a long simulation.
+    for (let from = steps.from; from < steps.to; from += progressEvery) {
+      runSteps(d, 0, 1, () => {}, {
+        from,
+        to: Math.min(steps.to, from + progressEvery),
+        onStep: (step) => (step % progressEvery === 0 || step === d.nsteps - 1) && onStep(step),
+      });
+      if (from + progressEvery < steps.to) await new Promise((resume) => setImmediate(resume));
+    }
     return;
   }
   d.sync.fill(0);

@@ -1,21 +1,20 @@
-import { InputError } from "../errors.ts";
-
-/** Soil and geometry of an infinite slope; units as in docs/stability.md. */
+/** Soil and geometry of an infinite slope; units as in docs/stability.md. The names are the stability
+ * step's option names (schema.ts) and, in kebab-case, the CLI's. */
 export interface SlopeParameters {
   /** Slope angle α (degrees, 0 ≤ α < 90). */
-  slopeDeg: number;
+  slope: number;
   /** Effective cohesion c' (kPa, ≥ 0). */
-  cohesionKPa: number;
+  cohesion: number;
   /** Effective friction angle φ' (degrees, 0 ≤ φ' < 90). */
-  frictionDeg: number;
+  frictionAngle: number;
   /** Unit weight of the soil γ (kN/m³, > 0). */
-  unitWeightKNm3: number;
+  unitWeight: number;
   /** Slope-normal thickness of the sliding slab t (m, > 0). */
-  thicknessM: number;
+  thickness: number;
   /** Fraction m of the slab that is saturated (0..1). */
   saturation: number;
   /** Unit weight of water γ_w (kN/m³, > 0), default 9.81. */
-  waterUnitWeightKNm3: number;
+  waterUnitWeight: number;
 }
 
 export interface StabilityResult {
@@ -31,25 +30,29 @@ type Range = { min: number; max: number; minOpen?: boolean; maxOpen?: boolean; u
 
 /** Physical ranges; values outside are input errors, never clamped. */
 export const PARAMETER_RANGES: Record<keyof SlopeParameters, Range> = {
-  slopeDeg: { min: 0, max: 90, maxOpen: true, unit: "degrees" },
-  cohesionKPa: { min: 0, max: Number.POSITIVE_INFINITY, unit: "kPa" },
-  frictionDeg: { min: 0, max: 90, maxOpen: true, unit: "degrees" },
-  unitWeightKNm3: { min: 0, max: Number.POSITIVE_INFINITY, minOpen: true, unit: "kN/m3" },
-  thicknessM: { min: 0, max: Number.POSITIVE_INFINITY, minOpen: true, unit: "m" },
+  slope: { min: 0, max: 90, maxOpen: true, unit: "degrees" },
+  cohesion: { min: 0, max: Number.POSITIVE_INFINITY, unit: "kPa" },
+  frictionAngle: { min: 0, max: 90, maxOpen: true, unit: "degrees" },
+  unitWeight: { min: 0, max: Number.POSITIVE_INFINITY, minOpen: true, unit: "kN/m3" },
+  thickness: { min: 0, max: Number.POSITIVE_INFINITY, minOpen: true, unit: "m" },
   saturation: { min: 0, max: 1, unit: "fraction" },
-  waterUnitWeightKNm3: { min: 0, max: Number.POSITIVE_INFINITY, minOpen: true, unit: "kN/m3" },
+  waterUnitWeight: { min: 0, max: Number.POSITIVE_INFINITY, minOpen: true, unit: "kN/m3" },
 };
 
+/** Finite and inside the range (an infinite raster value is as wrong as a negative one). */
 export function inRange(value: number, range: Range): boolean {
+  if (!Number.isFinite(value)) return false;
   const aboveMin = range.minOpen ? value > range.min : value >= range.min;
   const belowMax = range.maxOpen ? value < range.max : value <= range.max;
   return aboveMin && belowMax;
 }
 
-export function describeRange(range: Range): string {
+/** The problem with a value outside a parameter's range, for the option check and the cell check alike. */
+export function rangeProblem(key: keyof SlopeParameters): string {
+  const range = PARAMETER_RANGES[key];
   const low = `${range.minOpen ? "(" : "["}${range.min}`;
-  const high = `${Number.isFinite(range.max) ? range.max : "∞"}${range.maxOpen ? ")" : "]"}`;
-  return `${low}, ${high} ${range.unit}`;
+  const high = Number.isFinite(range.max) ? `${range.max}${range.maxOpen ? ")" : "]"}` : "∞)";
+  return `must be in the physical range ${low}, ${high} ${range.unit}`;
 }
 
 const RADIANS = Math.PI / 180;
@@ -58,75 +61,44 @@ const RADIANS = Math.PI / 180;
  * Infinite-slope static factor of safety (Jibson, Harp & Michael 2000; Jibson 2007):
  * FS = c'/(γ t sin α) + tan φ'/tan α − m γ_w tan φ'/(γ tan α); +Infinity on flat cells (α = 0).
  */
-export function factorOfSafety(
-  slopeDeg: number,
-  cohesionKPa: number,
-  frictionDeg: number,
-  unitWeightKNm3: number,
-  thicknessM: number,
-  saturation: number,
-  waterUnitWeightKNm3: number,
-): number {
-  if (slopeDeg === 0) return Number.POSITIVE_INFINITY;
-  const slope = slopeDeg * RADIANS;
-  const buoyancy = 1 - (saturation * waterUnitWeightKNm3) / unitWeightKNm3;
+export function factorOfSafety(p: SlopeParameters): number {
+  if (p.slope === 0) return Number.POSITIVE_INFINITY;
+  const slope = p.slope * RADIANS;
+  const buoyancy = 1 - (p.saturation * p.waterUnitWeight) / p.unitWeight;
   return (
-    cohesionKPa / (unitWeightKNm3 * thicknessM * Math.sin(slope)) +
-    (Math.tan(frictionDeg * RADIANS) / Math.tan(slope)) * buoyancy
+    p.cohesion / (p.unitWeight * p.thickness * Math.sin(slope)) +
+    (Math.tan(p.frictionAngle * RADIANS) / Math.tan(slope)) * buoyancy
   );
 }
 
 /**
  * (FS − 1) sin α in g, in the algebraically equal form c'/(γ t) + tan φ' cos α (1 − m γ_w/γ) − sin α,
- * which stays finite on flat cells where FS is infinite. Negative when FS < 1 (the caller zeroes it).
+ * which stays finite on flat cells where FS is infinite. Negative when FS < 1.
  */
-export function signedCriticalAcceleration(
-  slopeDeg: number,
-  cohesionKPa: number,
-  frictionDeg: number,
-  unitWeightKNm3: number,
-  thicknessM: number,
-  saturation: number,
-  waterUnitWeightKNm3: number,
-): number {
-  const slope = slopeDeg * RADIANS;
-  const buoyancy = 1 - (saturation * waterUnitWeightKNm3) / unitWeightKNm3;
+export function signedCriticalAcceleration(p: SlopeParameters): number {
+  const slope = p.slope * RADIANS;
+  const buoyancy = 1 - (p.saturation * p.waterUnitWeight) / p.unitWeight;
   return (
-    cohesionKPa / (unitWeightKNm3 * thicknessM) +
-    Math.tan(frictionDeg * RADIANS) * Math.cos(slope) * buoyancy -
+    p.cohesion / (p.unitWeight * p.thickness) +
+    Math.tan(p.frictionAngle * RADIANS) * Math.cos(slope) * buoyancy -
     Math.sin(slope)
   );
 }
 
-/** FS, a_c = max((FS − 1) sin α, 0) in g, and the unstable flag (FS < 1) for in-range parameters. */
-export function infiniteSlope(p: SlopeParameters): StabilityResult {
-  const args = [
-    p.slopeDeg,
-    p.cohesionKPa,
-    p.frictionDeg,
-    p.unitWeightKNm3,
-    p.thicknessM,
-    p.saturation,
-    p.waterUnitWeightKNm3,
-  ] as const;
-  const fs = factorOfSafety(...args);
-  const ac = signedCriticalAcceleration(...args);
+/**
+ * FS, a_c = max((FS − 1) sin α, 0) in g and the unstable flag, written into `out` (a grid reuses
+ * one object for every cell). The one place that decides what "statically unstable" means.
+ */
+export function evaluateSlope(p: SlopeParameters, out: StabilityResult): StabilityResult {
+  out.fs = factorOfSafety(p);
+  const ac = signedCriticalAcceleration(p);
   // On flat cells FS is infinite, so stability is decided by the sign of a_c alone.
-  const unstable = p.slopeDeg === 0 ? ac < 0 : fs < 1;
-  return { fs, acG: unstable ? 0 : Math.max(ac, 0), unstable };
+  out.unstable = p.slope === 0 ? ac < 0 : out.fs < 1;
+  out.acG = out.unstable ? 0 : Math.max(ac, 0);
+  return out;
 }
 
-/** Checks every parameter of a scalar call; InputError naming the option otherwise. */
-export function validateSlopeParameters(
-  p: SlopeParameters,
-  names: Record<keyof SlopeParameters, string>,
-): void {
-  for (const key of Object.keys(PARAMETER_RANGES) as (keyof SlopeParameters)[]) {
-    const value = p[key];
-    if (!Number.isFinite(value) || !inRange(value, PARAMETER_RANGES[key])) {
-      throw new InputError(
-        `${names[key]} = ${value} is outside the physical range ${describeRange(PARAMETER_RANGES[key])}`,
-      );
-    }
-  }
+/** FS, a_c and the unstable flag of one slope with in-range parameters. */
+export function infiniteSlope(p: SlopeParameters): StabilityResult {
+  return evaluateSlope(p, { fs: 0, acG: 0, unstable: false });
 }

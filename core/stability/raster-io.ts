@@ -1,12 +1,14 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.ts";
+import { cellBytes, checkMemory, sampleBytes } from "../limits.ts";
 import {
   assertSameGrid,
   bandAsFloat32,
   type Grid,
   type PreviewOptions,
   readRaster,
+  readRasterInfo,
   writeCog,
   writePreviewPng,
 } from "../raster/index.ts";
@@ -28,6 +30,29 @@ export async function readBand(path: string, reference?: Band): Promise<Band> {
   };
   if (reference) assertSameGrid(grid, reference.grid, path, reference.file);
   return { grid, values: bandAsFloat32(raster), file: path };
+}
+
+/**
+ * Before any pixel is read: every raster on the first one's grid, and the memory of reading them
+ * all (as stored and as Float32) plus `outputBytesPerCell` within `limitGb`.
+ */
+export async function checkRasterInputs(
+  paths: string[],
+  outputBytesPerCell: number,
+  limitGb: number,
+  what: string,
+): Promise<void> {
+  const infos = await Promise.all(paths.map((path) => readRasterInfo(path)));
+  const [first] = infos;
+  for (let k = 1; k < infos.length; k++) assertSameGrid(infos[k], first, paths[k], paths[0]);
+  let perCell = outputBytesPerCell;
+  for (const info of infos) perCell += sampleBytes(info.sampleType) + 4;
+  checkMemory(
+    cellBytes(first.width, first.height, perCell),
+    limitGb,
+    `${what} of ${first.width} x ${first.height} cells`,
+    paths[0],
+  );
 }
 
 /** Writes one Float32 band as `<name>.tif` (COG, NaN nodata) and `<name>.png` (preview with legend). */

@@ -1,6 +1,7 @@
-import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { InputError } from "../errors.ts";
+import { parseDecimal } from "../options.ts";
+import { readTextFile } from "../util/text-file.ts";
 import { G_CM_S2 } from "./newmark.ts";
 
 export type AccelerationUnits = "g" | "m/s2" | "cm/s2";
@@ -57,18 +58,7 @@ interface ParsedRecord {
  * - plain values, one or more per line: dt must come from `options.dtS`.
  */
 export function readAccelerationRecord(path: string, options: RecordOptions = {}): AccelerationRecord {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new InputError(
-      `cannot read acceleration record (${(error as NodeJS.ErrnoException).code ?? error})`,
-      {
-        file: path,
-      },
-    );
-  }
-  return parseAccelerationRecord(text, path, options);
+  return parseAccelerationRecord(readTextFile(path, "an acceleration record"), path, options);
 }
 
 /** Parses the text of a record file; `file` names it in errors and gives the record its name. */
@@ -119,9 +109,10 @@ function resolveDt(fromFile: number | undefined, fromOption: number | undefined,
 }
 
 function parseNumber(token: string, file: string, lineIndex: number): number {
-  const value = Number(token);
-  if (token === "" || !Number.isFinite(value)) {
-    throw new InputError(`line ${lineIndex + 1}: "${token}" is not a finite number`, { file });
+  const value = parseDecimal(token);
+  if (value === undefined) {
+    const shown = JSON.stringify(token.length > 40 ? `${token.slice(0, 40)}...` : token);
+    throw new InputError(`line ${lineIndex + 1}: ${shown} is not a decimal number`, { file });
   }
   return value;
 }
@@ -164,7 +155,7 @@ function parseCsv(lines: string[], file: string): ParsedRecord {
   const header = parseHeaderComments(lines, file);
   let first = firstDataLine(lines);
   // A header row (column names) is recognised by a first cell that is not a number.
-  if (!Number.isFinite(Number(lines[first].split(",")[0].trim()))) first++;
+  if (parseDecimal(lines[first].split(",")[0].trim()) === undefined) first++;
   const times: number[] = [];
   const values: number[] = [];
   for (let i = first; i < lines.length; i++) {

@@ -1,27 +1,50 @@
 import { z } from "zod";
+import { memoryLimitSchema } from "../limits.ts";
+import { inRange, PARAMETER_RANGES, rangeProblem, type SlopeParameters } from "./infinite-slope.ts";
 import { REGRESSION_MODELS } from "./regressions.ts";
 
+/** A number inside the physical range of a slope parameter (infinite-slope.ts holds the ranges). */
+function parameter(key: keyof SlopeParameters) {
+  return z.number().refine((value) => inRange(value, PARAMETER_RANGES[key]), rangeProblem(key));
+}
+
 /** A soil parameter: one value for every cell, or the path of a raster on the slope grid. */
-const constantOrRaster = z.union([z.number(), z.string().min(1)]);
+const constantOrRaster = (key: keyof SlopeParameters) => z.union([parameter(key), z.string().min(1)]);
+
+const WATER_UNIT_WEIGHT_KN_M3 = 9.81;
 
 /** Options of the stability step (the CLI verb, the Lambda handler and the state machine share them). */
 export const stabilityOptionsSchema = z.object({
   /** Slope raster in degrees (e.g. terrain's slope.tif). */
   slope: z.string().min(1),
   /** Effective cohesion c' (kPa). */
-  cohesion: constantOrRaster,
+  cohesion: constantOrRaster("cohesion"),
   /** Effective friction angle phi' (degrees). */
-  frictionAngle: constantOrRaster,
+  frictionAngle: constantOrRaster("frictionAngle"),
   /** Soil unit weight gamma (kN/m3). */
-  unitWeight: constantOrRaster,
+  unitWeight: constantOrRaster("unitWeight"),
   /** Slope-normal thickness of the sliding slab t (m). */
-  thickness: constantOrRaster,
+  thickness: constantOrRaster("thickness"),
   /** Saturated fraction of the slab m (0..1). */
-  saturation: constantOrRaster,
+  saturation: constantOrRaster("saturation"),
   /** Unit weight of water (kN/m3). */
-  waterUnitWeight: constantOrRaster.default(9.81),
+  waterUnitWeight: constantOrRaster("waterUnitWeight").default(WATER_UNIT_WEIGHT_KN_M3),
   /** Folder the outputs are written to (the CLI passes a temporary folder, renamed at the end). */
   outDir: z.string().min(1),
+  /** Refuse work estimated to need more memory than this (GB); see core/limits.ts. */
+  memoryLimitGb: memoryLimitSchema,
+});
+
+/** One slope, every parameter a number (`quakeslide stability --slope 30 ...`): the same names and ranges. */
+export const slopePointSchema = z.object({
+  /** Slope angle (degrees). */
+  slope: parameter("slope"),
+  cohesion: parameter("cohesion"),
+  frictionAngle: parameter("frictionAngle"),
+  unitWeight: parameter("unitWeight"),
+  thickness: parameter("thickness"),
+  saturation: parameter("saturation"),
+  waterUnitWeight: parameter("waterUnitWeight").default(WATER_UNIT_WEIGHT_KN_M3),
 });
 
 export type StabilityOptions = z.input<typeof stabilityOptionsSchema>;
@@ -39,20 +62,39 @@ export const STABILITY_OUTPUTS = [
 export const POLARITIES = ["normal", "inverse", "mean", "max"] as const;
 export type Polarity = (typeof POLARITIES)[number];
 
+/** How an acceleration record file is read (newmark and newmark-map --record). */
+const recordFields = {
+  /** Acceleration record file (see readAccelerationRecord for the formats). */
+  record: z.string().min(1),
+  /** Record time step (s) when the file does not state it. */
+  dt: z.number().positive().optional(),
+  /** Record units: g, m/s2 or cm/s2 (default: as the file states, else g). */
+  units: z.string().min(1).optional(),
+  /** Factor applied to the record (after conversion to g); -1 inverts it. */
+  scale: z
+    .number()
+    .refine((value) => value !== 0, "must not be 0")
+    .default(1),
+};
+
+/** Options of the newmark verb: one record, a list of critical accelerations. */
+export const newmarkOptionsSchema = z.object({
+  ...recordFields,
+  /** Critical accelerations (g). */
+  ac: z.array(z.number().min(0)).min(1),
+});
+
+export type NewmarkOptions = z.input<typeof newmarkOptionsSchema>;
+
 /** Options of the newmark-map step: either one record (exact rigid block) or a regression model. */
 export const newmarkMapOptionsSchema = z
   .object({
     /** Critical acceleration raster (g), e.g. the stability step's ac.tif. */
     ac: z.string().min(1),
     outDir: z.string().min(1),
-    /** Record mode: acceleration record file (see readAccelerationRecord for the formats). */
-    record: z.string().min(1).optional(),
-    /** Record time step (s) when the file does not state it. */
-    dt: z.number().positive().optional(),
-    /** Record units: g, m/s2 or cm/s2 (default: as the file states, else g). */
-    units: z.string().min(1).optional(),
-    /** Factor applied to the record (after conversion to g). */
-    scale: z.number().default(1),
+    /** Record mode: the record, read as by the newmark verb. */
+    ...recordFields,
+    record: recordFields.record.optional(),
     /** Which polarity gives D_N: as recorded, inverted, their mean or their maximum. */
     polarity: z.enum(POLARITIES).default("mean"),
     /** Regression mode: PGA raster (g). */
@@ -65,26 +107,32 @@ export const newmarkMapOptionsSchema = z
     /** Moment magnitude, for jibson2007-m and bray-travasarou2007. */
     magnitude: z.number().min(3).max(10).optional(),
     /** Displacement threshold (cm) for the area reported in the summary. */
-    thresholdCm: z.number().positive().default(5),
+    threshold: z.number().positive().default(5),
+    /** Refuse work estimated to need more memory than this (GB); see core/limits.ts. */
+    memoryLimitGb: memoryLimitSchema,
   })
   .superRefine((options, context) => {
-    const issue = (message: string) => context.addIssue({ code: "custom", message });
+    const issue = (field: string | undefined, message: string) =>
+      context.addIssue({ code: "custom", path: field ? [field] : [], message });
     if ((options.record === undefined) === (options.pga === undefined)) {
-      issue("give either a record (exact rigid block) or a PGA raster with a model, not both or neither");
+      issue(
+        undefined,
+        "give either a record (exact rigid block) or a PGA raster with a model, not both or neither",
+      );
       return;
     }
     if (options.pga === undefined) return;
     if (options.model === undefined)
-      issue(`a model is required with a PGA raster (${REGRESSION_MODELS.join(", ")})`);
+      issue("model", `a model is required with a PGA raster (${REGRESSION_MODELS.join(", ")})`);
     if (options.model === "saygili-rathje2008" && options.pgv === undefined)
-      issue("saygili-rathje2008 needs a PGV raster");
+      issue("pgv", "saygili-rathje2008 needs a PGV raster");
     if (options.model === "jibson2007-arias" && options.arias === undefined)
-      issue("jibson2007-arias needs an Arias raster");
+      issue("arias", "jibson2007-arias needs an Arias raster");
     if (
       (options.model === "jibson2007-m" || options.model === "bray-travasarou2007") &&
       options.magnitude === undefined
     ) {
-      issue(`${options.model} needs the magnitude`);
+      issue("magnitude", `${options.model} needs the magnitude`);
     }
   });
 

@@ -1,11 +1,11 @@
 import { InputError } from "../errors.ts";
 import {
-  describeRange,
-  factorOfSafety,
+  evaluateSlope,
   inRange,
   PARAMETER_RANGES,
+  rangeProblem,
   type SlopeParameters,
-  signedCriticalAcceleration,
+  type StabilityResult,
 } from "./infinite-slope.ts";
 
 /** A parameter given as one value for every cell or as a raster band (NaN = nodata) from `file`. */
@@ -27,21 +27,19 @@ export interface StabilityGrid {
   counts: { cells: number; nodata: number; unstable: number; flat: number };
 }
 
-const KEYS = Object.keys(PARAMETER_RANGES) as (keyof SlopeParameters)[];
-
-function layerValue(layer: Layer, index: number): number {
-  return typeof layer === "number" ? layer : layer.values[index];
+/** A layer's value at a cell: NaN for nodata, an InputError naming file and cell when out of range. */
+function checkedValue(key: keyof SlopeParameters, layer: Layer, index: number, width: number): number {
+  const value = typeof layer === "number" ? layer : layer.values[index];
+  if (Number.isNaN(value) || inRange(value, PARAMETER_RANGES[key])) return value;
+  throw outOfRange(key, layer, index, width);
 }
 
 function outOfRange(key: keyof SlopeParameters, layer: Layer, index: number, width: number): InputError {
-  const value = layerValue(layer, index);
-  const range = describeRange(PARAMETER_RANGES[key]);
-  if (typeof layer === "number")
-    return new InputError(`${key} = ${value} is outside the physical range ${range}`);
+  const value = typeof layer === "number" ? layer : layer.values[index];
+  const problem = `${key} ${rangeProblem(key)}, got ${value}`;
+  if (typeof layer === "number") return new InputError(problem);
   const where = `cell (col ${index % width}, row ${Math.floor(index / width)})`;
-  return new InputError(`${where}: ${key} = ${value} is outside the physical range ${range}`, {
-    file: layer.file,
-  });
+  return new InputError(`${where}: ${problem}`, { file: layer.file });
 }
 
 /**
@@ -53,29 +51,39 @@ export function stabilityGrid(layers: StabilityLayers, width: number, cells: num
   const acG = new Float32Array(cells);
   const unstable = new Float32Array(cells);
   const counts = { cells, nodata: 0, unstable: 0, flat: 0 };
-  const v = new Float64Array(KEYS.length);
+  // One parameter set and one result, rewritten for every cell.
+  const p: SlopeParameters = {
+    slope: 0,
+    cohesion: 0,
+    frictionAngle: 0,
+    unitWeight: 0,
+    thickness: 0,
+    saturation: 0,
+    waterUnitWeight: 0,
+  };
+  const result: StabilityResult = { fs: 0, acG: 0, unstable: false };
+  const value = (key: keyof SlopeParameters, i: number) => checkedValue(key, layers[key], i, width);
   for (let i = 0; i < cells; i++) {
-    let nodata = false;
-    for (let k = 0; k < KEYS.length; k++) {
-      const value = layerValue(layers[KEYS[k]], i);
-      if (Number.isNaN(value)) nodata = true;
-      else if (!inRange(value, PARAMETER_RANGES[KEYS[k]]))
-        throw outOfRange(KEYS[k], layers[KEYS[k]], i, width);
-      v[k] = value;
-    }
-    if (nodata) {
+    p.slope = value("slope", i);
+    p.cohesion = value("cohesion", i);
+    p.frictionAngle = value("frictionAngle", i);
+    p.unitWeight = value("unitWeight", i);
+    p.thickness = value("thickness", i);
+    p.saturation = value("saturation", i);
+    p.waterUnitWeight = value("waterUnitWeight", i);
+    // Every value is finite or NaN, so the sum is NaN exactly when one input is nodata.
+    const sum = p.slope + p.cohesion + p.frictionAngle + p.unitWeight + p.thickness + p.saturation;
+    if (Number.isNaN(sum + p.waterUnitWeight)) {
       fs[i] = acG[i] = unstable[i] = Number.NaN;
       counts.nodata++;
       continue;
     }
-    const cellFs = factorOfSafety(v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
-    const ac = signedCriticalAcceleration(v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
-    const isUnstable = v[0] === 0 ? ac < 0 : cellFs < 1;
-    if (v[0] === 0) counts.flat++;
-    if (isUnstable) counts.unstable++;
-    fs[i] = Math.min(cellFs, FS_RASTER_MAX);
-    acG[i] = isUnstable ? 0 : Math.max(ac, 0);
-    unstable[i] = isUnstable ? 1 : 0;
+    evaluateSlope(p, result);
+    if (p.slope === 0) counts.flat++;
+    if (result.unstable) counts.unstable++;
+    fs[i] = Math.min(result.fs, FS_RASTER_MAX);
+    acG[i] = result.acG;
+    unstable[i] = result.unstable ? 1 : 0;
   }
   return { fs, acG, unstable, counts };
 }

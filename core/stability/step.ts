@@ -1,12 +1,12 @@
 import { mkdirSync } from "node:fs";
-import type { z } from "zod";
-import { InputError } from "../errors.ts";
+import { parseOptionsWith } from "../options.ts";
 import type { SlopeParameters } from "./infinite-slope.ts";
 import { probabilityMap, recordDisplacementMap, regressionDisplacementMap } from "./newmark-map.ts";
 import {
   type Band,
   cellAreasByRow,
   cellError,
+  checkRasterInputs,
   readBand,
   writeBandOutputs,
   writeSummary,
@@ -14,22 +14,14 @@ import {
 import { readAccelerationRecord } from "./records.ts";
 import type { RegressionModel } from "./regressions.ts";
 import {
+  NEWMARK_MAP_OUTPUTS,
   type NewmarkMapOptions,
   newmarkMapOptionsSchema,
+  STABILITY_OUTPUTS,
   type StabilityOptions,
   stabilityOptionsSchema,
 } from "./schema.ts";
 import { FS_RASTER_MAX, type Layer, stabilityGrid } from "./stability-grid.ts";
-
-/** Validates step options with their schema; problems become one InputError line. */
-function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) =>
-    issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message,
-  );
-  throw new InputError(`${what} options: ${problems.join("; ")}`);
-}
 
 export interface StabilitySummary {
   width: number;
@@ -46,18 +38,28 @@ export interface StabilitySummary {
 
 /** Static stability: fs.tif, ac.tif and unstable.tif (COG + PNG each) and summary.json in outDir. */
 export async function runStability(options: StabilityOptions): Promise<StabilitySummary> {
-  const parsed = parseWith(stabilityOptionsSchema, options, "stability");
+  const parsed = parseOptionsWith(stabilityOptionsSchema, options, "stability options");
+  const soilRasters = [
+    parsed.cohesion,
+    parsed.frictionAngle,
+    parsed.unitWeight,
+    parsed.thickness,
+    parsed.saturation,
+    parsed.waterUnitWeight,
+  ].filter((value): value is string => typeof value === "string");
+  // fs, ac and unstable: three Float32 outputs.
+  await checkRasterInputs([parsed.slope, ...soilRasters], 12, parsed.memoryLimitGb, "stability");
   const slope = await readBand(parsed.slope);
   const layerOf = async (value: number | string): Promise<Layer> =>
     typeof value === "number" ? value : { values: (await readBand(value, slope)).values, file: value };
   const layers: Record<keyof SlopeParameters, Layer> = {
-    slopeDeg: { values: slope.values, file: slope.file },
-    cohesionKPa: await layerOf(parsed.cohesion),
-    frictionDeg: await layerOf(parsed.frictionAngle),
-    unitWeightKNm3: await layerOf(parsed.unitWeight),
-    thicknessM: await layerOf(parsed.thickness),
+    slope: { values: slope.values, file: slope.file },
+    cohesion: await layerOf(parsed.cohesion),
+    frictionAngle: await layerOf(parsed.frictionAngle),
+    unitWeight: await layerOf(parsed.unitWeight),
+    thickness: await layerOf(parsed.thickness),
     saturation: await layerOf(parsed.saturation),
-    waterUnitWeightKNm3: await layerOf(parsed.waterUnitWeight),
+    waterUnitWeight: await layerOf(parsed.waterUnitWeight),
   };
   const { width, height } = slope.grid;
   const result = stabilityGrid(layers, width, width * height);
@@ -92,7 +94,7 @@ export async function runStability(options: StabilityOptions): Promise<Stability
     acMeanG: mean,
     acMaxG: max,
     fsCap: FS_RASTER_MAX,
-    outputs: ["fs.tif", "fs.png", "ac.tif", "ac.png", "unstable.tif", "unstable.png", "summary.json"],
+    outputs: [...STABILITY_OUTPUTS],
   };
   writeSummary(parsed.outDir, summary);
   return summary;
@@ -126,13 +128,22 @@ export interface NewmarkMapSummary {
 function assertNonNegative(band: Band, what: string): void {
   for (let i = 0; i < band.values.length; i++) {
     if (band.values[i] < 0)
-      throw cellError(band.file, i, band.grid.width, `${what} = ${band.values[i]} is negative`);
+      // Float32 values, shown to the 7 digits they hold.
+      throw cellError(
+        band.file,
+        i,
+        band.grid.width,
+        `${what} = ${band.values[i].toPrecision(7)} is negative`,
+      );
   }
 }
 
 /** D_N and P(f) maps: dn_cm.tif, pf.tif (COG + PNG each) and summary.json in outDir. */
 export async function runNewmarkMap(options: NewmarkMapOptions): Promise<NewmarkMapSummary> {
-  const parsed = parseWith(newmarkMapOptionsSchema, options, "newmark-map");
+  const parsed = parseOptionsWith(newmarkMapOptionsSchema, options, "newmark-map options");
+  const rasters = [parsed.ac, parsed.pga, parsed.pgv, parsed.arias].filter((path) => path !== undefined);
+  // dn_cm and pf: two Float32 outputs.
+  await checkRasterInputs(rasters, 8, parsed.memoryLimitGb, "newmark-map");
   const ac = await readBand(parsed.ac);
   assertNonNegative(ac, "a_c (g)");
   let displacementCm: Float32Array;
@@ -196,7 +207,7 @@ export async function runNewmarkMap(options: NewmarkMapOptions): Promise<Newmark
   });
   const summary = {
     ...extra,
-    ...mapStatistics(ac, displacementCm, pf, parsed.thresholdCm),
+    ...mapStatistics(ac, displacementCm, pf, parsed.threshold),
   } as NewmarkMapSummary;
   writeSummary(parsed.outDir, summary);
   return summary;
@@ -231,7 +242,7 @@ function mapStatistics(ac: Band, displacementCm: Float32Array, pf: Float32Array,
     areaAboveThresholdM2: area,
     meanPf: valid > 0 ? pfSum / valid : null,
     maxDnCm: valid > 0 ? maxDn : null,
-    outputs: ["dn_cm.tif", "dn_cm.png", "pf.tif", "pf.png", "summary.json"],
+    outputs: [...NEWMARK_MAP_OUTPUTS],
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { memoryLimitSchema } from "../limits.ts";
 
 /** Options of the terrain step: the CLI verb, the Lambda handler and the state machine share them. */
 export const terrainOptionsSchema = z.object({
@@ -14,6 +15,8 @@ export const terrainOptionsSchema = z.object({
   band: z.union([z.number().int().min(1), z.string().min(1)]).optional(),
   /** Worker threads; default every core. */
   threads: z.number().int().min(1).max(256).optional(),
+  /** Refuse work estimated to need more memory than this (GB); see core/limits.ts. */
+  memoryLimitGb: memoryLimitSchema,
 });
 
 export type TerrainOptions = z.input<typeof terrainOptionsSchema>;

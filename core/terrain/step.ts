@@ -1,5 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { InputError } from "../errors.ts";
+import { BYTES_PER_WORKER, checkMemory, sampleBytes } from "../limits.ts";
+import { parseOptionsWith } from "../options.ts";
 import { type RasterInfo, readRasterInfo } from "../raster/index.ts";
 import type { Grid } from "../raster/types.ts";
 import { defaultThreads } from "../util/workers.ts";
@@ -7,7 +9,8 @@ import { rowCellSizes } from "./cellsize.ts";
 import { openRemoteSink } from "./remote-sink.ts";
 import { type TerrainOptions, type TerrainSummary, terrainOptionsSchema } from "./schema.ts";
 import { type OutputKey, type OutputSummaries, openLocalSink } from "./sink.ts";
-import { streamTerrain } from "./stream.ts";
+import { defaultCellsPerRead, streamTerrain } from "./stream.ts";
+import { rowsPerDemRead } from "./strips.ts";
 
 export type ProgressCallback = (fraction: number, message?: string) => void;
 
@@ -30,14 +33,10 @@ export async function runTerrain(
   hooks: { onProgress?: ProgressCallback } = {},
 ): Promise<TerrainSummary> {
   const started = performance.now();
-  const parsed = terrainOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(`invalid terrain option ${issue?.path.join(".") || "(root)"}: ${issue?.message}`);
-  }
-  const { dem, outDir, method, computeEdges } = parsed.data;
+  const parsed = parseOptionsWith(terrainOptionsSchema, options, "terrain options");
+  const { dem, outDir, method, computeEdges } = parsed;
   const info = await readRasterInfo(dem);
-  const bandIndex = resolveBand(info, parsed.data.band, dem);
+  const bandIndex = resolveBand(info, parsed.band, dem);
   if (info.width < 3 || info.height < 3) {
     throw new InputError(`the DEM is ${info.width} x ${info.height} cells; terrain needs at least 3 x 3`, {
       file: dem,
@@ -47,8 +46,14 @@ export async function runTerrain(
   mkdirSync(outDir, { recursive: true });
 
   const cells = info.width * info.height;
-  const wanted = parsed.data.threads ?? Math.min(defaultThreads(), Math.ceil(cells / CELLS_PER_EXTRA_THREAD));
+  const wanted = parsed.threads ?? Math.min(defaultThreads(), Math.ceil(cells / CELLS_PER_EXTRA_THREAD));
   const threads = Math.max(1, Math.min(wanted, OUTPUT_ORDER.length));
+  checkMemory(
+    terrainMemoryBytes(info, threads),
+    parsed.memoryLimitGb,
+    `terrain of a DEM ${info.width} cells wide${info.layout.blockHeight > 1024 ? ` stored in blocks of ${info.layout.blockHeight} rows (gdal_translate -co TILED=YES makes it streamable)` : ""}`,
+    dem,
+  );
   const grid: Grid = { width: info.width, height: info.height, transform: info.transform, crs: info.crs };
   // This thread reads, computes and encodes the first share; each worker encodes one more share.
   const sinks = Array.from({ length: threads }, (_, t) => {
@@ -84,6 +89,26 @@ export async function runTerrain(
     outputs: outputs as TerrainSummary["outputs"],
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** The COG writers' tile height: each holds a block of this many rows per resolution level. */
+const TILE_ROWS = 256;
+/** Compressed tiles a COG writer keeps in memory before it spills them (cog-writer.ts). */
+const HELD_BYTES_PER_WRITER = 32 * 1024 * 1024;
+
+/**
+ * Peak memory of the streamed terrain step. It grows with the DEM's width, not its height: the
+ * rows of one read (decoded, as Float32, and with the carried halo rows), the four Float32 outputs
+ * of two strips (one computed while the other is encoded), and per output a COG writer with a
+ * block of tile rows at full resolution, as much again over the overviews and in tiles being
+ * compressed, and its held compressed tiles.
+ */
+export function terrainMemoryBytes(info: RasterInfo, threads: number): number {
+  const readCells = rowsPerDemRead(info, defaultCellsPerRead(info.width)) * info.width;
+  const reading = readCells * (sampleBytes(info.sampleType) + 4 + 4);
+  const outputs = 2 * readCells * 4 * OUTPUT_ORDER.length;
+  const writer = info.width * TILE_ROWS * 4 * 4 + HELD_BYTES_PER_WRITER;
+  return reading + outputs + OUTPUT_ORDER.length * writer + (threads - 1) * BYTES_PER_WORKER;
 }
 
 /** 0-based band index from a 1-based number or a band name (default: the first band). */

@@ -17,6 +17,15 @@ const BAND_OF_OUTPUT: Record<OutputKey, keyof TerrainBands> = {
   curvature_profile: "curvatureProfile",
 };
 
+/**
+ * About one row of COG tiles per read (at most ~2 Mpx): even a small DEM then comes in several
+ * strips, so that zlib (in libuv's thread pool) compresses one strip's tiles on the other core
+ * while this thread computes the next strip.
+ */
+export function defaultCellsPerRead(width: number): number {
+  return Math.min(CELLS_PER_READ, TILE_ROWS_PER_READ * width);
+}
+
 export interface StreamOptions {
   dem: string;
   info: RasterInfo;
@@ -42,10 +51,7 @@ export async function streamTerrain(options: StreamOptions): Promise<{ flatCells
   let validDemCells = 0;
   let flatCells = 0;
   let inFlight: Promise<unknown> = Promise.resolve();
-  // About one row of COG tiles per read (at most ~2 Mpx): even a small DEM then comes in several
-  // strips, so that zlib (in libuv's thread pool) compresses one strip's tiles on the other core
-  // while this thread computes the next strip.
-  const cellsPerRead = options.cellsPerRead ?? Math.min(CELLS_PER_READ, TILE_ROWS_PER_READ * info.width);
+  const cellsPerRead = options.cellsPerRead ?? defaultCellsPerRead(info.width);
   for await (const strip of readDemStrips(dem, info, options.bandIndex, cellsPerRead)) {
     validDemCells += countValid(strip.newRows);
     const cells = (strip.rowEnd - strip.rowStart) * info.width;

@@ -14,6 +14,12 @@ export interface DemStrip {
   newRows: Float32Array;
 }
 
+/** Rows per read: a whole number of the file's blocks, about `cellsPerRead` cells. */
+export function rowsPerDemRead(info: RasterInfo, cellsPerRead = CELLS_PER_READ): number {
+  const blockHeight = Math.max(1, info.layout.blockHeight);
+  return Math.max(1, Math.round(cellsPerRead / info.width / blockHeight)) * blockHeight;
+}
+
 /**
  * Reads a DEM band top to bottom in windows aligned to the file's blocks (so that no block is
  * decoded twice) and yields strips whose rows can be computed: every row with its neighbours.
@@ -26,8 +32,7 @@ export async function* readDemStrips(
   cellsPerRead = CELLS_PER_READ,
 ): AsyncGenerator<DemStrip> {
   const { width, height } = info;
-  const blockHeight = Math.max(1, info.layout.blockHeight);
-  const rowsPerRead = Math.max(1, Math.round(cellsPerRead / width / blockHeight)) * blockHeight;
+  const rowsPerRead = rowsPerDemRead(info, cellsPerRead);
   let carried = new Float32Array(0);
   let carriedFirstRow = 0;
   let nextToCompute = 0;

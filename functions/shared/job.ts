@@ -1,7 +1,8 @@
 import type { z } from "zod";
 import { InputError, isUserError } from "../../core/errors.ts";
+import { describeIssues } from "../../core/options.ts";
 import { parseS3Uri, s3UriSchema, stepEventSchema } from "./event.ts";
-import { describeIssues, runStep, type StepSpec } from "./run-step.ts";
+import { runStep, type StepSpec } from "./run-step.ts";
 import { createS3Client, putJson, readObjectText } from "./s3.ts";
 
 /**
@@ -25,8 +26,9 @@ export async function runJobFromEnvironment<Schema extends z.ZodType>(
   const client = createS3Client();
   try {
     const text = await readJobText(env, client);
-    const parsed = jobInputSchema.safeParse(JSON.parse(text));
-    if (!parsed.success) throw new InputError(`job input: ${describeIssues(parsed.error)}`);
+    const input = JSON.parse(text);
+    const parsed = jobInputSchema.safeParse(input);
+    if (!parsed.success) throw new InputError(`job input: ${describeIssues(parsed.error, input)}`);
     const { resultUri, ...event } = parsed.data;
     const result = await runStep(spec, event, { client });
     if (resultUri) {

@@ -74,3 +74,25 @@ export const FLOW_INPUT_SCHEMAS = {
 } as const satisfies Record<string, z.ZodType>;
 
 export type FlowName = keyof typeof FLOW_INPUT_SCHEMAS;
+
+/**
+ * Why `input` is not a valid input of the state machine named `stateMachineName` (the flow's
+ * name, or `<stage>-quakeslide-<flow>`), on one line naming the flow and the first bad field;
+ * undefined when it is valid or the flow has no entry in FLOW_INPUT_SCHEMAS.
+ */
+export function flowInputProblem(stateMachineName: string, input: unknown): string | undefined {
+  const flow = (Object.keys(FLOW_INPUT_SCHEMAS) as FlowName[]).find(
+    (name) => stateMachineName === name || stateMachineName.endsWith(`-quakeslide-${name}`),
+  );
+  if (flow === undefined) return undefined;
+  const parsed = FLOW_INPUT_SCHEMAS[flow].safeParse(input);
+  if (parsed.success) return undefined;
+  const [first, ...others] = parsed.error.issues;
+  const field = first.path.length > 0 ? `field ${first.path.join(".")}` : "(the whole input)";
+  const more = others.length > 0 ? ` (and ${others.length} more problem${others.length > 1 ? "s" : ""})` : "";
+  const message = first.message.replace(
+    /^Invalid input: expected (.+), received undefined$/,
+    "missing ($1 expected)",
+  );
+  return `flow ${flow}: input ${field}: ${message}${more}`;
+}

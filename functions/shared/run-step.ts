@@ -1,10 +1,12 @@
 import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { basename, join, relative } from "node:path";
+import { basename, join, relative, sep } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { z } from "zod";
 import { errorFromName, InputError, isUserError } from "../../core/errors.ts";
+import { MEMORY_LIMIT_ENV, parseMemoryLimit } from "../../core/limits.ts";
+import { describeIssues, parseOptionsWith } from "../../core/options.ts";
 import { outputName, parseS3Uri, type StepEvent, type StepResult, stepEventSchema } from "./event.ts";
 import { MANIFEST_NAME, runPrefix } from "./layout.ts";
 import {
@@ -63,7 +65,7 @@ export async function runStep<Schema extends z.ZodType>(
   options: RunStepOptions = {},
 ): Promise<StepResult> {
   const parsed = stepEventSchema.safeParse(event);
-  if (!parsed.success) throw new InputError(`${spec.step} event: ${describeIssues(parsed.error)}`);
+  if (!parsed.success) throw new InputError(`${spec.step} event: ${describeIssues(parsed.error, event)}`);
   const client = options.client ?? createS3Client();
   const bucket = options.resultsBucket ?? requiredEnv("RESULTS_BUCKET");
   const codeVersion = options.codeVersion ?? process.env.QUAKESLIDE_CODE_VERSION ?? "dev";
@@ -75,23 +77,24 @@ export async function runStep<Schema extends z.ZodType>(
     return { ...manifest.result, reused: true };
   }
 
-  const workDir = await mkdtemp(join(tmpdir(), `quakeslide-${spec.step}-`));
+  // The embedded runtime gives its steps a work root it can clean up after a crash.
+  const workDir = await mkdtemp(join(process.env.QUAKESLIDE_TMPDIR ?? tmpdir(), `quakeslide-${spec.step}-`));
   try {
     const localPaths = localInputPaths(workDir, parsed.data, inputs);
     const outDir = join(workDir, "out");
-    const stepOptions = spec.schema.safeParse({
-      ...spec.defaults,
-      ...parsed.data.params,
-      ...spec.fixed,
-      ...localPaths,
-      outDir,
-    });
-    if (!stepOptions.success)
-      throw new InputError(`${spec.step} options: ${describeIssues(stepOptions.error)}`);
+    // Validated before anything is downloaded; messages name the event's fields (params and inputs).
+    // The memory limit is the operator's (environment), never the event's: one event must not be
+    // able to take the process, and every run it serves, past the machine's memory.
+    const memoryLimitGb = parseMemoryLimit(process.env[MEMORY_LIMIT_ENV]);
+    const stepOptions = parseOptionsWith(
+      spec.schema,
+      { ...spec.defaults, ...parsed.data.params, ...spec.fixed, ...localPaths, outDir, memoryLimitGb },
+      `${spec.step} options`,
+    );
     await downloadInputs(client, inputs, localPaths);
     await mkdir(outDir, { recursive: true });
     const summary = await spec
-      .run(stepOptions.data, progressLogger(spec.step, options.log))
+      .run(stepOptions, progressLogger(spec.step, options.log))
       .catch((error: unknown) => Promise.reject(withInputUris(error, inputs, localPaths)));
     const uploaded = await uploadOutputs(client, bucket, prefix, outDir);
     const result: StepResult = {
@@ -186,11 +189,6 @@ interface RunManifest {
   params: Record<string, unknown>;
   outputs: Record<string, { uri: string; sha256: string }>;
   result: StepResult;
-}
-
-/** Zod issues on one line (the CLI and Step Functions show one line): `path: message; ...`. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join(".") || "(event)"}: ${issue.message}`).join("; ");
 }
 
 function requiredEnv(name: string): string {
@@ -289,12 +287,20 @@ function localInputPaths(
       nameCount.set(basename(input.key), (nameCount.get(basename(input.key)) ?? 0) + 1);
   }
   const paths: Record<string, string | string[]> = {};
+  const staging = join(workDir, "in") + sep;
   for (const [name, list] of Object.entries(inputs)) {
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) {
+      throw new InputError(`input name ${JSON.stringify(name)} is not an option name (letters, digits, _)`);
+    }
     const local = list.map((input, index) => {
       const file = basename(input.key);
-      return nameCount.get(file) === 1
-        ? join(workDir, "in", file)
-        : join(workDir, "in", name, `${index}-${file}`);
+      const path =
+        nameCount.get(file) === 1 ? join(workDir, "in", file) : join(workDir, "in", name, `${index}-${file}`);
+      // A key ending in "/.." or "/." has such a base name: the file would not be inside in/.
+      if (!path.startsWith(staging) || file === "." || file === "..") {
+        throw new InputError(`input ${name}: ${input.uri} does not name a file`, { file: input.uri });
+      }
+      return path;
     });
     paths[name] = Array.isArray(event.inputs[name]) ? local : local[0];
   }

@@ -4,6 +4,7 @@ import * as lambda from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
+import { MEMORY_LIMIT_ENV } from "../../core/limits.ts";
 import type { StageConfig } from "../config.ts";
 import { grantPipelineObjectAccess } from "../grants.ts";
 import { bucketName } from "../names.ts";
@@ -53,6 +54,8 @@ export class StepLambda extends Construct {
       DATA_BUCKET: bucketName(props.config.stage, "data"),
       RESULTS_BUCKET: bucketName(props.config.stage, "results"),
       NODE_OPTIONS: "--enable-source-maps",
+      // The steps refuse work estimated past this (core/limits.ts): 80 % of the function's memory.
+      [MEMORY_LIMIT_ENV]: String(Math.floor((props.memoryMiB * 1.048576 * 0.8) / 10) / 100),
     };
     if (props.config.endpointUrl) environment.AWS_ENDPOINT_URL = props.config.endpointUrl;
     this.fn = new NodejsFunction(this, "Function", {

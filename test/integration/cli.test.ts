@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { ListStateMachinesCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { Quakeslide } from "../../cli/client/index.ts";
 import { EmbeddedRuntime } from "../../local/runtime.ts";
 import { synthesizeTemplates } from "../../local/templates.ts";
@@ -126,6 +127,77 @@ test("bad input exits 2 with one line naming the problem", async () => {
   }
 });
 
+test("start with a name that already ran prints that run's real status; another input is refused", async () => {
+  const input = join(workDir, "named.json");
+  writeFileSync(input, JSON.stringify({ key: "named" }));
+  const args = [
+    "start",
+    "fixture-pipeline",
+    "--input",
+    input,
+    "--name",
+    "named-run",
+    "--state-dir",
+    stateDir,
+  ];
+  const first = await cli(...args, "--wait", "--json");
+  assert.equal(first.code, 0, first.stderr);
+  assert.equal(JSON.parse(first.stdout).status, "SUCCEEDED");
+  const again = await cli(...args, "--json");
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(JSON.parse(again.stdout).status, "SUCCEEDED", "the real status, not RUNNING");
+  const waited = await cli(...args, "--wait");
+  assert.equal(waited.code, 0);
+  assert.match(waited.stdout, /^SUCCEEDED /);
+  assert.match(waited.stderr, /already ran: SUCCEEDED/);
+  writeFileSync(input, JSON.stringify({ key: "other" }));
+  const other = await cli(...args);
+  assert.equal(other.code, 2);
+  assert.match(other.stderr, /already has a run named named-run \(SUCCEEDED\) with another input/);
+});
+
+test("a flow's input is checked against FLOW_INPUT_SCHEMAS by start, the client and the API", async () => {
+  const valid = {
+    inventory: "s3://inventory-bucket/inventory/slides.csv",
+    size: 10,
+    covariates: "s3://inventory-bucket/covariates.tif",
+    batchThresholdBytes: 1000,
+    train: { params: {} },
+    predict: { params: {} },
+  };
+  const input = join(workDir, "retrain.json");
+  writeFileSync(input, JSON.stringify({ ...valid, size: "ten" }));
+  const refused = await cli("start", "fixture-quakeslide-retrain", "--input", input, "--state-dir", stateDir);
+  assert.equal(refused.code, 2);
+  assert.equal(refused.stderr.trim().split("\n").length, 1);
+  assert.match(refused.stderr, /flow retrain: input field size: .*expected number/);
+  const client = new Quakeslide({ target: "embedded", stateDir });
+  const sfn = new SFNClient(client.config.sfn);
+  try {
+    const { covariates: _, ...missing } = valid;
+    await assert.rejects(client.startRun("fixture-quakeslide-retrain", missing), {
+      name: "InputError",
+      message: /flow retrain: input field covariates: missing/,
+    });
+    const machines = await sfn.send(new ListStateMachinesCommand({}));
+    const arn = machines.stateMachines!.find((m) => m.name === "fixture-quakeslide-retrain")!.stateMachineArn;
+    await assert.rejects(
+      sfn.send(
+        new StartExecutionCommand({ stateMachineArn: arn, input: JSON.stringify({ ...valid, train: 1 }) }),
+      ),
+      { name: "InvalidExecutionInput", message: /flow retrain: input field train/ },
+    );
+    const started = await client.startRun("fixture-quakeslide-retrain", valid);
+    assert.equal((await client.waitForRun(started.id, { pollMs: 50 })).status, "SUCCEEDED");
+    // A flow with no entry in FLOW_INPUT_SCHEMAS is not checked.
+    const unchecked = await client.startRun("fixture-failing", { anything: [1, 2] });
+    assert.equal((await client.waitForRun(unchecked.id, { pollMs: 50 })).status, "FAILED");
+  } finally {
+    sfn.destroy();
+    client.destroy();
+  }
+});
+
 test("quakeslide up prints its endpoints, serves, and stops cleanly on SIGINT", async () => {
   const upState = join(workDir, "up-state");
   const child = spawn(
@@ -150,8 +222,9 @@ test("quakeslide up prints its endpoints, serves, and stops cleanly on SIGINT", 
     if (child.exitCode !== null) assert.fail(`up exited early with ${child.exitCode}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const endpoints = JSON.parse(stdout) as { s3: string; api: string };
-  const response = await fetch(`${endpoints.api}/`, {
+  const printed = JSON.parse(stdout) as { api: string; environment: Record<string, string> };
+  // An unsigned request is refused; the SDK with the printed variables signs and is served.
+  const unsigned = await fetch(`${printed.api}/`, {
     method: "POST",
     headers: {
       "X-Amz-Target": "AWSStepFunctions.ListStateMachines",
@@ -159,8 +232,22 @@ test("quakeslide up prints its endpoints, serves, and stops cleanly on SIGINT", 
     },
     body: "{}",
   });
-  const listed = (await response.json()) as { stateMachines: { name: string }[] };
-  assert.ok(listed.stateMachines.some((m) => m.name === "fixture-campaign"));
+  assert.equal(unsigned.status, 403);
+  const sfn = new SFNClient({
+    endpoint: printed.environment.AWS_ENDPOINT_URL_SFN,
+    region: printed.environment.AWS_REGION,
+    credentials: {
+      accessKeyId: printed.environment.AWS_ACCESS_KEY_ID,
+      secretAccessKey: printed.environment.AWS_SECRET_ACCESS_KEY,
+    },
+  });
+  const listed = await sfn.send(new ListStateMachinesCommand({})).finally(() => sfn.destroy());
+  assert.ok(listed.stateMachines?.some((m) => m.name === "fixture-campaign"));
+  // The key pair is the state folder's own, readable by its owner only.
+  for (const file of ["runtime.json", "credentials.json"]) {
+    assert.equal(statSync(join(upState, file)).mode & 0o777, 0o600, file);
+  }
+  assert.equal(statSync(upState).mode & 0o777, 0o700);
   child.kill("SIGINT");
   assert.equal(await exited, 0);
   assert.ok(!existsSync(join(upState, "runtime.json")), "runtime.json removed on stop");

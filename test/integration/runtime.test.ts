@@ -16,22 +16,19 @@ import {
 } from "@aws-sdk/client-sfn";
 import type { ExecutionRecord } from "../../local/executions.ts";
 import { EmbeddedRuntime } from "../../local/runtime.ts";
-import { LOCAL_S3_CREDENTIALS } from "../../local/s3-server.ts";
 import { synthesizeTemplates } from "../../local/templates.ts";
 import { createFixtureApp } from "./fixtures/app.ts";
 
 const projectRoot = join(import.meta.dirname, "fixtures");
 let stateDir: string;
 let runtime: EmbeddedRuntime;
-let startMs: number;
 let templates: ReturnType<typeof synthesizeTemplates>;
 let sfn: SFNClient;
 const killedPids: number[] = [];
 
 before(async () => {
   stateDir = mkdtempSync(join(tmpdir(), "quakeslide-runtime-"));
-  templates = synthesizeTemplates(createFixtureApp()); // synthesis is the app's cost, not the runtime's
-  const started = performance.now();
+  templates = synthesizeTemplates(createFixtureApp());
   runtime = await EmbeddedRuntime.start({
     projectRoot,
     templates,
@@ -44,8 +41,11 @@ before(async () => {
       }
     },
   });
-  startMs = performance.now() - started;
-  const config = { endpoint: runtime.endpoints.api, region: "us-east-1", credentials: LOCAL_S3_CREDENTIALS };
+  const config = {
+    endpoint: runtime.endpoints.api,
+    region: "us-east-1",
+    credentials: runtime.endpoints.credentials,
+  };
   sfn = new SFNClient(config);
 });
 
@@ -59,7 +59,7 @@ async function startAndWait(flow: string, input: unknown): Promise<ExecutionReco
   const { executionArn } = await sfn.send(
     new StartExecutionCommand({ stateMachineArn: flow, input: JSON.stringify(input) }),
   );
-  return runtime.executor.wait(executionArn!.split(":").at(-1)!);
+  return runtime.executor.wait(executionArn!);
 }
 
 async function readResult(key: string): Promise<Record<string, unknown>> {
@@ -68,8 +68,8 @@ async function readResult(key: string): Promise<Record<string, unknown>> {
   return JSON.parse(await object.Body!.transformToString());
 }
 
-test("the runtime starts in under 3 s; a second one on the same state folder is refused", async () => {
-  assert.ok(startMs < 3000, `started in ${startMs.toFixed(0)} ms`);
+// How fast the runtime starts is measured by the benchmark (bench/local.ts), not asserted here.
+test("a second runtime on the same state folder is refused", async () => {
   await assert.rejects(EmbeddedRuntime.start({ projectRoot, templates, stateDir }), {
     name: "InputError",
     message: /already running on/,
@@ -180,7 +180,7 @@ test("Lambda Invoke over HTTP returns the payload, or the function error", async
   const lambda = new LambdaClient({
     endpoint: runtime.endpoints.api,
     region: "us-east-1",
-    credentials: LOCAL_S3_CREDENTIALS,
+    credentials: runtime.endpoints.credentials,
   });
   try {
     const name = runtime.model.functions.find((f) => f.folder === "echo")!.name;
@@ -197,7 +197,7 @@ test("Lambda Invoke over HTTP returns the payload, or the function error", async
   }
 });
 
-test("StopExecution aborts a run; StartExecution with a known name is idempotent for the same input", async () => {
+test("StopExecution aborts a run; a known name is idempotent while it runs, then ExecutionAlreadyExists", async () => {
   const name = "stop-me";
   const input = JSON.stringify({ key: "stopped", sleepMs: 5000 });
   const first = await sfn.send(
@@ -216,8 +216,38 @@ test("StopExecution aborts a run; StartExecution with a known name is idempotent
     { name: "InvalidExecutionInput" },
   );
   await sfn.send(new StopExecutionCommand({ executionArn: first.executionArn }));
-  const record = await runtime.executor.wait(name);
+  const record = await runtime.executor.wait(first.executionArn!);
   assert.equal(record.status, "ABORTED");
+  // As on AWS, a closed execution's name is not reused, even with the same input.
+  await assert.rejects(
+    sfn.send(new StartExecutionCommand({ stateMachineArn: "fixture-pipeline", name, input })),
+    {
+      name: "ExecutionAlreadyExists",
+    },
+  );
+});
+
+test("execution names are unique per state machine, as on AWS, not across flows", async () => {
+  const name = "shared-name";
+  const pipeline = await sfn.send(
+    new StartExecutionCommand({
+      stateMachineArn: "fixture-pipeline",
+      name,
+      input: JSON.stringify({ key: "shared" }),
+    }),
+  );
+  const failing = await sfn.send(
+    new StartExecutionCommand({
+      stateMachineArn: "fixture-failing",
+      name,
+      input: JSON.stringify({ reason: "shared" }),
+    }),
+  );
+  assert.notEqual(pipeline.executionArn, failing.executionArn);
+  assert.equal((await runtime.executor.wait(pipeline.executionArn!)).status, "SUCCEEDED");
+  assert.equal((await runtime.executor.wait(failing.executionArn!)).status, "FAILED");
+  const described = await sfn.send(new DescribeExecutionCommand({ executionArn: pipeline.executionArn }));
+  assert.equal(described.status, "SUCCEEDED", "each ARN finds its own record");
 });
 
 test("a runtime killed with SIGKILL takes its running Batch jobs with it (no orphans)", async () => {

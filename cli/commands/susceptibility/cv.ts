@@ -1,19 +1,11 @@
-import { InputError } from "../../../core/errors.ts";
+import { susceptibilityCvOptionsSchema } from "../../../core/ml/schema.ts";
 import { CV_OUTPUTS, runSusceptibilityCv } from "../../../core/ml/step.ts";
-import { parseOptions } from "../../command.ts";
+import { MEMORY_LIMIT_HELP } from "../../options.ts";
 import { writeOutputsAtomically } from "../../output.ts";
 import { progressPrinter } from "../../progress.ts";
-import {
-  FOREST_HELP,
-  fixed,
-  forestOptions,
-  INVENTORY_HELP,
-  integerOption,
-  inventoryFrom,
-  inventoryOptions,
-  learnerFrom,
-  textOption,
-} from "./common.ts";
+import { FOREST_HELP, fixed, INVENTORY_HELP, susceptibilityOptions, TUNING_DEFAULTS } from "./common.ts";
+
+const options = susceptibilityOptions(susceptibilityCvOptionsSchema);
 
 export const cvHelp = `quakeslide susceptibility cv — cross-validated AUROC of a learner on a landslide inventory
 
@@ -29,15 +21,16 @@ ${INVENTORY_HELP}
 ${FOREST_HELP}
 
 Protocol:
-  --partition spatial|random  fold construction (default spatial)
-  --folds K             folds per repetition (default 5)
-  --repeats R           repetitions, each with new folds (default 1; Geocomputation with R uses 100)
+  --partition spatial|random  fold construction (default ${options.defaultOf("partition")})
+  --folds K             folds per repetition (default ${options.defaultOf("folds")})
+  --repeats R           repetitions, each with new folds (default ${options.defaultOf("repeats")}; Geocomputation with R uses 100)
   --tune                nested CV: in each outer training set, random search over mtry (1..p),
                         min node size (1..10) and sample fraction (0.2..0.9) scored by inner
                         spatial CV; rf only
-  --tune-evals N        random-search evaluations per outer fold (default 50)
-  --inner-folds K       inner spatial folds (default 5)
+  --tune-evals N        random-search evaluations per outer fold (default ${TUNING_DEFAULTS.evaluations})
+  --inner-folds K       inner spatial folds (default ${TUNING_DEFAULTS.innerFolds})
   --out DIR             also write cv.json (all scores) and folds.csv (line, repetition, fold)
+${MEMORY_LIMIT_HELP}
   --json                print the summary as JSON only
 
 Example:
@@ -45,39 +38,15 @@ Example:
     --features slope,cplan,cprof,elev,log10_carea --partition spatial --folds 5 --repeats 10`;
 
 export async function runCv(args: string[]): Promise<number> {
-  const { values } = parseOptions(args, {
-    ...inventoryOptions,
-    ...forestOptions,
-    partition: { type: "string" },
-    folds: { type: "string" },
-    repeats: { type: "string" },
-    tune: { type: "boolean" },
-    "tune-evals": { type: "string" },
-    "inner-folds": { type: "string" },
-    out: { type: "string" },
-    json: { type: "boolean" },
-  });
-  const partition = textOption(values, "partition") ?? "spatial";
-  if (partition !== "spatial" && partition !== "random")
-    throw new InputError(`--partition must be spatial or random, got "${partition}"`);
-  const options = {
-    ...inventoryFrom(values),
-    ...learnerFrom(values),
-    partition: partition as "spatial" | "random",
-    folds: integerOption(values, "folds"),
-    repeats: integerOption(values, "repeats"),
-    tune: values.tune
-      ? { evaluations: integerOption(values, "tune-evals"), innerFolds: integerOption(values, "inner-folds") }
-      : undefined,
-  };
-  const out = textOption(values, "out");
-  const progress = progressPrinter("susceptibility cv", values.json === true);
-  const summary = out
-    ? await writeOutputsAtomically(out, CV_OUTPUTS, (outDir) =>
-        runSusceptibilityCv({ ...options, outDir }, progress),
+  const { options: parsed, flags } = options.parse(args);
+  const progress = progressPrinter("susceptibility cv", flags.json === true);
+  const { outDir } = parsed;
+  const summary = outDir
+    ? await writeOutputsAtomically(outDir, CV_OUTPUTS, (tmpDir) =>
+        runSusceptibilityCv({ ...parsed, outDir: tmpDir }, progress),
       )
-    : await runSusceptibilityCv(options, progress);
-  if (values.json) {
+    : await runSusceptibilityCv(parsed, progress);
+  if (flags.json) {
     console.log(JSON.stringify(summary));
     return 0;
   }

@@ -1,7 +1,10 @@
+import { susceptibilityEvaluateOptionsSchema } from "../../../core/ml/schema.ts";
 import { EVALUATE_OUTPUTS, runSusceptibilityEvaluate } from "../../../core/ml/step.ts";
-import { numberOption, parseOptions, requireOption } from "../../command.ts";
+import { MEMORY_LIMIT_HELP } from "../../options.ts";
 import { writeOutputsAtomically } from "../../output.ts";
-import { fixed, textOption } from "./common.ts";
+import { fixed, susceptibilityOptions } from "./common.ts";
+
+const options = susceptibilityOptions(susceptibilityEvaluateOptionsSchema);
 
 export const evaluateHelp = `quakeslide susceptibility evaluate — score a saved model on a (new) inventory
 
@@ -15,8 +18,9 @@ Options:
   --model FILE          model.json from "susceptibility train" (required)
   --inventory FILE      labelled points with the model's label/x/y (and feature) columns (required)
   --covariates TIF      sample the features from this raster (required when the model was trained so)
-  --threshold P         probability at or above which a point counts as predicted landslide (default 0.5)
+  --threshold P         probability at or above which a point counts as predicted landslide (default ${options.defaultOf("threshold")})
   --out DIR             also write evaluation.json
+${MEMORY_LIMIT_HELP}
   --json                print the summary as JSON only
 
 Example:
@@ -24,28 +28,14 @@ Example:
     --covariates data/ecuador/ta.tif`;
 
 export async function runEvaluate(args: string[]): Promise<number> {
-  const { values } = parseOptions(args, {
-    model: { type: "string" },
-    inventory: { type: "string" },
-    covariates: { type: "string" },
-    threshold: { type: "string" },
-    out: { type: "string" },
-    json: { type: "boolean" },
-  });
-  const threshold = textOption(values, "threshold");
-  const options = {
-    model: requireOption(textOption(values, "model"), "model"),
-    inventory: requireOption(textOption(values, "inventory"), "inventory"),
-    covariates: textOption(values, "covariates"),
-    threshold: threshold === undefined ? undefined : numberOption(threshold, "threshold"),
-  };
-  const out = textOption(values, "out");
-  const summary = out
-    ? await writeOutputsAtomically(out, EVALUATE_OUTPUTS, (outDir) =>
-        runSusceptibilityEvaluate({ ...options, outDir }),
+  const { options: parsed, flags } = options.parse(args);
+  const { outDir } = parsed;
+  const summary = outDir
+    ? await writeOutputsAtomically(outDir, EVALUATE_OUTPUTS, (tmpDir) =>
+        runSusceptibilityEvaluate({ ...parsed, outDir: tmpDir }),
       )
-    : await runSusceptibilityEvaluate(options);
-  if (values.json) {
+    : await runSusceptibilityEvaluate(parsed);
+  if (flags.json) {
     console.log(JSON.stringify(summary));
     return 0;
   }

@@ -1,7 +1,10 @@
+import { susceptibilityExplainOptionsSchema } from "../../../core/ml/schema.ts";
 import { EXPLAIN_OUTPUTS, runSusceptibilityExplain } from "../../../core/ml/step.ts";
-import { parseOptions, requireOption } from "../../command.ts";
+import { MEMORY_LIMIT_HELP } from "../../options.ts";
 import { writeOutputsAtomically } from "../../output.ts";
-import { fixed, integerOption, textOption } from "./common.ts";
+import { fixed, susceptibilityOptions } from "./common.ts";
+
+const options = susceptibilityOptions(susceptibilityExplainOptionsSchema);
 
 export const explainHelp = `quakeslide susceptibility explain — which covariates drive a random-forest model
 
@@ -15,10 +18,11 @@ Options:
   --model FILE          random-forest model.json from "susceptibility train" (required)
   --inventory FILE      labelled points with the model's label/x/y (and feature) columns (required)
   --covariates TIF      sample the features from this raster (required when the model was trained so)
-  --repeats N           permutations per feature (default 10)
-  --seed N              random seed of the permutations (default 1)
+  --repeats N           permutations per feature (default ${options.defaultOf("repeats")})
+  --seed N              random seed of the permutations (default ${options.defaultOf("seed")})
   --out DIR             output folder (required): importance.json, shap.csv (one row per point),
                         shap-summary.png (SHAP summary plot)
+${MEMORY_LIMIT_HELP}
   --json                print the summary as JSON only
 
 Example:
@@ -26,27 +30,12 @@ Example:
     --covariates data/ecuador/ta.tif --out out/explain`;
 
 export async function runExplain(args: string[]): Promise<number> {
-  const { values } = parseOptions(args, {
-    model: { type: "string" },
-    inventory: { type: "string" },
-    covariates: { type: "string" },
-    repeats: { type: "string" },
-    seed: { type: "string" },
-    out: { type: "string" },
-    json: { type: "boolean" },
-  });
-  const out = requireOption(textOption(values, "out"), "out");
-  const options = {
-    model: requireOption(textOption(values, "model"), "model"),
-    inventory: requireOption(textOption(values, "inventory"), "inventory"),
-    covariates: textOption(values, "covariates"),
-    repeats: integerOption(values, "repeats"),
-    seed: integerOption(values, "seed"),
-  };
-  const summary = await writeOutputsAtomically(out, EXPLAIN_OUTPUTS, (outDir) =>
-    runSusceptibilityExplain({ ...options, outDir }),
+  const { options: parsed, flags } = options.parse(args);
+  const out = parsed.outDir;
+  const summary = await writeOutputsAtomically(out, EXPLAIN_OUTPUTS, (tmpDir) =>
+    runSusceptibilityExplain({ ...parsed, outDir: tmpDir }),
   );
-  if (values.json) {
+  if (flags.json) {
     console.log(JSON.stringify(summary));
     return 0;
   }

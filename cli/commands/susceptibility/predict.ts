@@ -1,8 +1,11 @@
+import { susceptibilityPredictOptionsSchema } from "../../../core/ml/schema.ts";
 import { PREDICT_OUTPUTS, runSusceptibilityPredict } from "../../../core/ml/step.ts";
-import { parseOptions, requireOption } from "../../command.ts";
+import { MEMORY_LIMIT_HELP } from "../../options.ts";
 import { writeOutputsAtomically } from "../../output.ts";
 import { progressPrinter } from "../../progress.ts";
-import { fixed, integerOption, textOption } from "./common.ts";
+import { fixed, susceptibilityOptions } from "./common.ts";
+
+const options = susceptibilityOptions(susceptibilityPredictOptionsSchema);
 
 export const predictHelp = `quakeslide susceptibility predict — susceptibility map from a saved model
 
@@ -18,32 +21,22 @@ Options:
   --out DIR             output folder (required): susceptibility.tif (COG, Float32, NaN nodata)
                         and susceptibility.png (preview with legend)
   --threads N           worker threads (default: all cores)
+${MEMORY_LIMIT_HELP}
   --json                print the summary as JSON only
 
 Example:
   quakeslide susceptibility predict --model out/model/model.json --covariates data/ecuador/ta.tif --out out/map`;
 
 export async function runPredict(args: string[]): Promise<number> {
-  const { values } = parseOptions(args, {
-    model: { type: "string" },
-    covariates: { type: "string" },
-    out: { type: "string" },
-    threads: { type: "string" },
-    json: { type: "boolean" },
-  });
-  const out = requireOption(textOption(values, "out"), "out");
-  const options = {
-    model: requireOption(textOption(values, "model"), "model"),
-    covariates: requireOption(textOption(values, "covariates"), "covariates"),
-    threads: integerOption(values, "threads"),
-  };
-  const summary = await writeOutputsAtomically(out, PREDICT_OUTPUTS, (outDir) =>
+  const { options: parsed, flags } = options.parse(args);
+  const out = parsed.outDir;
+  const summary = await writeOutputsAtomically(out, PREDICT_OUTPUTS, (tmpDir) =>
     runSusceptibilityPredict(
-      { ...options, outDir },
-      progressPrinter("susceptibility predict", values.json === true),
+      { ...parsed, outDir: tmpDir },
+      progressPrinter("susceptibility predict", flags.json === true),
     ),
   );
-  if (values.json) {
+  if (flags.json) {
     console.log(JSON.stringify(summary));
     return 0;
   }

@@ -1,19 +1,11 @@
-import { InputError } from "../../../core/errors.ts";
+import { susceptibilityTrainOptionsSchema } from "../../../core/ml/schema.ts";
 import { runSusceptibilityTrain, TRAIN_OUTPUTS } from "../../../core/ml/step.ts";
-import { parseOptions, requireOption } from "../../command.ts";
+import { MEMORY_LIMIT_HELP } from "../../options.ts";
 import { writeOutputsAtomically } from "../../output.ts";
 import { progressPrinter } from "../../progress.ts";
-import {
-  FOREST_HELP,
-  fixed,
-  forestOptions,
-  INVENTORY_HELP,
-  integerOption,
-  inventoryFrom,
-  inventoryOptions,
-  learnerFrom,
-  textOption,
-} from "./common.ts";
+import { FOREST_HELP, fixed, INVENTORY_HELP, susceptibilityOptions, TUNING_DEFAULTS } from "./common.ts";
+
+const options = susceptibilityOptions(susceptibilityTrainOptionsSchema);
 
 export const trainHelp = `quakeslide susceptibility train — fit a susceptibility model on all points and save it
 
@@ -35,14 +27,15 @@ Tuning (rf only):
                         --sample-fraction are ignored). model.json records the search space, the
                         chosen values, their inner CV AUROC (optimistic: it picked them) and every
                         draw. For an unbiased estimate of tune-then-fit, run \`cv --tune\`.
-  --tune-evals N        random-search draws (default 50), as in cv
-  --inner-folds K       spatial folds scoring each draw (default 5)
+  --tune-evals N        random-search draws (default ${TUNING_DEFAULTS.evaluations}), as in cv
+  --inner-folds K       spatial folds scoring each draw (default ${TUNING_DEFAULTS.innerFolds})
 
 Output:
   --out DIR             output folder (required; new, empty, or holding only model.json)
-  --cv-repeats R        spatial 5-fold CV repetitions stored in the model (default 1; 0 skips)
-  --cv-folds K          folds of that CV (default 5)
+  --cv-repeats R        spatial CV repetitions stored in the model (default ${options.defaultOf("cv-repeats")}; 0 skips)
+  --cv-folds K          folds of that CV (default ${options.defaultOf("cv-folds")})
   --threads N           worker threads for the forest (default: all cores)
+${MEMORY_LIMIT_HELP}
   --json                print the summary as JSON only
 
 Example:
@@ -50,41 +43,15 @@ Example:
     --covariates data/ecuador/ta.tif --trees 500 --out out/model`;
 
 export async function runTrain(args: string[]): Promise<number> {
-  const { values } = parseOptions(args, {
-    ...inventoryOptions,
-    ...forestOptions,
-    out: { type: "string" },
-    "cv-repeats": { type: "string" },
-    "cv-folds": { type: "string" },
-    tune: { type: "boolean" },
-    "tune-evals": { type: "string" },
-    "inner-folds": { type: "string" },
-    threads: { type: "string" },
-    json: { type: "boolean" },
-  });
-  const out = requireOption(textOption(values, "out"), "out");
-  if (!values.tune && (values["tune-evals"] !== undefined || values["inner-folds"] !== undefined))
-    throw new InputError("--tune-evals and --inner-folds belong to --tune");
-  const options = {
-    ...inventoryFrom(values),
-    ...learnerFrom(values),
-    cvRepeats: integerOption(values, "cv-repeats"),
-    cvFolds: integerOption(values, "cv-folds"),
-    tune: values.tune
-      ? {
-          evaluations: integerOption(values, "tune-evals"),
-          innerFolds: integerOption(values, "inner-folds"),
-        }
-      : undefined,
-    threads: integerOption(values, "threads"),
-  };
-  const summary = await writeOutputsAtomically(out, TRAIN_OUTPUTS, (outDir) =>
+  const { options: parsed, flags } = options.parse(args);
+  const out = parsed.outDir;
+  const summary = await writeOutputsAtomically(out, TRAIN_OUTPUTS, (tmpDir) =>
     runSusceptibilityTrain(
-      { ...options, outDir },
-      progressPrinter("susceptibility train", values.json === true),
+      { ...parsed, outDir: tmpDir },
+      progressPrinter("susceptibility train", flags.json === true),
     ),
   );
-  if (values.json) {
+  if (flags.json) {
     console.log(JSON.stringify({ ...summary, model: `${out}/model.json` }));
     return 0;
   }

@@ -212,3 +212,30 @@ test("an InputError from core names the S3 object, not the handler's local copy"
     return true;
   });
 });
+
+test("a raster past the memory limit is refused before it is read; an event cannot raise the limit, the environment can", async () => {
+  await put("dem/huge.tif", readFileSync("test/fixtures/limits/huge-50000x50000.tif"));
+  const huge = { inputs: { dem: "s3://data/dem/huge.tif" }, params: { memoryLimitGb: 1e6 } };
+  await assert.rejects(terrain(huge), (error: Error) => {
+    assert.equal(error.name, "LimitExceededError");
+    assert.match(error.message, /s3:\/\/data\/dem\/huge\.tif: terrain of a DEM 50000 cells wide/);
+    assert.match(error.message, /above the limit of 4 GB/);
+    return true;
+  });
+  // A DEM of its own: the plane's terrain has run already and would be reused, not recomputed.
+  await uploadRaster("dem/flat.tif", {
+    ...grid,
+    bands: [new Float32Array(SIZE * SIZE).fill(100)],
+    nodata: Number.NaN,
+  });
+  process.env.QUAKESLIDE_MEMORY_LIMIT_GB = "0.01";
+  try {
+    await assert.rejects(
+      terrain({ inputs: { dem: "s3://data/dem/flat.tif" } }),
+      (error: Error) =>
+        error.name === "LimitExceededError" && /above the limit of 0\.01 GB/.test(error.message),
+    );
+  } finally {
+    delete process.env.QUAKESLIDE_MEMORY_LIMIT_GB;
+  }
+});

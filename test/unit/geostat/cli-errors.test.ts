@@ -38,7 +38,7 @@ test("bad input: clear one-line errors, exit 2, no output", async () => {
   );
   await assertRefused(
     ["--samples", fixture("meuse.csv"), "--value", "zinc", ...grid, "--method", "magic"],
-    /--method: Invalid option/,
+    /--method: must be one of ordinary, simple, universal, regression, got "magic"/,
     "method",
   );
   const close = samplesFile("close.csv", "x,y,v\n0,0,1\n0.00001,0,2\n50,0,3\n0,60,4\n");

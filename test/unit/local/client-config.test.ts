@@ -26,6 +26,7 @@ test("embedded: endpoints and bucket names come from the running runtime's runti
       region: "us-east-1",
       pid: process.pid, // a live process: this one
       buckets: { DataBucket: "d", ResultsBucket: "r" },
+      credentials: { accessKeyId: "QSLKEY", secretAccessKey: "secret" },
     };
     writeFileSync(join(stateDir, "runtime.json"), JSON.stringify(runtime));
     const config = resolveClientConfig({ stateDir });
@@ -34,9 +35,17 @@ test("embedded: endpoints and bucket names come from the running runtime's runti
     assert.equal(config.sfn.endpoint, runtime.api);
     assert.equal(config.lambda.endpoint, runtime.api);
     assert.deepEqual([config.dataBucket, config.resultsBucket], ["d", "r"]);
+    // The runtime's own key pair signs every request (the endpoints refuse any other).
+    assert.deepEqual(config.s3.credentials, runtime.credentials);
+    assert.deepEqual(config.embedded?.credentials, runtime.credentials);
     // Standard endpoint variables win over the file, as the SDK itself would let them.
     process.env.AWS_ENDPOINT_URL_S3 = "http://127.0.0.1:3333";
     assert.equal(resolveClientConfig({ stateDir }).s3.endpoint, "http://127.0.0.1:3333");
+    // A runtime.json without a key pair (an older runtime) is refused with a clear message.
+    const { credentials: _, ...withoutKey } = runtime;
+    writeFileSync(join(stateDir, "runtime.json"), JSON.stringify(withoutKey));
+    assert.throws(() => resolveClientConfig({ stateDir }), /has no key pair/);
+    writeFileSync(join(stateDir, "runtime.json"), JSON.stringify(runtime));
     // A runtime.json whose process has ended is refused with a clear message.
     writeFileSync(join(stateDir, "runtime.json"), JSON.stringify({ ...runtime, pid: 2 ** 22 + 12345 }));
     assert.throws(() => resolveClientConfig({ stateDir }), /left over from process/);

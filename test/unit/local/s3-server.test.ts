@@ -1,20 +1,24 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { after, before, test } from "node:test";
 import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListBucketsCommand,
   PutObjectCommand,
   paginateListObjectsV2,
   S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { type LocalS3, type S3NotificationRecord, startLocalS3 } from "../../../local/s3-server.ts";
+import { signRequest } from "../../../local/sigv4.ts";
 
 let s3: LocalS3;
 let client: S3Client;
@@ -109,6 +113,64 @@ test("object writes are reported as S3 notification records", async () => {
   assert.ok(record, "a Put under inventory/ produced an event");
   assert.equal(record.eventName, "ObjectCreated:Put");
   assert.equal(record.s3.bucket.name, "data");
+});
+
+test("a streamed upload in the SDK's default aws-chunked framing is stored without the framing", async () => {
+  // The SDK's default (checksums when supported) sends a stream as aws-chunked with a CRC
+  // trailer; s3rver alone stored "5\r\nhello\r\n0\r\nx-amz-checksum-crc32:...".
+  const defaults = new S3Client({ ...s3.clientConfig });
+  try {
+    const body = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7) % 256));
+    await defaults.send(
+      new PutObjectCommand({
+        Bucket: "data",
+        Key: "chunked.bin",
+        Body: Readable.from([body.subarray(0, 70_000), body.subarray(70_000)]),
+        ContentLength: body.length,
+      }),
+    );
+    const object = await client.send(new GetObjectCommand({ Bucket: "data", Key: "chunked.bin" }));
+    assert.deepEqual(Buffer.from(await object.Body!.transformToByteArray()), body);
+    assert.equal(
+      object.ContentEncoding,
+      undefined,
+      "aws-chunked is a transfer framing, not the object's encoding",
+    );
+  } finally {
+    defaults.destroy();
+  }
+});
+
+test("an upload cut off mid-body leaves the earlier object whole (writes are all or nothing)", async () => {
+  await client.send(new PutObjectCommand({ Bucket: "data", Key: "whole.bin", Body: "earlier version" }));
+  const path = "/data/whole.bin";
+  // UNSIGNED-PAYLOAD: the hash of a body that is never sent whole cannot be signed.
+  const headers = signRequest(
+    {
+      method: "PUT",
+      url: `${s3.endpoint}${path}`,
+      headers: { "content-length": "1000", "x-amz-content-sha256": "UNSIGNED-PAYLOAD" },
+    },
+    { credentials: s3.credentials, region: "us-east-1", service: "s3" },
+  );
+  await new Promise<void>((resolve) => {
+    const request = httpRequest({ host: "127.0.0.1", port: s3.port, method: "PUT", path, headers });
+    request.on("error", () => resolve());
+    request.write(Buffer.alloc(500, 1));
+    setTimeout(() => {
+      request.destroy();
+      resolve();
+    }, 300);
+  });
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const object = await client.send(new GetObjectCommand({ Bucket: "data", Key: "whole.bin" }));
+  assert.equal(await object.Body!.transformToString(), "earlier version");
+  const buckets = await client.send(new ListBucketsCommand({}));
+  assert.deepEqual(
+    buckets.Buckets?.map((b) => b.Name).sort(),
+    ["data", "results"],
+    "the uploads folder is no bucket",
+  );
 });
 
 test("close() frees the port and existing objects survive a restart on the same folder", async () => {

@@ -199,7 +199,7 @@ test("bad input: clear one-line error, exit 2, no output", async () => {
     "--tune",
   );
   await expectInputError(
-    /--trees must be an integer/,
+    /--trees: must be a whole number, got 1\.5/,
     "susceptibility",
     "cv",
     ...ecuadorCsv,

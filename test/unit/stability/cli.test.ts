@@ -33,17 +33,7 @@ async function band(path: string): Promise<Float32Array> {
 
 test("stability --json scalar mode prints the issue's hand check", () => {
   const run = quakeslide(
-    ...[
-      "stability",
-      "--slope-deg",
-      "30",
-      "--cohesion",
-      "15",
-      "--friction-angle",
-      "32",
-      "--unit-weight",
-      "18",
-    ],
+    ...["stability", "--slope", "30", "--cohesion", "15", "--friction-angle", "32", "--unit-weight", "18"],
     ...["--thickness", "2.5", "--saturation", "0.3", "--json"],
   );
   assert.equal(run.code, 0, run.stderr);
@@ -52,7 +42,7 @@ test("stability --json scalar mode prints the issue's hand check", () => {
   assert.ok(Math.abs(result.fs - 1.572015) < 5e-7 && Math.abs(result.ac_g - 0.286008) < 5e-7);
   const bad = quakeslide(
     "stability",
-    "--slope-deg",
+    "--slope",
     "30",
     "--cohesion",
     "15",
@@ -66,7 +56,7 @@ test("stability --json scalar mode prints the issue's hand check", () => {
     "1.3",
   );
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /--saturation = 1.3 is outside the physical range/);
+  assert.match(bad.stderr, /--saturation: must be in the physical range \[0, 1\] fraction, got 1.3/);
 });
 
 test("stability raster mode: outputs, nodata and unstable mask; mismatched grid exits 2 with no output", async () => {

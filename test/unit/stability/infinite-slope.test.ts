@@ -5,13 +5,13 @@ import { infiniteSlope, type SlopeParameters } from "../../../core/stability/inf
 import { FS_RASTER_MAX, stabilityGrid } from "../../../core/stability/stability-grid.ts";
 
 const handCheck: SlopeParameters = {
-  slopeDeg: 30,
-  cohesionKPa: 15,
-  frictionDeg: 32,
-  unitWeightKNm3: 18,
-  thicknessM: 2.5,
+  slope: 30,
+  cohesion: 15,
+  frictionAngle: 32,
+  unitWeight: 18,
+  thickness: 2.5,
   saturation: 0.3,
-  waterUnitWeightKNm3: 9.81,
+  waterUnitWeight: 9.81,
 };
 
 test("issue 3 hand check: FS = 1.572015, a_c = 0.286008 g", () => {
@@ -24,7 +24,7 @@ test("issue 3 hand check: FS = 1.572015, a_c = 0.286008 g", () => {
 
 test("dry cohesionless slope: FS = tan φ / tan α, a_c = sin(φ − α)/cos φ", () => {
   // c' = 0, m = 0: FS = tan φ/tan α and (FS − 1) sin α = sin(φ − α)/cos φ (Newmark 1965 sliding block).
-  const p = { ...handCheck, cohesionKPa: 0, saturation: 0, frictionDeg: 35, slopeDeg: 20 };
+  const p = { ...handCheck, cohesion: 0, saturation: 0, frictionAngle: 35, slope: 20 };
   const rad = Math.PI / 180;
   const result = infiniteSlope(p);
   assert.ok(Math.abs(result.fs - Math.tan(35 * rad) / Math.tan(20 * rad)) < 1e-12);
@@ -32,12 +32,12 @@ test("dry cohesionless slope: FS = tan φ / tan α, a_c = sin(φ − α)/cos φ"
 });
 
 test("flat cells have infinite FS and a finite a_c; FS < 1 gives a_c = 0 and the unstable flag", () => {
-  const flat = infiniteSlope({ ...handCheck, slopeDeg: 0 });
+  const flat = infiniteSlope({ ...handCheck, slope: 0 });
   assert.equal(flat.fs, Number.POSITIVE_INFINITY);
   // Limit of (FS − 1) sin α at α = 0: c'/(γ t) + tan φ (1 − m γ_w/γ).
   const expected = 15 / (18 * 2.5) + Math.tan((32 * Math.PI) / 180) * (1 - (0.3 * 9.81) / 18);
   assert.ok(Math.abs(flat.acG - expected) < 1e-12);
-  const steep = infiniteSlope({ ...handCheck, slopeDeg: 60, cohesionKPa: 2 });
+  const steep = infiniteSlope({ ...handCheck, slope: 60, cohesion: 2 });
   assert.ok(steep.fs < 1);
   assert.equal(steep.acG, 0);
   assert.equal(steep.unstable, true);
@@ -48,8 +48,8 @@ test("grid: nodata propagates, the unstable mask and the FS cap, out-of-range ce
   const cohesion = Float32Array.from([15, 15, 15, 2]);
   const layers = {
     ...handCheck,
-    slopeDeg: { values: slope, file: "slope.tif" },
-    cohesionKPa: { values: cohesion, file: "c.tif" },
+    slope: { values: slope, file: "slope.tif" },
+    cohesion: { values: cohesion, file: "c.tif" },
   };
   const grid = stabilityGrid(layers, 2, 4);
   // Float32 storage: 1e-6 relative.
@@ -62,9 +62,15 @@ test("grid: nodata propagates, the unstable mask and the FS cap, out-of-range ce
   assert.deepEqual(grid.counts, { cells: 4, nodata: 1, unstable: 1, flat: 1 });
   const badCohesion = Float32Array.from([15, 15, -3, 2]);
   assert.throws(
-    () => stabilityGrid({ ...layers, cohesionKPa: { values: badCohesion, file: "c.tif" } }, 2, 4),
+    () => stabilityGrid({ ...layers, cohesion: { values: badCohesion, file: "c.tif" } }, 2, 4),
     (error: unknown) =>
-      error instanceof InputError && /c\.tif.*col 0, row 1.*cohesionKPa = -3/.test(error.message),
+      error instanceof InputError &&
+      /c\.tif: cell \(col 0, row 1\): cohesion must be in the physical range \[0, ∞\) kPa, got -3/.test(
+        error.message,
+      ),
   );
-  assert.throws(() => stabilityGrid({ ...layers, saturation: 1.5 }, 2, 4), /saturation = 1.5 is outside/);
+  assert.throws(
+    () => stabilityGrid({ ...layers, saturation: 1.5 }, 2, 4),
+    /saturation must be in the physical range \[0, 1\] fraction, got 1\.5/,
+  );
 });

@@ -109,7 +109,7 @@ test("an output folder holding other files is refused and left as it was", async
 test("bad options exit 2 naming the option", async () => {
   const method = await runCli(["--dem", DEM, "--out", join(scratch, "m"), "--method", "steepest"]);
   assert.equal(method.code, 2);
-  assert.match(method.stderr, /--method must be horn or zevenbergen-thorne/);
+  assert.match(method.stderr, /--method: must be one of horn, zevenbergen-thorne, got "steepest"/);
   const band = await runCli(["--dem", DEM, "--out", join(scratch, "b"), "--band", "slope"]);
   assert.equal(band.code, 2);
   assert.match(band.stderr, /dem\.tif: no band named "slope" \(bands: elev\)/);

@@ -9,10 +9,19 @@ import { streamTerrain } from "../../../core/terrain/stream.ts";
 // Lambda handlers call runTerrain directly with an event's options: bad ones must be InputErrors.
 test("runTerrain rejects invalid options as input errors naming the option", async () => {
   const cases: [Record<string, unknown>, RegExp][] = [
-    [{ dem: "data/ecuador/dem.tif", outDir: "unused", method: "steepest" }, /invalid terrain option method/],
-    [{ dem: "", outDir: "unused" }, /invalid terrain option dem/],
-    [{ dem: "data/ecuador/dem.tif", outDir: "unused", band: 0 }, /invalid terrain option band/],
-    [{ dem: "data/ecuador/dem.tif", outDir: "unused", threads: 1.5 }, /invalid terrain option threads/],
+    [
+      { dem: "data/ecuador/dem.tif", outDir: "unused", method: "steepest" },
+      /terrain options: method: must be one of horn, zevenbergen-thorne/,
+    ],
+    [{ dem: "", outDir: "unused" }, /terrain options: dem: must not be empty/],
+    [
+      { dem: "data/ecuador/dem.tif", outDir: "unused", band: 0 },
+      /terrain options: band: must be >= 1, got 0/,
+    ],
+    [
+      { dem: "data/ecuador/dem.tif", outDir: "unused", threads: 1.5 },
+      /terrain options: threads: must be a whole number, got 1\.5/,
+    ],
   ];
   for (const [options, message] of cases) {
     await assert.rejects(
