@@ -2,7 +2,7 @@
 or AWS. Only the connection lives here; the notebooks make every S3 / Step Functions call
 themselves, as a script of yours would.
 
-- embedded (default): endpoints, region and buckets from STATE_DIR/runtime.json, which
+- embedded (default): endpoints, region, key pair and buckets from STATE_DIR/runtime.json, which
   `quakeslide up` writes (STATE_DIR: $QUAKESLIDE_STATE_DIR, else the nearest .quakeslide/ folder
   from here upwards). Endpoints are passed to boto3 explicitly, because Debian 12's boto3 (1.26)
   does not read the service-specific AWS_ENDPOINT_URL_S3 / _SFN / _LAMBDA variables.
@@ -18,8 +18,6 @@ from pathlib import Path
 import boto3
 from botocore.config import Config
 
-# The embedded runtime's key pair when its runtime.json names none.
-EMBEDDED_KEYS = {"accessKeyId": "S3RVER", "secretAccessKey": "S3RVER"}
 LOCALSTACK_ENDPOINT = "http://localhost.localstack.cloud:4566"
 
 
@@ -62,7 +60,7 @@ def connect(target=None):
     path_style = Config(s3={"addressing_style": "path"})
     if target == "embedded":
         runtime = json.loads((find_state_dir() / "runtime.json").read_text())
-        keys = runtime.get("credentials") or EMBEDDED_KEYS
+        keys = runtime["credentials"]  # the state folder's own key pair: requests must be signed with it
         session = boto3.session.Session(
             aws_access_key_id=keys["accessKeyId"],
             aws_secret_access_key=keys["secretAccessKey"],
