@@ -54,6 +54,11 @@ export const commands: CommandEntry[] = [
     load: async () => (await import("./susceptibility.ts")).susceptibilityCommand,
   },
   {
+    name: "peml",
+    summary: "physics-embedded soil-parameter model: spatial CV, train, predict, evaluate, Shapley study",
+    load: async () => (await import("./peml.ts")).pemlCommand,
+  },
+  {
     name: "up",
     summary: "start the embedded local runtime (S3, state machines, Batch, events) and keep it running",
     load: async () => (await import("./up.ts")).upCommand,
