@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import type { z } from "zod";
 import { InputError } from "../core/errors.ts";
-import { DEFAULT_MEMORY_LIMIT_GB, MEMORY_LIMIT_ENV } from "../core/limits.ts";
+import { DEFAULT_MEMORY_LIMIT_GB, MEMORY_LIMIT_ENV, MEMORY_LIMIT_FIELD } from "../core/limits.ts";
 import { parseDecimal, parseOptionsWith } from "../core/options.ts";
 import { type OptionSpec, parseOptions } from "./command.ts";
 
@@ -212,7 +212,7 @@ function setAt(target: Record<string, unknown>, path: string[], value: unknown):
 }
 
 /** Fields that mean the same in every step that has them. */
-const STANDARD_FIELDS: Record<string, FieldConfig> = { memoryLimitGb: { env: MEMORY_LIMIT_ENV } };
+const STANDARD_FIELDS: Record<string, FieldConfig> = { [MEMORY_LIMIT_FIELD]: { env: MEMORY_LIMIT_ENV } };
 
 /** The `--help` line of `--memory-limit-gb`, for every verb whose step has the limit. */
 export const MEMORY_LIMIT_HELP = `  --memory-limit-gb GB  Refuse work estimated to need more memory than this (default ${DEFAULT_MEMORY_LIMIT_GB} GB,

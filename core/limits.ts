@@ -23,6 +23,9 @@ export const MEMORY_LIMIT_ENV = "QUAKESLIDE_MEMORY_LIMIT_GB";
 
 const GB = 1e9;
 
+/** The name of that field in the step schemas (and, in kebab-case, of the CLI option). */
+export const MEMORY_LIMIT_FIELD = "memoryLimitGb";
+
 /** The `memoryLimitGb` field of every step schema that allocates in proportion to its input. */
 export const memoryLimitSchema = z.number().positive().default(DEFAULT_MEMORY_LIMIT_GB);
 

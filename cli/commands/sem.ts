@@ -6,7 +6,12 @@ import type { Command } from "../command.ts";
 import { MEMORY_LIMIT_HELP, verbOptions } from "../options.ts";
 import { writeOutputsAtomically } from "../output.ts";
 
-const options = verbOptions(semOptionsSchema, { extra: { json: { type: "boolean" } } });
+// demBesideScenario confines a container's scenario to its staged files; on the command line the
+// user names their own files.
+const options = verbOptions(semOptionsSchema, {
+  fields: { demBesideScenario: { hidden: true } },
+  extra: { json: { type: "boolean" } },
+});
 
 const help = `Usage: quakeslide sem --model SCENARIO.json --out DIR [--threads N] [--ac LIST] [--json]
 

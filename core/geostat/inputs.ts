@@ -81,6 +81,8 @@ export async function loadTargets(options: KrigeOptions, samples: Samples): Prom
   checkSamplesAgainstGrid(samples, grid, options);
   const band = bandAsFloat32(template, 0);
   const mask = Uint8Array.from(band, (v) => (Number.isNaN(v) ? 0 : 1));
+  if (!mask.includes(1))
+    throw new InputError("every cell of the template is nodata: nothing to predict", { file: options.grid });
   const covariates: Float32Array[] = [];
   samples.covariates = [];
   for (const [k, path] of options.covariates.entries()) {

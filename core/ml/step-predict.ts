@@ -84,6 +84,8 @@ export async function runSusceptibilityPredict(
     if (value < min) min = value;
     if (value > max) max = value;
   }
+  if (predicted === 0)
+    throw new InputError("every cell has a nodata covariate: nothing to predict", { file: o.covariates });
   const grid = { width: raster.width, height: raster.height, transform: raster.transform, crs: raster.crs };
   await writeCog(join(o.outDir, "susceptibility.tif"), {
     ...grid,

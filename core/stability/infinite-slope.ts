@@ -28,15 +28,19 @@ export interface StabilityResult {
 
 type Range = { min: number; max: number; minOpen?: boolean; maxOpen?: boolean; unit: string };
 
-/** Physical ranges; values outside are input errors, never clamped. */
+/**
+ * Physical ranges; values outside are input errors, never clamped. The bounds past what any soil
+ * or rock has (cohesion 100 MPa, unit weights 1 to 100 kN/m3, slabs of 1 cm to 1 km) keep a value
+ * in the wrong units (Pa for kPa, mm for m) from giving an infinite FS that reads as a flat cell.
+ */
 export const PARAMETER_RANGES: Record<keyof SlopeParameters, Range> = {
   slope: { min: 0, max: 90, maxOpen: true, unit: "degrees" },
-  cohesion: { min: 0, max: Number.POSITIVE_INFINITY, unit: "kPa" },
+  cohesion: { min: 0, max: 100_000, unit: "kPa" },
   frictionAngle: { min: 0, max: 90, maxOpen: true, unit: "degrees" },
-  unitWeight: { min: 0, max: Number.POSITIVE_INFINITY, minOpen: true, unit: "kN/m3" },
-  thickness: { min: 0, max: Number.POSITIVE_INFINITY, minOpen: true, unit: "m" },
+  unitWeight: { min: 1, max: 100, unit: "kN/m3" },
+  thickness: { min: 0.01, max: 1000, unit: "m" },
   saturation: { min: 0, max: 1, unit: "fraction" },
-  waterUnitWeight: { min: 0, max: Number.POSITIVE_INFINITY, minOpen: true, unit: "kN/m3" },
+  waterUnitWeight: { min: 1, max: 100, unit: "kN/m3" },
 };
 
 /** Finite and inside the range (an infinite raster value is as wrong as a negative one). */

@@ -82,6 +82,19 @@ export function writeSummary(outDir: string, summary: unknown): void {
   writeFileSync(join(outDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
 }
 
+/**
+ * The error when no cell has data in every input (a map of nodata would only hide the mistake):
+ * it names an input that is nodata everywhere, or says that their nodata cells cover the grid.
+ */
+export function nothingToCompute(bands: Band[]): InputError {
+  const empty = bands.find((band) => band.values.every((value) => Number.isNaN(value)));
+  if (empty) return new InputError("every cell is nodata: nothing to compute", { file: empty.file });
+  return new InputError(
+    `no cell has data in every input (${bands.map((band) => band.file).join(", ")}): their nodata cells cover the grid`,
+    { file: bands[0].file },
+  );
+}
+
 /** InputError for a cell value, naming the file and the cell's column and row. */
 export function cellError(file: string, index: number, width: number, problem: string): InputError {
   return new InputError(`cell (col ${index % width}, row ${Math.floor(index / width)}): ${problem}`, {

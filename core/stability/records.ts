@@ -32,6 +32,12 @@ const UNIT_ALIASES: Record<string, AccelerationUnits> = {
   gal: "cm/s2",
 };
 
+/**
+ * The largest recorded ground accelerations are about 4 g (Iwate-Miyagi 2008): a record past this
+ * is in the wrong units, scaled by mistake or corrupt, and squaring it would overflow Arias.
+ */
+const MAX_PLAUSIBLE_G = 100;
+
 const TO_G: Record<AccelerationUnits, number> = { g: 1, "m/s2": 100 / G_CM_S2, "cm/s2": 1 / G_CM_S2 };
 
 /** Normalises a units name (g, m/s2, cm/s2 and common spellings); InputError for anything else. */
@@ -89,6 +95,12 @@ export function parseAccelerationRecord(
     throw new InputError(`scale factor must be a non-zero number, got ${scale}`, { file });
   const factor = TO_G[parsed.units ?? optionUnits ?? "g"] * scale;
   const accelerationG = Float64Array.from(parsed.values, (value) => value * factor);
+  const implausible = accelerationG.findIndex((value) => Math.abs(value) > MAX_PLAUSIBLE_G);
+  if (implausible >= 0)
+    throw new InputError(
+      `sample ${implausible + 1} is ${accelerationG[implausible].toPrecision(4)} g after conversion to g; no ground motion passes ${MAX_PLAUSIBLE_G} g: check the units (--units) and --scale`,
+      { file },
+    );
   return { name: basename(file), dtS, accelerationG };
 }
 

@@ -7,6 +7,7 @@ import {
   cellAreasByRow,
   cellError,
   checkRasterInputs,
+  nothingToCompute,
   readBand,
   writeBandOutputs,
   writeSummary,
@@ -63,6 +64,10 @@ export async function runStability(options: StabilityOptions): Promise<Stability
   };
   const { width, height } = slope.grid;
   const result = stabilityGrid(layers, width, width * height);
+  if (result.counts.nodata === result.counts.cells) {
+    const rasters = Object.values(layers).filter((layer) => typeof layer !== "number");
+    throw nothingToCompute(rasters.map((layer) => ({ ...layer, grid: slope.grid })));
+  }
   mkdirSync(parsed.outDir, { recursive: true });
   await writeBandOutputs(parsed.outDir, "fs", slope.grid, result.fs, {
     ramp: "diverging",
@@ -146,6 +151,7 @@ export async function runNewmarkMap(options: NewmarkMapOptions): Promise<Newmark
   await checkRasterInputs(rasters, 8, parsed.memoryLimitGb, "newmark-map");
   const ac = await readBand(parsed.ac);
   assertNonNegative(ac, "a_c (g)");
+  const inputBands = [ac];
   let displacementCm: Float32Array;
   let extra: Partial<NewmarkMapSummary>;
   if (parsed.record !== undefined) {
@@ -175,6 +181,7 @@ export async function runNewmarkMap(options: NewmarkMapOptions): Promise<Newmark
     const arias = parsed.arias === undefined ? undefined : await readBand(parsed.arias, ac);
     if (pgv) assertNonNegative(pgv, "PGV (cm/s)");
     if (arias) assertNonNegative(arias, "Arias intensity (m/s)");
+    inputBands.push(pga, ...(pgv ? [pgv] : []), ...(arias ? [arias] : []));
     const model = parsed.model as RegressionModel;
     const map = regressionDisplacementMap({
       model,
@@ -187,6 +194,7 @@ export async function runNewmarkMap(options: NewmarkMapOptions): Promise<Newmark
     displacementCm = map.displacementCm;
     extra = { mode: "regression", model, ratioClampedCells: map.clampedCells };
   }
+  if (displacementCm.every((value) => Number.isNaN(value))) throw nothingToCompute(inputBands);
   const pf = probabilityMap(displacementCm);
   mkdirSync(parsed.outDir, { recursive: true });
   await writeBandOutputs(parsed.outDir, "dn_cm", ac.grid, displacementCm, {

@@ -5,7 +5,7 @@ import { basename, join, relative, sep } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { z } from "zod";
 import { errorFromName, InputError, isUserError } from "../../core/errors.ts";
-import { MEMORY_LIMIT_ENV, parseMemoryLimit } from "../../core/limits.ts";
+import { MEMORY_LIMIT_ENV, MEMORY_LIMIT_FIELD, parseMemoryLimit } from "../../core/limits.ts";
 import { describeIssues, parseOptionsWith } from "../../core/options.ts";
 import { outputName, parseS3Uri, type StepEvent, type StepResult, stepEventSchema } from "./event.ts";
 import { MANIFEST_NAME, runPrefix } from "./layout.ts";
@@ -66,6 +66,7 @@ export async function runStep<Schema extends z.ZodType>(
 ): Promise<StepResult> {
   const parsed = stepEventSchema.safeParse(event);
   if (!parsed.success) throw new InputError(`${spec.step} event: ${describeIssues(parsed.error, event)}`);
+  checkEventFields(spec, parsed.data);
   const client = options.client ?? createS3Client();
   const bucket = options.resultsBucket ?? requiredEnv("RESULTS_BUCKET");
   const codeVersion = options.codeVersion ?? process.env.QUAKESLIDE_CODE_VERSION ?? "dev";
@@ -124,6 +125,26 @@ export async function runStep<Schema extends z.ZodType>(
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** Fields an event may not set: the runtime sets them (the output folder, the operator's memory limit). */
+const RUNTIME_FIELDS = new Set(["outDir", MEMORY_LIMIT_FIELD]);
+
+/**
+ * Every param must be a field of the step's schema: zod would drop an unknown one, and a misspelt
+ * parameter (`waterUnitWeigth`) would silently fall back to its default. Inputs may name more
+ * files than the schema does: a scenario's DEM is staged beside it and found by its name.
+ */
+function checkEventFields(spec: StepSpec<z.ZodType>, event: StepEvent): void {
+  const shape = (spec.schema as unknown as { shape?: Record<string, unknown> }).shape;
+  if (!shape) return;
+  const known = Object.keys(shape).filter((name) => !RUNTIME_FIELDS.has(name));
+  const unknown = Object.keys(event.params).filter((name) => !known.includes(name));
+  if (unknown.length === 0) return;
+  const limit = unknown.includes(MEMORY_LIMIT_FIELD) ? ` (${MEMORY_LIMIT_ENV} sets the memory limit)` : "";
+  throw new InputError(
+    `${spec.step} event: unknown field(s) ${unknown.join(", ")}${limit}; the step takes ${known.join(", ")}`,
+  );
 }
 
 /**

@@ -76,6 +76,36 @@ before(async () => {
   await raster("bigger.tif", [...twelve, 1, 2, 3, 4], { height: 4 });
   await raster("cohesion-negative.tif", [5, 5, 5, 5, 5, -3, 5, 5, 5, 5, 5, 5]);
   await raster("nan.tif", Array(12).fill(Number.NaN));
+  await raster("slope-one-cell.tif", [30, ...Array(11).fill(Number.NaN)]);
+  await raster("cohesion-but-one-cell.tif", [Number.NaN, ...Array(11).fill(5)]);
+  const nan = Float32Array.from(Array(12).fill(Number.NaN));
+  await writeCog(at("covariates-nan.tif"), {
+    ...grid,
+    bands: [nan, nan, nan],
+    bandNames: ["slope", "elev", "cplan"],
+    nodata: Number.NaN,
+  });
+  writeFileSync(
+    at("near.csv"),
+    "x,y,v\n500005,9799995,1\n500015,9799985,2\n500025,9799975,4\n500035,9799995,3\n",
+  );
+  const model = await runQuakeslide([
+    "susceptibility",
+    "train",
+    "--inventory",
+    LSL,
+    "--label",
+    "lslpts",
+    "--features",
+    "slope,elev,cplan",
+    "--trees",
+    "2",
+    "--cv-repeats",
+    "0",
+    "--out",
+    at("model"),
+  ]);
+  assert.equal(model.code, 0, model.stderr);
   await raster("ac-negative.tif", [0.1, 0.1, -0.2, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]);
   await raster("pga.tif", Array(12).fill(0.3));
   writeFileSync(at("text.tif"), "this is a text file with a .tif name\n");
@@ -90,6 +120,7 @@ before(async () => {
   writeFileSync(at("record-empty.txt"), "# dt_s=0.01\n");
   writeFileSync(at("record-plain.txt"), "0.01 0.02\n-0.01 0.0\n");
   writeFileSync(at("record-nan.txt"), "# dt_s=0.01\n0.01\nNaN\n");
+  writeFileSync(at("record-huge.txt"), "# dt_s=0.01\n0.01\n1e300\n");
   writeFileSync(at("not-json.json"), '{"name": "x", ');
   const hill = JSON.parse(readFileSync(HILL, "utf8"));
   const scenario = (name: string, edit: (s: typeof hill) => void) => {
@@ -250,7 +281,7 @@ add(
 // stability, one slope
 add(
   scalar("--cohesion", "-1"),
-  /--cohesion: must be in the physical range \[0, ∞\) kPa, got -1/,
+  /--cohesion: must be in the physical range \[0, 100000\] kPa, got -1/,
   undefined,
   false,
 );
@@ -280,7 +311,7 @@ add(
 );
 add(
   scalar("--unit-weight", "0"),
-  /--unit-weight: must be in the physical range \(0, ∞\) kN\/m3, got 0/,
+  /--unit-weight: must be in the physical range \[1, 100\] kN\/m3, got 0/,
   undefined,
   false,
 );
@@ -310,6 +341,18 @@ add(
   false,
 );
 add(scalar("--out", at("s")), /--out writes maps/, undefined, false);
+add(
+  scalar("--cohesion", "1e300"),
+  /--cohesion: must be in the physical range \[0, 100000\] kPa, got 1e\+300/,
+  undefined,
+  false,
+);
+add(
+  scalar("--thickness", "1e-300"),
+  /--thickness: must be in the physical range \[0\.01, 1000\] m, got 1e-300/,
+  undefined,
+  false,
+);
 // stability, maps
 add(["stability", "--slope", at("text.tif"), "--cohesion", "15", ...soil], /not a readable TIFF/, "text.tif");
 add(
@@ -330,12 +373,23 @@ add(
 );
 add(
   maps("--cohesion", at("cohesion-negative.tif")),
-  /cell \(col 1, row 1\): cohesion must be in the physical range \[0, ∞\) kPa, got -3/,
+  /cell \(col 1, row 1\): cohesion must be in the physical range \[0, 100000\] kPa, got -3/,
   "cohesion-negative.tif",
 );
 add(maps("--cohesion", at("nothing.tif")), /file not found/, "nothing.tif");
 add(maps("--cohesion", "-1"), /--cohesion: must be in the physical range/);
 add(["stability", "--slope", HUGE, "--cohesion", "15", ...soil], /needs about .* above the limit/, HUGE);
+add(
+  ["stability", "--slope", at("nan.tif"), "--cohesion", "15", ...soil],
+  /every cell is nodata: nothing to compute/,
+  "nan.tif",
+);
+add(maps("--cohesion", at("nan.tif")), /every cell is nodata: nothing to compute/, "nan.tif");
+add(
+  ["stability", "--slope", at("slope-one-cell.tif"), "--cohesion", at("cohesion-but-one-cell.tif"), ...soil],
+  /no cell has data in every input .*: their nodata cells cover the grid/,
+  "slope-one-cell.tif",
+);
 
 // newmark (one record)
 add(["newmark", "--record", at("nothing.AT2"), "--ac", "0.1"], /no such file/, "nothing.AT2", false);
@@ -373,6 +427,18 @@ add(
   ["newmark", "--record", at("record-plain.txt"), "--ac", "0.1"],
   /does not state its time step: give --dt/,
   "record-plain.txt",
+  false,
+);
+add(
+  ["newmark", "--record", at("record-huge.txt"), "--ac", "0.1"],
+  /sample 2 is 1\.000e\+300 g after conversion to g; no ground motion passes 100 g/,
+  "record-huge.txt",
+  false,
+);
+add(
+  ["newmark", "--record", RECORD, "--ac", "0.1", "--scale", "1e6"],
+  /no ground motion passes 100 g/,
+  RECORD,
   false,
 );
 add(["newmark", "--record", RECORD, "--ac", "-0.1"], /--ac: must be >= 0, got -0\.1/, undefined, false);
@@ -481,6 +547,26 @@ add(
   "binary.bin",
 );
 add(["newmark-map", "--ac", HUGE, "--record", RECORD], /needs about .* above the limit/, HUGE);
+add(
+  ["newmark-map", "--ac", at("nan.tif"), "--record", RECORD],
+  /every cell is nodata: nothing to compute/,
+  "nan.tif",
+);
+add(
+  ["newmark-map", "--ac", at("slope.tif"), "--pga", at("nan.tif"), "--model", "jibson2007"],
+  /every cell is nodata: nothing to compute/,
+  "nan.tif",
+);
+add(
+  ["krige", "--samples", at("near.csv"), "--value", "v", "--grid", at("nan.tif")],
+  /every cell of the template is nodata: nothing to predict/,
+  "nan.tif",
+);
+add(
+  ["susceptibility", "predict", "--model", at("model/model.json"), "--covariates", at("covariates-nan.tif")],
+  /every cell has a nodata covariate: nothing to predict/,
+  "covariates-nan.tif",
+);
 
 // sem
 add(["sem", "--model", at("nothing.json")], /no such file/, "nothing.json");

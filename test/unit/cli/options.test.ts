@@ -192,7 +192,7 @@ test("core and the handlers name the same fields as the CLI (without the dashes)
         },
         "stability options",
       ),
-    /^stability options: cohesion: must be in the physical range \[0, ∞\) kPa, got -1$/,
+    /^stability options: cohesion: must be in the physical range \[0, 100000\] kPa, got -1$/,
   );
 });
 
@@ -200,7 +200,7 @@ test("stability: the same bad value gives the same message in scalar and raster 
   const soil = ["--friction-angle", "32", "--unit-weight", "18", "--thickness", "2.5", "--saturation", "0.3"];
   const slope = join(scratch, "slope.tif");
   writeFileSync(slope, "not read: the options are checked first");
-  const expected = "--cohesion: must be in the physical range [0, ∞) kPa, got -1";
+  const expected = "--cohesion: must be in the physical range [0, 100000] kPa, got -1";
   for (const mode of [
     ["--slope", "30"],
     ["--slope", slope, "--out", join(scratch, "out")],

@@ -215,8 +215,15 @@ test("an InputError from core names the S3 object, not the handler's local copy"
 
 test("a raster past the memory limit is refused before it is read; an event cannot raise the limit, the environment can", async () => {
   await put("dem/huge.tif", readFileSync("test/fixtures/limits/huge-50000x50000.tif"));
-  const huge = { inputs: { dem: "s3://data/dem/huge.tif" }, params: { memoryLimitGb: 1e6 } };
-  await assert.rejects(terrain(huge), (error: Error) => {
+  await assert.rejects(
+    terrain({ inputs: { dem: "s3://data/dem/huge.tif" }, params: { memoryLimitGb: 1e6 } }),
+    (error: Error) =>
+      error.name === "InputError" &&
+      /terrain event: unknown field\(s\) memoryLimitGb \(QUAKESLIDE_MEMORY_LIMIT_GB sets the memory limit\)/.test(
+        error.message,
+      ),
+  );
+  await assert.rejects(terrain({ inputs: { dem: "s3://data/dem/huge.tif" } }), (error: Error) => {
     assert.equal(error.name, "LimitExceededError");
     assert.match(error.message, /s3:\/\/data\/dem\/huge\.tif: terrain of a DEM 50000 cells wide/);
     assert.match(error.message, /above the limit of 4 GB/);

@@ -115,6 +115,15 @@ test("bad events and bad options are InputErrors that name the problem and write
       return true;
     },
   );
+  // A misspelt parameter would otherwise be dropped by zod and fall back silently.
+  await assert.rejects(
+    run({ inputs: { dem: "s3://data/dem/a.txt" }, params: { factor: 1, facter: 2 } }),
+    (error: Error) => {
+      assert.ok(isInputError(error));
+      assert.match(error.message, /^scale event: unknown field\(s\) facter; the step takes dem, factor$/);
+      return true;
+    },
+  );
   await assert.rejects(
     run({ inputs: { dem: "s3://data/dem/missing.txt" }, params: { factor: 1 } }),
     (error: Error) => {

@@ -65,7 +65,7 @@ test("grid: nodata propagates, the unstable mask and the FS cap, out-of-range ce
     () => stabilityGrid({ ...layers, cohesion: { values: badCohesion, file: "c.tif" } }, 2, 4),
     (error: unknown) =>
       error instanceof InputError &&
-      /c\.tif: cell \(col 0, row 1\): cohesion must be in the physical range \[0, ∞\) kPa, got -3/.test(
+      /c\.tif: cell \(col 0, row 1\): cohesion must be in the physical range \[0, 100000\] kPa, got -3/.test(
         error.message,
       ),
   );
