@@ -102,7 +102,12 @@ export class ComputeStack extends Stack {
       assumedBy: new iam.ServicePrincipal("ecs-tasks.amazonaws.com"),
       description: "Quakeslide Batch jobs: read inputs, write results under runs/ and intermediate/",
     });
-    grantPipelineObjectAccess(jobRole, props.config.stage, ["sem", "susceptibility-train", "peml-train"]);
+    grantPipelineObjectAccess(jobRole, props.config.stage, [
+      "sem",
+      "campaign-sem",
+      "susceptibility-train",
+      "peml-train",
+    ]);
 
     this.jobs = {
       sem: this.containerJob("sem", {

@@ -5,9 +5,10 @@ import type { Construct } from "constructs";
 import type { ContainerJob } from "./compute-stack.ts";
 import type { StageConfig } from "./config.ts";
 import { createCampaign } from "./pipeline/campaign.ts";
+import { createEventUpdate } from "./pipeline/event-update.ts";
 import { createHazardPipeline } from "./pipeline/hazard-pipeline.ts";
 import { createInventoryRule } from "./pipeline/inventory-rule.ts";
-import { LIGHT_STEPS, type LightStepName } from "./pipeline/light-steps.ts";
+import { LIGHT_STEPS, type LightStepName, PUBLISHERS, type PublisherName } from "./pipeline/light-steps.ts";
 import { createRetrain } from "./pipeline/retrain.ts";
 import { constructIdOf } from "./pipeline/state-machine.ts";
 import { StepLambda } from "./pipeline/step-lambda.ts";
@@ -20,14 +21,18 @@ export interface PipelineStackProps extends StackProps {
 }
 
 /**
- * The light steps as Lambda functions, the `hazard-pipeline`, `campaign` and `retrain` state
- * machines, and the S3 event rule that starts `retrain`. Each later addition (event-triggered
+ * The light steps and publishers as Lambda functions, the `hazard-pipeline`, `event-update`,
+ * `campaign` and `retrain` state machines, and the S3 event rules: `inventory/` starts `retrain`,
+ * `events/<id>/event.json` the event intake, which starts `event-update`. Each later addition (event-triggered
  * update, fast ground motion, hazard combination, campaign aggregation) is one more construct here:
  * a LIGHT_STEPS entry + handler for a new Lambda, a create* function for a new machine or rule.
  */
 export class PipelineStack extends Stack {
-  readonly steps: Record<LightStepName, StepLambda>;
-  readonly stateMachines: Record<"hazard-pipeline" | "campaign" | "retrain", sfn.StateMachine>;
+  readonly steps: Record<LightStepName | PublisherName, StepLambda>;
+  readonly stateMachines: Record<
+    "hazard-pipeline" | "event-update" | "campaign" | "retrain",
+    sfn.StateMachine
+  >;
   /** Events that could not start their state machine land here (kept 14 days) for replay. */
   readonly eventDeadLetterQueue: sqs.Queue;
 
@@ -46,8 +51,9 @@ export class PipelineStack extends Stack {
     });
 
     const names = Object.keys(LIGHT_STEPS) as LightStepName[];
-    this.steps = Object.fromEntries(
-      names.map((name) => [
+    const publishers = Object.keys(PUBLISHERS) as PublisherName[];
+    this.steps = Object.fromEntries([
+      ...names.map((name) => [
         name,
         new StepLambda(this, `${constructIdOf(name)}Step`, {
           name,
@@ -56,15 +62,29 @@ export class PipelineStack extends Stack {
           codeVersion: props.codeVersion,
         }),
       ]),
-    ) as Record<LightStepName, StepLambda>;
+      // Publishers write products, not runs/<step>/: their own ids keep them apart in reviews.
+      ...publishers.map((name) => [
+        name,
+        new StepLambda(this, `${constructIdOf(name)}Publisher`, {
+          name,
+          ...PUBLISHERS[name],
+          config,
+          codeVersion: props.codeVersion,
+        }),
+      ]),
+    ]) as Record<LightStepName | PublisherName, StepLambda>;
 
     const retrain = createRetrain(this, config, props.jobs.train, {
       train: this.steps["susceptibility-train"],
       predict: this.steps["susceptibility-predict"],
+      current: this.steps["susceptibility-current"],
+      evaluate: this.steps["susceptibility-evaluate"],
+      publish: this.steps["susceptibility-publish"],
     });
     this.stateMachines = {
       "hazard-pipeline": createHazardPipeline(this, config.stage, this.steps),
-      campaign: createCampaign(this, config, props.jobs.sem),
+      "event-update": createEventUpdate(this, config, this.steps, this.eventDeadLetterQueue),
+      campaign: createCampaign(this, config, props.jobs.sem, this.steps["campaign-aggregate"]),
       retrain,
     };
     createInventoryRule(this, config, retrain, this.eventDeadLetterQueue);

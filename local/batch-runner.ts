@@ -45,6 +45,28 @@ export interface BatchRunnerOptions {
   environment?: Record<string, string>;
   /** Called when a job attempt starts, with its process id (tests kill it to show a retry). */
   onAttemptStarted?: (job: BatchJob, pid: number | undefined) => void;
+  /**
+   * Throttle SubmitJob as AWS Batch does beyond its API rate (50 per second per account): a
+   * submit finding no token in a bucket refilled at `perSecond` (holding at most `burst`) fails
+   * at once with `Batch.TooManyRequestsException`, the error the state machines retry with
+   * back-off and jitter. Default: env QUAKESLIDE_BATCH_SUBMIT_RATE (`<per second>[,<burst>]`),
+   * else no throttling.
+   */
+  submitRateLimit?: SubmitRateLimit;
+}
+
+export interface SubmitRateLimit {
+  perSecond: number;
+  /** Submits accepted at once after a quiet period (default 1). */
+  burst?: number;
+}
+
+/** What AWS Batch answers a throttled SubmitJob with, as Step Functions names it. */
+export class TooManyRequestsError extends Error {
+  constructor() {
+    super("Too Many Requests (Service: AWSBatch; Status Code: 429; Error Code: TooManyRequestsException)");
+    this.name = "Batch.TooManyRequestsException";
+  }
 }
 
 const LOG_TAIL_CHARS = 4000;
@@ -63,13 +85,29 @@ export class LocalBatchRunner {
   private readonly maxConcurrent: number;
   private stopped = false;
   private activeJobs = 0;
+  private readonly submitLimit: Required<SubmitRateLimit> | undefined;
+  private submitTokens = 0;
+  private tokensAt = 0;
+  /** Submits refused by the rate limit so far. */
+  throttledSubmits = 0;
 
   constructor(private readonly options: BatchRunnerOptions) {
     this.maxConcurrent = options.maxConcurrentJobs ?? availableParallelism();
+    const limit =
+      options.submitRateLimit ?? submitRateFromEnvironment(process.env.QUAKESLIDE_BATCH_SUBMIT_RATE);
+    if (limit) {
+      this.submitLimit = { perSecond: limit.perSecond, burst: limit.burst ?? 1 };
+      this.submitTokens = this.submitLimit.burst;
+      this.tokensAt = Date.now();
+    }
   }
 
-  /** Runs the job to completion (all attempts) and returns its description. */
+  /**
+   * Runs the job to completion (all attempts) and returns its description. Rejects with
+   * TooManyRequestsError, before anything runs, when the submit rate limit refuses the submit.
+   */
   async run(request: BatchJobRequest): Promise<BatchJob> {
+    this.admitSubmit();
     const job: BatchJob = {
       jobId: randomUUID(),
       jobName: request.jobName,
@@ -174,6 +212,22 @@ export class LocalBatchRunner {
     });
   }
 
+  private admitSubmit(): void {
+    const limit = this.submitLimit;
+    if (!limit) return;
+    const now = Date.now();
+    this.submitTokens = Math.min(
+      limit.burst,
+      this.submitTokens + ((now - this.tokensAt) / 1000) * limit.perSecond,
+    );
+    this.tokensAt = now;
+    if (this.submitTokens < 1) {
+      this.throttledSubmits++;
+      throw new TooManyRequestsError();
+    }
+    this.submitTokens -= 1;
+  }
+
   private async acquireSlot(): Promise<void> {
     while (this.activeJobs >= this.maxConcurrent && !this.stopped) {
       await new Promise<void>((resolve) => this.waiting.push(resolve));
@@ -185,6 +239,15 @@ export class LocalBatchRunner {
     this.activeJobs--;
     this.waiting.shift()?.();
   }
+}
+
+/** `"2"` or `"2,3"` (per second, burst) → the limit; unset → none. */
+export function submitRateFromEnvironment(value: string | undefined): SubmitRateLimit | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  const [perSecond, burst] = value.split(",").map(Number);
+  if (!(perSecond > 0) || (burst !== undefined && !(burst >= 1)))
+    throw new Error(`QUAKESLIDE_BATCH_SUBMIT_RATE must be "<submits per second>[,<burst>]", got "${value}"`);
+  return { perSecond, burst };
 }
 
 function describeExit(exitCode: number | null, signal: string | null, timedOut: boolean): string | undefined {

@@ -107,6 +107,8 @@ export class EmbeddedRuntime {
     store.failInterrupted();
     const executor = new Executor({ model, projectRoot, batch, s3: client, store, region: LOCAL_REGION });
     const api = await startApiServer({ model, executor, store, credentials, port: options.apiPort });
+    // In-process handlers that start executions (the event intake) reach this API, as on AWS.
+    process.env.AWS_ENDPOINT_URL_SFN = api.endpoint;
     const endpoints: RuntimeEndpoints = {
       s3: s3.endpoint,
       api: api.endpoint,

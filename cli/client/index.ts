@@ -162,7 +162,7 @@ export class Quakeslide {
       }
       return run;
     } catch (error) {
-      if (this.config.target !== "embedded" || !connectionRefused(error)) throw error;
+      if (this.config.target !== "embedded" || !runtimeGone(error)) throw error;
       throw new InputError(
         `the embedded runtime stopped answering while waiting for ${runId}; start it again (quakeslide up) and ask \`quakeslide status\`: a run it left in flight is reported FAILED`,
       );
@@ -301,10 +301,15 @@ export interface EmbeddedRecord {
   };
 }
 
-/** The SDK reports a refused connection as `code`; fetch as its `cause`'s code. */
-function connectionRefused(error: unknown): boolean {
+/**
+ * Codes of a runtime that went away: refused when it is already gone, reset or cut mid-request
+ * when it dies while answering. The SDK reports them as `code`; fetch as its `cause`'s code.
+ */
+const RUNTIME_GONE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "UND_ERR_SOCKET"]);
+
+function runtimeGone(error: unknown): boolean {
   const e = error as { code?: string; cause?: { code?: string } } | undefined;
-  return e?.code === "ECONNREFUSED" || e?.cause?.code === "ECONNREFUSED";
+  return RUNTIME_GONE_CODES.has(e?.code ?? "") || RUNTIME_GONE_CODES.has(e?.cause?.code ?? "");
 }
 
 /** JSON with object keys sorted, so that equal inputs compare equal whatever their key order. */

@@ -14,9 +14,14 @@ export interface CommandEntry {
 
 export const commands: CommandEntry[] = [
   {
+    name: "run",
+    summary: "the hazard pipeline end to end on the embedded runtime (default: the bundled Ecuador case)",
+    load: async () => (await import("./run.ts")).runCommand,
+  },
+  {
     name: "demo",
-    summary: "run terrain → stability → Newmark → susceptibility on the embedded Ecuador data",
-    load: async () => (await import("./demo.ts")).demoCommand,
+    summary: "the same as run (kept for scripts written before run existed)",
+    load: async () => ({ ...(await import("./run.ts")).runCommand, name: "demo" }),
   },
   {
     name: "terrain",
@@ -44,14 +49,29 @@ export const commands: CommandEntry[] = [
     load: async () => (await import("./newmark-map.ts")).newmarkMapCommand,
   },
   {
+    name: "ground-motion",
+    summary: "PGA and PGV from an earthquake (BSSA14) or a USGS ShakeMap: at distances, or as maps",
+    load: async () => (await import("./ground-motion.ts")).groundMotionCommand,
+  },
+  {
     name: "sem",
     summary: "2D spectral-element ground motion along a profile (seismograms, PGA, Arias, Newmark)",
     load: async () => (await import("./sem.ts")).semCommand,
   },
   {
+    name: "campaign",
+    summary: "scenario campaign: SEM along profiles → Newmark → exceedance maps and the duration study",
+    load: async () => (await import("./campaign.ts")).campaignCommand,
+  },
+  {
     name: "susceptibility",
     summary: "random-forest / GLM landslide susceptibility: spatial CV, train, predict, explain, evaluate",
     load: async () => (await import("./susceptibility.ts")).susceptibilityCommand,
+  },
+  {
+    name: "hazard",
+    summary: "hazard classes from P(f) and susceptibility (class matrix), area and exposure per class",
+    load: async () => (await import("./hazard.ts")).hazardCommand,
   },
   {
     name: "peml",

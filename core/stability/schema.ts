@@ -2,6 +2,7 @@ import { z } from "zod";
 import { memoryLimitSchema } from "../limits.ts";
 import { inRange, PARAMETER_RANGES, rangeProblem, type SlopeParameters } from "./infinite-slope.ts";
 import { REGRESSION_MODELS } from "./regressions.ts";
+import { UNCERTAIN_PARAMETERS } from "./uncertainty.ts";
 
 /** A number inside the physical range of a slope parameter (infinite-slope.ts holds the ranges). */
 function parameter(key: keyof SlopeParameters) {
@@ -33,6 +34,20 @@ export const stabilityOptionsSchema = z.object({
   outDir: z.string().min(1),
   /** Refuse work estimated to need more memory than this (GB); see core/limits.ts. */
   memoryLimitGb: memoryLimitSchema,
+  /**
+   * Variance raster ((unit)^2) of the parameter named by `uncertainty.parameter`, e.g. kriging's
+   * variance.tif: propagated to P(FS < 1) and the spread of a_c (core/stability/uncertainty.ts).
+   */
+  variance: z.string().min(1).optional(),
+  uncertainty: z
+    .object({
+      parameter: z.enum(UNCERTAIN_PARAMETERS as [string, ...string[]]),
+      /** fosm: first order, exact for cohesion; montecarlo: `samples` seeded draws per cell. */
+      method: z.enum(["fosm", "montecarlo"]).default("fosm"),
+      samples: z.int().min(100).max(100_000).default(2000),
+      seed: z.int().default(1),
+    })
+    .optional(),
 });
 
 /** One slope, every parameter a number (`quakeslide stability --slope 30 ...`): the same names and ranges. */
@@ -58,6 +73,9 @@ export const STABILITY_OUTPUTS = [
   "unstable.png",
   "summary.json",
 ] as const;
+
+/** Written besides STABILITY_OUTPUTS when a variance raster is given. */
+export const STABILITY_UNCERTAINTY_OUTPUTS = ["pfs.tif", "pfs.png", "ac_sd.tif", "ac_sd.png"] as const;
 
 export const POLARITIES = ["normal", "inverse", "mean", "max"] as const;
 export type Polarity = (typeof POLARITIES)[number];

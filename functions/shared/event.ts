@@ -36,6 +36,8 @@ export interface StepResult {
   summary: unknown;
   /** True when a complete earlier run with the same inputs was found and not recomputed. */
   reused: boolean;
+  /** Wall-clock seconds of the run that made these outputs (staging, core step, upload). */
+  seconds?: number;
 }
 
 export function parseS3Uri(uri: string): { bucket: string; key: string } {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { s3UriSchema } from "./event.ts";
 
 /**
- * The inputs of the three state machines (see infra/pipeline/*.ts), for whoever starts them:
+ * The inputs of the state machines (see infra/pipeline/*.ts), for whoever starts them:
  * the CLI, the local runtime, a notebook. Each step's own options are checked by its handler with
  * the step's schema; these check the shape the machine's JSONPaths rely on, so that a typo fails
  * before an execution starts rather than as a States.Runtime error half-way through.
@@ -14,37 +14,125 @@ const stepPartSchema = z.object({
   params: z.record(z.string(), z.unknown()).default({}),
 });
 
-export const hazardPipelineInputSchema = z.object({
-  /** DEM GeoTIFF: terrain runs on it, and kriging predicts on its grid. */
+/** A data source the report credits: the bundled data's README entry, or the user's own. */
+const sourceSchema = z.object({
+  name: z.string().min(1).max(200),
+  description: z.string().max(2000).default(""),
+  licence: z.string().max(200).optional(),
+});
+
+/**
+ * Where a run's products are published (results bucket) and how the report names them. The
+ * prefix defaults to `hazard/<hash of the run>/`; event-update publishes under
+ * `events/<id>/v<version>/` and moves `latest` forward.
+ */
+export const productSchema = z.object({
+  prefix: z
+    .string()
+    .regex(
+      /^(hazard|events)\/[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*\/$/,
+      "hazard/... or events/.../ (letters, digits, -, _)",
+    )
+    .optional(),
+  latest: z
+    .object({ key: z.string().regex(/^events\/[A-Za-z0-9_-]+\/latest\.json$/), version: z.int().min(1) })
+    .optional(),
+  title: z.string().max(200).optional(),
+  sources: z.array(sourceSchema).default([]),
+});
+
+const hazardPipelineFields = {
+  /** DEM GeoTIFF: terrain runs on it, and kriging and ground motion predict on its grid. */
   dem: s3UriSchema,
   krige: z.object({
     samples: s3UriSchema,
-    /** The stability option the kriged raster becomes. */
+    /** The stability option the kriged raster becomes (its variance drives stability's uncertainty). */
     target: z.enum(["cohesion", "frictionAngle", "unitWeight", "thickness", "saturation"]),
     params: z.record(z.string(), z.unknown()),
   }),
-  /** Soil rasters (inputs) and constants (params); `slope` and the kriged target are added. */
+  /**
+   * Soil rasters (inputs) and constants (params); `slope`, the kriged target and its `variance`
+   * are added, and `uncertainty` defaults to { parameter: <krige.target> } (FOSM).
+   */
   stability: stepPartSchema,
-  /** `record` or `pga`/`pgv`/`arias` rasters, with the model params; `ac` is added. */
-  newmark: stepPartSchema,
-  /** `model` (model.json) and `covariates`. */
+  /** An event (`inputs.event`, event.json) or a ShakeMap (`inputs.shakemap`), `vs30` (m/s or raster). */
+  groundMotion: stepPartSchema.optional(),
+  /**
+   * With groundMotion: regression params (`model`, default saygili-rathje2008 on PGA and PGV);
+   * without: `record` or `pga`/`pgv`/`arias` rasters with their params. `ac` is added.
+   */
+  newmark: stepPartSchema.default({ inputs: {}, params: {} }),
+  /** `covariates` and either `model` (model.json) or `inventory` (trained here, params: label, features...). */
   susceptibility: stepPartSchema,
+  /** Optional `exposure` raster (inputs) and the class breaks and matrix (params). */
+  hazard: stepPartSchema.default({ inputs: {}, params: {} }),
+  product: productSchema.default({ sources: [] }),
+};
+
+function checkSusceptibility(
+  input: { susceptibility: { inputs: Record<string, unknown> } },
+  context: z.core.$RefinementCtx,
+): void {
+  const inputs = input.susceptibility.inputs;
+  if (!("covariates" in inputs))
+    context.addIssue({
+      code: "custom",
+      path: ["susceptibility", "inputs", "covariates"],
+      message: "required",
+    });
+  if ("model" in inputs === "inventory" in inputs)
+    context.addIssue({
+      code: "custom",
+      path: ["susceptibility", "inputs"],
+      message: "give either `model` (a trained model.json) or `inventory` (train here), not both or neither",
+    });
+}
+
+export const hazardPipelineInputSchema = z.object(hazardPipelineFields).superRefine(checkSusceptibility);
+
+/** event-update: the hazard pipeline of an area with the event's ground motion, published per version. */
+export const eventUpdateInputSchema = z
+  .object({
+    ...hazardPipelineFields,
+    groundMotion: stepPartSchema,
+    product: productSchema.required({ prefix: true, latest: true }),
+  })
+  .superRefine(checkSusceptibility);
+
+/**
+ * `areas/<area>.json` in the data bucket: what an event for that area runs, i.e. a hazard-pipeline
+ * input without ground motion; `vs30` (m/s, or a raster URI) is handed to the ground-motion step.
+ */
+export const areaConfigSchema = z.object({
+  name: z.string().min(1).max(200),
+  vs30: z.union([z.number().min(150).max(1500), s3UriSchema]).default(760),
+  pipeline: z
+    .object({
+      ...hazardPipelineFields,
+      product: productSchema.omit({ prefix: true, latest: true }).default({ sources: [] }),
+    })
+    .omit({ groundMotion: true })
+    .superRefine(checkSusceptibility),
 });
 
-export const campaignScenarioSchema = z.object({
-  /** Letters, digits, `-`, `_`: it becomes part of S3 keys and a Batch job tag. */
+/** One job of a campaign: a scenario on a profile (see core/campaign/plan.ts). */
+export const campaignItemSchema = z.object({
+  /** Letters, digits, `-`, `_`: it becomes part of S3 keys, the Batch job name and a tag. */
   id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
-  /** `model` (scenario JSON) and the DEM it names (same file name). */
+  /** `profile`: the profile file (surface and cells) the job runs on. */
   inputs: stepInputsSchema,
+  /** The job's own `campaign-sem` options (`scenario`, `job`), merged over `job.params`. */
   params: z.record(z.string(), z.unknown()).default({}),
 });
 
 export const campaignInputSchema = z.object({
   campaignId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
-  /** Key in the data bucket of a JSON array of scenarios (campaignScenarioSchema). */
-  scenariosKey: z.string().startsWith("campaigns/"),
-  /** sem step params shared by every scenario (e.g. `ac`, g), overridden by a scenario's own. */
-  sem: z.object({ params: z.record(z.string(), z.unknown()).default({}) }),
+  /** Key in the data bucket of a JSON array of the jobs to run now (campaignItemSchema). */
+  itemsKey: z.string().startsWith("campaigns/"),
+  /** The campaign index (all jobs, scenarios, profiles) that the aggregation reads. */
+  index: s3UriSchema,
+  /** `campaign-sem` options every job shares (`sem`, `studyAc`, `seismograms`). */
+  job: z.object({ params: z.record(z.string(), z.unknown()).default({}) }),
 });
 
 export const retrainInputSchema = z.object({
@@ -58,8 +146,10 @@ export const retrainInputSchema = z.object({
 });
 
 export type HazardPipelineInput = z.input<typeof hazardPipelineInputSchema>;
+export type EventUpdateInput = z.input<typeof eventUpdateInputSchema>;
+export type AreaConfig = z.input<typeof areaConfigSchema>;
 export type CampaignInput = z.input<typeof campaignInputSchema>;
-export type CampaignScenario = z.input<typeof campaignScenarioSchema>;
+export type CampaignItem = z.input<typeof campaignItemSchema>;
 export type RetrainInput = z.input<typeof retrainInputSchema>;
 
 /**
@@ -69,6 +159,7 @@ export type RetrainInput = z.input<typeof retrainInputSchema>;
  */
 export const FLOW_INPUT_SCHEMAS = {
   "hazard-pipeline": hazardPipelineInputSchema,
+  "event-update": eventUpdateInputSchema,
   campaign: campaignInputSchema,
   retrain: retrainInputSchema,
 } as const satisfies Record<string, z.ZodType>;

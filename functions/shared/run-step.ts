@@ -78,6 +78,7 @@ export async function runStep<Schema extends z.ZodType>(
     return { ...manifest.result, reused: true };
   }
 
+  const started = performance.now();
   // The embedded runtime gives its steps a work root it can clean up after a crash.
   const workDir = await mkdtemp(join(process.env.QUAKESLIDE_TMPDIR ?? tmpdir(), `quakeslide-${spec.step}-`));
   try {
@@ -105,6 +106,7 @@ export async function runStep<Schema extends z.ZodType>(
       outputs: Object.fromEntries(Object.entries(uploaded).map(([name, { uri }]) => [outputName(name), uri])),
       summary,
       reused: false,
+      seconds: Number(((performance.now() - started) / 1000).toFixed(3)),
     };
     const manifest: RunManifest = {
       step: spec.step,

@@ -4,7 +4,14 @@ import { mkdir, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
 
 /**
  * Client settings beyond the standard configuration. Checksums only where S3 requires them:
@@ -101,7 +108,53 @@ export async function putJson(client: S3Client, bucket: string, key: string, val
   );
 }
 
+/** Server-side copy within S3 (no download); the copy has the same bytes, hence the same SHA-256. */
+export async function copyObject(
+  client: S3Client,
+  from: { bucket: string; key: string },
+  to: { bucket: string; key: string },
+): Promise<void> {
+  await client.send(
+    new CopyObjectCommand({
+      Bucket: to.bucket,
+      Key: to.key,
+      CopySource: `${from.bucket}/${from.key.split("/").map(encodeURIComponent).join("/")}`,
+      ContentType: contentType(to.key),
+      MetadataDirective: "REPLACE",
+    }),
+  );
+}
+
+/** SHA-256 (hex) and size of an object, streamed (inputs can be large DEMs). */
+export async function hashObject(
+  client: S3Client,
+  bucket: string,
+  key: string,
+): Promise<{ sha256: string; bytes: number }> {
+  const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const hash = createHash("sha256");
+  let bytes = 0;
+  for await (const chunk of response.Body as Readable) {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  return { sha256: hash.digest("hex"), bytes };
+}
+
+/** Writes a text object (HTML, CSV, JSON) with its content type; returns its SHA-256. */
+export async function putText(client: S3Client, bucket: string, key: string, text: string): Promise<string> {
+  await client.send(
+    new PutObjectCommand({ Bucket: bucket, Key: key, Body: text, ContentType: contentType(key) }),
+  );
+  return createHash("sha256").update(text).digest("hex");
+}
+
+export async function deleteObject(client: S3Client, bucket: string, key: string): Promise<void> {
+  await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+}
+
 function contentType(key: string): string {
+  if (key.endsWith(".html")) return "text/html; charset=utf-8";
   if (key.endsWith(".tif") || key.endsWith(".tiff"))
     return "image/tiff; application=geotiff; profile=cloud-optimized";
   if (key.endsWith(".png")) return "image/png";

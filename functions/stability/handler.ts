@@ -1,11 +1,12 @@
-// Lambda: infinite-slope factor of safety and critical acceleration (core/stability).
-// Event: { inputs: { slope, <soil rasters>? }, params: { <soil constants> } }.
+// Lambda: infinite-slope factor of safety and critical acceleration (core/stability), and with a
+// variance raster P(FS < 1) and the spread of a_c. Event: { inputs: { slope, <soil rasters>?,
+// variance? }, params: { <soil constants>, uncertainty? } }.
 import { stabilityOptionsSchema } from "../../core/stability/schema.ts";
-import { runStability } from "../../core/stability/step.ts";
+import { runStabilityWithUncertainty } from "../../core/stability/uncertainty-step.ts";
 import { createStepHandler } from "../shared/lambda.ts";
 
 export const handler = createStepHandler({
   step: "stability",
   schema: stabilityOptionsSchema,
-  run: (options) => runStability(options),
+  run: (options) => runStabilityWithUncertainty(options),
 });

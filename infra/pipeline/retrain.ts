@@ -1,6 +1,8 @@
 import { Duration } from "aws-cdk-lib";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
+import * as tasks from "aws-cdk-lib/aws-stepfunctions-tasks";
 import type { Construct } from "constructs";
+import { USER_ERROR_NAMES } from "../../core/errors.ts";
 import { INTERMEDIATE_PREFIX } from "../../functions/shared/layout.ts";
 import type { ContainerJob } from "../compute-stack.ts";
 import type { StageConfig } from "../config.ts";
@@ -16,9 +18,11 @@ import {
 import type { StepLambda } from "./step-lambda.ts";
 
 /**
- * `retrain`: train a susceptibility model on a new inventory (Lambda when the inventory is small,
- * the `train` Batch job on the GPU queue when its size exceeds `batchThresholdBytes`), then
- * predict the susceptibility raster with it.
+ * `retrain`: first score the published susceptibility model (susceptibility/latest.json) on the
+ * new inventory (how well the last map predicted what happened), then train a model on it (Lambda
+ * when the inventory is small, the `train` Batch job on the GPU queue when its size exceeds
+ * `batchThresholdBytes`), predict the susceptibility raster with it, and publish both as a new
+ * susceptibility version with the comparison (old vs new AUROC, map difference).
  * Input (functions/shared/machines.ts, retrainInputSchema):
  * { inventory, size, covariates, batchThresholdBytes, train: { params }, predict: { params } }
  */
@@ -26,7 +30,13 @@ export function createRetrain(
   scope: Construct,
   config: StageConfig,
   train: ContainerJob,
-  steps: { train: StepLambda; predict: StepLambda },
+  steps: {
+    train: StepLambda;
+    predict: StepLambda;
+    current: StepLambda;
+    evaluate: StepLambda;
+    publish: StepLambda;
+  },
 ): sfn.StateMachine {
   const failed = new sfn.Fail(scope, "RetrainBadInput", {
     errorPath: "$.error.Error",
@@ -80,10 +90,30 @@ export function createRetrain(
     "$.predicted",
   );
   failOnInputError(predict, failed);
+  const publish = lambdaTask(
+    scope,
+    "PublishSusceptibility",
+    steps.publish,
+    {
+      "inventory.$": "$.inventory",
+      "covariates.$": "$.covariates",
+      "predicted.$": "$.predicted",
+      "current.$": "$.current",
+      "score.$": "$.score",
+    },
+    "$.published",
+  );
+  failOnInputError(publish, failed);
   const summary = new sfn.Pass(scope, "RetrainSummary", {
-    parameters: { "model.$": "$.model.uri", "susceptibility.$": "$.predicted.runPrefix" },
+    parameters: {
+      "model.$": "$.model.uri",
+      "susceptibility.$": "$.predicted.runPrefix",
+      "version.$": "$.published.version",
+      "published.$": "$.published.product",
+      "comparison.$": "$.published.comparison",
+    },
   });
-  predict.next(summary);
+  predict.next(publish).next(summary);
 
   const chooseRuntime = new sfn.Choice(scope, "InventorySize")
     .when(
@@ -91,8 +121,59 @@ export function createRetrain(
       prepareJob.next(trainOnBatch).next(modelFromBatch).next(predict),
     )
     .otherwise(trainOnLambda.next(modelFromLambda).next(predict));
-  const machine = createStateMachine(scope, "retrain", config.stage, chooseRuntime, Duration.hours(48));
-  acknowledgeInvokeQualifiers(machine, [steps.train, steps.predict]);
+
+  // Score the published model on the new inventory before it is replaced. An inventory it cannot
+  // read (other columns) is recorded in $.score and does not stop the retraining.
+  const current = lambdaTask(scope, "CurrentModel", steps.current, {}, "$.current");
+  const score = invokeStep(
+    scope,
+    "ScoreCurrentModel",
+    steps.evaluate,
+    {
+      inputs: {
+        "model.$": "$.current.model",
+        "inventory.$": "$.inventory",
+        "covariates.$": "$.current.covariates",
+      },
+    },
+    "$.score",
+  );
+  score.addCatch(chooseRuntime, { errors: [...USER_ERROR_NAMES], resultPath: "$.score" });
+  const noScore = new sfn.Pass(scope, "NothingToScore", {
+    result: sfn.Result.fromObject({ skipped: true }),
+    resultPath: "$.score",
+  });
+  const definition = current.next(
+    new sfn.Choice(scope, "PublishedModel")
+      .when(sfn.Condition.booleanEquals("$.current.found", true), score.next(chooseRuntime))
+      .otherwise(noScore.next(chooseRuntime)),
+  );
+  const machine = createStateMachine(scope, "retrain", config.stage, definition, Duration.hours(48));
+  acknowledgeInvokeQualifiers(machine, [
+    steps.train,
+    steps.predict,
+    steps.current,
+    steps.evaluate,
+    steps.publish,
+  ]);
   acknowledgeBatchSubmit(machine);
   return machine;
+}
+
+/** A Lambda task whose payload is given as it is (publishers take their own events, not { inputs, params }). */
+function lambdaTask(
+  scope: Construct,
+  id: string,
+  step: StepLambda,
+  payload: Record<string, unknown>,
+  resultPath: string,
+): tasks.LambdaInvoke {
+  return new tasks.LambdaInvoke(scope, id, {
+    lambdaFunction: step.fn,
+    payload: sfn.TaskInput.fromObject(payload),
+    payloadResponseOnly: true,
+    resultPath,
+    taskTimeout: sfn.Timeout.duration(step.fn.timeout ?? Duration.minutes(5)),
+    retryOnServiceExceptions: true,
+  });
 }

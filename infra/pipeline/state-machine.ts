@@ -132,11 +132,23 @@ export class SyncBatchJob extends tasks.BatchSubmitJob {
   ) {
     super(scope, id, { ...props, integrationPattern: sfn.IntegrationPattern.RUN_JOB });
     this.stateTimeout = props.stateTimeout;
+    // SubmitJob is limited to 50 calls per second per account; a Distributed Map starting
+    // hundreds of children at once runs into it. Full jitter spreads the retries (AWS's advice:
+    // exponential back-off with jitter) instead of having them collide again in step.
     this.addRetry({
-      errors: ["Batch.AWSBatchException", "Batch.ServerException", "Batch.TooManyRequestsException"],
+      errors: ["Batch.TooManyRequestsException"],
+      interval: Duration.seconds(1),
+      backoffRate: 2,
+      maxAttempts: 10,
+      maxDelay: Duration.seconds(60),
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    this.addRetry({
+      errors: ["Batch.AWSBatchException", "Batch.ServerException"],
       interval: Duration.seconds(10),
       backoffRate: 2,
       maxAttempts: 5,
+      jitterStrategy: sfn.JitterType.FULL,
     });
   }
 

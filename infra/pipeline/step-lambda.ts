@@ -6,7 +6,7 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { MEMORY_LIMIT_ENV } from "../../core/limits.ts";
 import type { StageConfig } from "../config.ts";
-import { grantPipelineObjectAccess } from "../grants.ts";
+import { grantPipelineObjectAccess, grantProductAccess, type ProductAccess } from "../grants.ts";
 import { bucketName } from "../names.ts";
 
 const repositoryRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -37,6 +37,11 @@ export interface StepLambdaProps extends StepLambdaSize {
   description: string;
   config: StageConfig;
   codeVersion: string;
+  /**
+   * Product prefixes a publisher reads and writes (see grantProductAccess). A function with
+   * `access` writes no `runs/<name>/` of its own: it publishes, it does not compute a step.
+   */
+  access?: ProductAccess;
 }
 
 /**
@@ -83,7 +88,8 @@ export class StepLambda extends Construct {
           "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
       },
     });
-    grantPipelineObjectAccess(this.fn, props.config.stage, [props.name]);
+    grantPipelineObjectAccess(this.fn, props.config.stage, props.access ? [] : [props.name]);
+    if (props.access) grantProductAccess(this.fn, props.config.stage, props.access);
     Validations.of(this).acknowledge({
       id: "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
       reason: "AWS-maintained policy that only allows writing this function's CloudWatch Logs.",

@@ -8,7 +8,7 @@ import { writeCog } from "../../core/raster/index.ts";
 import type { Grid } from "../../core/raster/types.ts";
 import {
   campaignInputSchema,
-  campaignScenarioSchema,
+  campaignItemSchema,
   hazardPipelineInputSchema,
   retrainInputSchema,
 } from "../../functions/shared/machines.ts";
@@ -16,7 +16,6 @@ import { createApp } from "../../infra/app.ts";
 import type { ExecutionRecord } from "../../local/executions.ts";
 import { EmbeddedRuntime } from "../../local/runtime.ts";
 import { synthesizeTemplates } from "../../local/templates.ts";
-import { ridgeScenario as smallRidgeScenario } from "../helpers/ridge-scenario.ts";
 
 // The synthesized state machines, executed end to end by the embedded runtime (local ASL
 // interpreter, in-process handlers, Batch jobs as local processes, the inventory rule on S3
@@ -47,14 +46,11 @@ before(async () => {
 
   const elevation = new Float32Array(SIZE * SIZE);
   const noise = new Float32Array(SIZE * SIZE);
-  const ridge = new Float32Array(SIZE * SIZE);
   for (let i = 0; i < SIZE * SIZE; i++) {
     elevation[i] = 100 + 5 * (i % SIZE); // a plane dipping east, 26.6 degrees
     noise[i] = ((i * 7919) % 97) / 97;
-    ridge[i] = 50 + 20 * Math.sin((Math.PI * (i % SIZE)) / (SIZE - 1));
   }
   await putRaster("dem/plane.tif", [elevation]);
-  await putRaster("dem/ridge.tif", [ridge]);
   await putRaster("covariates/susceptibility.tif", [elevation, noise], ["elevation", "noise"]);
   await put("records/gilroy.AT2", readFileSync("data/records/RSN763_LOMAP_GIL067.AT2"));
   const samples = ["x,y,thickness"];
@@ -66,11 +62,6 @@ before(async () => {
     inventory.push(`${x},${y},${col >= SIZE / 2 ? 1 : 0}`);
   }
   await put("soil/thickness.csv", `${samples.join("\n")}\n`);
-  await put("scenarios/ridge.json", JSON.stringify(ridgeScenario));
-  await put(
-    "campaigns/c1/scenarios.json",
-    JSON.stringify([{ id: "ridge", inputs: sceneInputs(), params: {} }]),
-  );
   // Last: this write starts `retrain` through the inventory rule.
   await put("inventory/area.csv", `${inventory.join("\n")}\n`);
 });
@@ -79,10 +70,6 @@ after(async () => {
   await runtime.stop();
   rmSync(stateDir, { recursive: true, force: true });
 });
-
-const ridgeScenario = smallRidgeScenario("ridge");
-
-const sceneInputs = () => ({ model: `s3://${data}/scenarios/ridge.json`, dem: `s3://${data}/dem/ridge.tif` });
 
 async function put(key: string, body: string | Buffer) {
   await runtime.s3Client.send(new PutObjectCommand({ Bucket: data, Key: key, Body: body }));
@@ -163,14 +150,16 @@ const hazardInput = (stabilityParams: Record<string, unknown>) => ({
   },
 });
 
-test("hazard-pipeline: terrain ‖ krige → stability (kriged thickness) → newmark-map → susceptibility-predict", async () => {
+test("hazard-pipeline: terrain ‖ krige → stability (kriged thickness) → newmark-map → susceptibility-predict → hazard → publish", async () => {
   const record = await run(
     "hazard-pipeline",
     hazardInput({ cohesion: 5, frictionAngle: 32, unitWeight: 19, saturation: 0 }),
   );
   assert.equal(record.status, "SUCCEEDED", JSON.stringify(record.failure));
-  const prefixes = output(record);
+  // Publish returns the product and every step's run prefix (no ground motion, a given model).
+  const prefixes = (record.output as { steps: Record<string, string> }).steps;
   assert.deepEqual(Object.keys(prefixes).sort(), [
+    "hazard",
     "krige",
     "newmark",
     "stability",
@@ -192,21 +181,6 @@ test("hazard-pipeline with a missing soil parameter fails as InputError without 
   assert.match(String(record.failure?.cause), /frictionAngle/);
 });
 
-test("campaign: Distributed Map over the S3 scenario list, one SEM Batch job per scenario with the campaign's a_c", async () => {
-  const record = await run("campaign", {
-    campaignId: "c1",
-    scenariosKey: "campaigns/c1/scenarios.json",
-    sem: { params: { ac: [0.001] } },
-  });
-  assert.equal(record.status, "SUCCEEDED", JSON.stringify(record.failure));
-  const results = runtime.bucketName("ResultsBucket");
-  const sem = JSON.parse(
-    await text(`s3://${results}/intermediate/campaign/${record.name}/ridge/sem-result.json`),
-  );
-  assert.match(sem.runPrefix, /\/runs\/sem\/[0-9a-f]{32}\/$/);
-  assert.match(await text(sem.outputs.peaks_json), /0\.001/, "peaks.json has Newmark for the campaign's a_c");
-});
-
 test("the machine input schemas accept what the tests above ran and what the inventory rule sends", () => {
   assert.equal(
     hazardPipelineInputSchema.safeParse(
@@ -217,8 +191,9 @@ test("the machine input schemas accept what the tests above ran and what the inv
   assert.equal(
     campaignInputSchema.safeParse({
       campaignId: "c1",
-      scenariosKey: "campaigns/c1/scenarios.json",
-      sem: { params: {} },
+      itemsKey: "campaigns/c1/items.json",
+      index: `s3://${data}/campaigns/c1/index.json`,
+      job: { params: {} },
     }).success,
     true,
   );
@@ -236,5 +211,5 @@ test("the machine input schemas accept what the tests above ran and what the inv
     retrainInputSchema.safeParse({ ...sent, covariate: sent.covariates, covariates: undefined }).success,
     false,
   );
-  assert.equal(campaignScenarioSchema.safeParse({ id: "bad id/1", inputs: {} }).success, false);
+  assert.equal(campaignItemSchema.safeParse({ id: "bad id/1", inputs: {} }).success, false);
 });

@@ -143,10 +143,18 @@ test("Lambdas: one per light step, Node 22 on arm64, X-Ray, QUAKESLIDE_FUNCTION 
     (fn) => ((fn.Properties as Json).Environment as { Variables: Json }).Variables.QUAKESLIDE_FUNCTION,
   );
   assert.deepEqual([...names].sort(), [
+    "campaign-aggregate",
+    "event-intake",
+    "ground-motion",
+    "hazard",
     "krige",
     "newmark-map",
+    "publish",
     "stability",
+    "susceptibility-current",
+    "susceptibility-evaluate",
     "susceptibility-predict",
+    "susceptibility-publish",
     "susceptibility-train",
     "terrain",
   ]);
@@ -203,7 +211,7 @@ function machineNamed(name: string): Json {
   return definitionOf(entry[1]);
 }
 
-test("campaign: a Distributed Map over an S3 item reader, bounded, tolerating some failures, with a Batch .sync SEM task that retries", () => {
+test("campaign: a Distributed Map over an S3 item reader, bounded, tolerating some failures, with a Batch .sync SEM task that retries, then the aggregation", () => {
   const definition = machineNamed("Campaign");
   const maps = allStates(definition).filter(([, s]) => s.Type === "Map");
   assert.equal(maps.length, 1);
@@ -217,13 +225,36 @@ test("campaign: a Distributed Map over an S3 item reader, bounded, tolerating so
   );
   assert.equal(batchTasks.length, 1);
   const [, sem] = batchTasks[0];
-  assert.ok(
-    (sem.Retry as Json[]).some((r) => (r.ErrorEquals as string[]).some((e) => e.startsWith("Batch."))),
+  const retries = sem.Retry as Json[];
+  assert.ok(retries.some((r) => (r.ErrorEquals as string[]).some((e) => e.startsWith("Batch."))));
+  // Throttled submits back off with full jitter, bounded, before the slower service-error retrier.
+  const throttle = retries.find((r) =>
+    (r.ErrorEquals as string[]).includes("Batch.TooManyRequestsException"),
   );
-  assert.ok(
-    JSON.stringify(sem.Parameters).includes("quakeslide:campaign"),
-    "jobs are tagged with the campaign",
+  assert.ok(throttle, "SubmitJob throttling is retried");
+  assert.equal(throttle.JitterStrategy, "FULL");
+  assert.ok(Number(throttle.MaxDelaySeconds) > 0 && Number(throttle.BackoffRate) > 1);
+  assert.equal(retries.indexOf(throttle), 0, "the throttling retrier comes first");
+  const parameters = JSON.stringify(sem.Parameters);
+  assert.ok(parameters.includes("quakeslide:campaign"), "jobs are tagged with the campaign");
+  assert.ok(parameters.includes("campaign-sem"), "the job runs the campaign-sem step");
+  assert.equal(
+    (sem.Parameters as Json)["JobName.$"],
+    "$.item.id",
+    "the Batch job is named after the campaign job",
   );
+  // After the map: the aggregation Lambda, whose user errors (an incomplete campaign) end the run.
+  const aggregate = allStates(definition).find(([name]) => name === "Aggregate")?.[1];
+  assert.ok(aggregate, "an Aggregate state follows the map");
+  // The Lambda's payload (payloadResponseOnly: the state's Parameters are the payload).
+  const payload = aggregate.Parameters as Json;
+  assert.equal((payload.inputs as Json)["index.$"], "$.index", "the aggregation reads the campaign index");
+  assert.equal(
+    (payload.params as Json)["mapResults.$"],
+    "$.jobs.ResultWriterDetails",
+    "and the map's results",
+  );
+  assert.ok((aggregate.Catch as Json[]).some((c) => (c.ErrorEquals as string[]).includes("NotFoundError")));
 });
 
 test("campaign check fails on a machine without a Distributed Map (negative case)", () => {
@@ -232,7 +263,9 @@ test("campaign check fails on a machine without a Distributed Map (negative case
 });
 
 test("the inventory rule matches exactly objects created under inventory/ in the data bucket", () => {
-  const rules = Object.values(resourcesOfType(pipeline, "AWS::Events::Rule"));
+  const rules = Object.values(resourcesOfType(pipeline, "AWS::Events::Rule")).filter((r) =>
+    JSON.stringify((r.Properties as Json).EventPattern).includes('"inventory/"'),
+  );
   assert.equal(rules.length, 1);
   const pattern = structuredClone((rules[0].Properties as Json).EventPattern as Json);
   // The bucket name is a token (account, region): match against the placeholder instead.

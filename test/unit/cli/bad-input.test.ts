@@ -692,6 +692,48 @@ add(
   /--repeats: must be >= 1, got 0/,
 );
 
+// ground-motion, hazard, run (issue 11)
+const GMPE = ["ground-motion", "gmpe", "--model", "bssa14", "--mw", "6", "--rjb", "10"];
+add(
+  [...GMPE.slice(0, 3), "gmpe2", ...GMPE.slice(4)],
+  /--model: must be "bssa14", got "gmpe2"/,
+  undefined,
+  false,
+);
+add(
+  ["ground-motion", "gmpe", "--model", "bssa14", "--mw", "9", "--rjb", "10"],
+  /--mw: must be <= 8\.5, got 9/,
+  undefined,
+  false,
+);
+add([...GMPE.slice(0, 7), "10,x"], /--rjb: "x" is not a decimal number/, undefined, false);
+add([...GMPE, "--mechanism", "XX"], /--mechanism: must be one of SS, NS, RS, U, got "XX"/, undefined, false);
+add(
+  ["ground-motion", "map", "--grid", DEM, "--event", at("nothing.json")],
+  /event file not found/,
+  "nothing.json",
+);
+add(
+  ["ground-motion", "map", "--grid", DEM, "--shakemap", at("binary.bin")],
+  /not well-formed XML/,
+  "binary.bin",
+);
+add(["ground-motion", "map", "--grid", DEM], /give an event .* or a ShakeMap grid\.xml/);
+add(
+  ["ground-motion", "map", "--grid", NO_GEOREF, "--event", "examples/events/ecuador-m65-scenario/event.json"],
+  /has no georeferencing/,
+  NO_GEOREF,
+);
+add(["hazard", "--pf", at("nothing.tif"), "--susceptibility", DEM], /file not found/, "nothing.tif");
+add(["hazard", "--pf", DEM, "--susceptibility", DEM], /P\(f\) .* is outside \[0, 1\]/, DEM);
+add(
+  ["hazard", "--pf", DEM, "--susceptibility", DEM, "--pf-breaks", "0.3,0.2,0.1"],
+  /--pf-breaks: the three breaks must increase/,
+);
+add(["run", "--scenario", at("nothing.json")], /scenario file not found/, "nothing.json");
+add(["run", "--scenario", at("binary.bin")], /not a JSON scenario/, "binary.bin");
+add(["run", "--out", at("existing-file")], /is a file, not a folder/, "existing-file", false);
+
 // demo, and the command itself
 add(["demo", "--out", at("existing-file")], /is a file, not a folder/, "existing-file", false);
 add(["demo", "--outdir", at("d")], /unknown option --outdir \(did you mean --out\?\)/, undefined, false);
