@@ -1,3 +1,4 @@
+import { HAZARD_CLASS_NAMES } from "../../core/hazard/classes.ts";
 import type { RampName } from "../../core/raster/ramps.ts";
 
 /**
@@ -38,8 +39,8 @@ const RULES: KindRule[] = [
     units: "class",
     ramp: "magma",
     categorical: true,
-    // The hazard step's class matrix (core/hazard): 1 low .. 4 very high.
-    classLabels: { 1: "1 low", 2: "2 moderate", 3: "3 high", 4: "4 very high" },
+    // The hazard step's classes (core/hazard/classes.ts): 1 low .. 4 very high.
+    classLabels: Object.fromEntries(HAZARD_CLASS_NAMES.map((name, i) => [i + 1, `${i + 1} ${name}`])),
     order: 0,
   },
   {
@@ -130,6 +131,65 @@ const RULES: KindRule[] = [
     range: [0, 360],
     order: 11,
   },
+  {
+    match: /^unstable$/i,
+    kind: "unstable",
+    title: "Statically unstable",
+    units: "",
+    ramp: "greys",
+    categorical: true,
+    classLabels: { 0: "stable (FS ≥ 1)", 1: "unstable (FS < 1)" },
+    order: 13,
+  },
+  // The kriged soil parameter of a run, named after the stability option it became, and its variance.
+  {
+    match: /_variance$/i,
+    kind: "variance",
+    title: "Kriging variance",
+    units: "",
+    ramp: "viridis",
+    order: 15,
+  },
+  {
+    match: /^cohesion$/i,
+    kind: "soil",
+    title: "Cohesion c' (kriged)",
+    units: "kPa",
+    ramp: "viridis",
+    order: 14,
+  },
+  {
+    match: /^frictionAngle$/i,
+    kind: "soil",
+    title: "Friction angle φ' (kriged)",
+    units: "degrees",
+    ramp: "viridis",
+    order: 14,
+  },
+  {
+    match: /^unitWeight$/i,
+    kind: "soil",
+    title: "Unit weight γ (kriged)",
+    units: "kN/m³",
+    ramp: "viridis",
+    order: 14,
+  },
+  {
+    match: /^thickness$/i,
+    kind: "soil",
+    title: "Soil thickness t (kriged)",
+    units: "m",
+    ramp: "viridis",
+    order: 14,
+  },
+  {
+    match: /^saturation$/i,
+    kind: "soil",
+    title: "Saturation m (kriged)",
+    units: "-",
+    ramp: "viridis",
+    order: 14,
+  },
   { match: /^(dem|elev)/i, kind: "elevation", title: "Elevation", units: "m", ramp: "terrain", order: 12 },
 ];
 
@@ -140,6 +200,7 @@ const TITLES: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^p_dn_gt_(\d+(?:p\d+)?)cm$/i, (m) => `P(D_N > ${m[1].replace("p", ".")} cm) over the scenarios`],
   [/^dn_mean_cm$/i, () => "Mean D_N over the scenarios"],
   [/^dn_p90_cm$/i, () => "90th percentile of D_N over the scenarios"],
+  [/^(.+)_variance$/i, (m) => `Kriging variance of ${m[1]} (its units squared)`],
 ];
 
 /** The style of a raster from its base name; unknown names get a viridis ramp and their own name. */

@@ -5,6 +5,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -23,9 +24,9 @@ import { artifactDir, launchChromium, skipWithoutChromium } from "../helpers/bro
 import { firstLine } from "../helpers/first-line.ts";
 import { runQuakeslide } from "../helpers/run-cli.ts";
 
-// The dashboard in a real browser (Debian's chromium, headless) over real outputs: the demo
-// chain's run folder, and a small campaign of three magnitudes (newmark-map's Jibson 2007 M
-// regression at one PGA, on the demo's a_c). Screenshots and the exported PNG are kept under
+// The dashboard in a real browser (Debian's chromium, headless) over real outputs: the product
+// folder of `quakeslide run`, and a campaign-shaped folder of three magnitudes (newmark-map's
+// Jibson 2007 M regression at one PGA, on the run's a_c). Screenshots and the exported PNG are kept under
 // test-artifacts/dashboard/.
 
 declare global {
@@ -50,11 +51,12 @@ let browser: Browser | undefined;
 
 before(async () => {
   work = mkdtempSync(join(tmpdir(), "quakeslide-dashboard-"));
-  runDir = join(work, "demo");
-  const demo = await runQuakeslide(["demo", "--out", runDir, "--json"]);
-  assert.equal(demo.code, 0, demo.stderr);
+  // A real product of `quakeslide run` (the bundled Ecuador case through the embedded runtime).
+  runDir = join(work, "run");
+  const run = await runQuakeslide(["run", "--out", runDir, "--state-dir", join(work, "state"), "--json"]);
+  assert.equal(run.code, 0, run.stderr);
   campaignDir = join(work, "campaign");
-  await makeCampaign(campaignDir, join(runDir, "stability/ac.tif"));
+  await makeCampaign(campaignDir, join(runDir, "ac.tif"));
   if (!skip) browser = await launchChromium();
 });
 
@@ -63,7 +65,14 @@ after(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-/** One D_N/P(f) map per magnitude at a uniform PGA of 0.4 g, and the scenario table. */
+/** A scenario id as a campaign writes one into file names (7.5 → m7p5). */
+const scenarioId = (mw: number) => `m${String(mw).replace(".", "p")}`;
+
+/**
+ * A campaign's layout (as the campaign aggregation writes it: scenario_<id>_dn_cm.tif beside
+ * scenarios.csv), with one D_N/P(f) map per magnitude at a uniform PGA of 0.4 g (newmark-map's
+ * Jibson 2007 M regression on the run's a_c): three real maps in a second.
+ */
 async function makeCampaign(dir: string, ac: string) {
   const info = await readRasterInfo(ac);
   const pga = join(dir, "pga.tif");
@@ -74,15 +83,16 @@ async function makeCampaign(dir: string, ac: string) {
     nodata: Number.NaN,
   });
   for (const mw of MAGNITUDES) {
-    await runNewmarkMap({
-      ac,
-      pga,
-      model: "jibson2007-m",
-      magnitude: mw,
-      outDir: join(dir, "scenarios", `m${mw}`),
-    });
+    const scratch = join(dir, ".scratch");
+    await runNewmarkMap({ ac, pga, model: "jibson2007-m", magnitude: mw, outDir: scratch });
+    for (const name of ["dn_cm", "pf"])
+      renameSync(join(scratch, `${name}.tif`), join(dir, `scenario_${scenarioId(mw)}_${name}.tif`));
+    rmSync(scratch, { recursive: true });
   }
-  writeFileSync(join(dir, "scenarios.json"), JSON.stringify(MAGNITUDES.map((mw) => ({ id: `m${mw}`, mw }))));
+  writeFileSync(
+    join(dir, "scenarios.csv"),
+    `id,mw,weight\n${MAGNITUDES.map((mw) => `${scenarioId(mw)},${mw},0.3333`).join("\n")}\n`,
+  );
 }
 
 interface OpenedPage {
@@ -195,7 +205,7 @@ async function screenshot(page: Page, name: string) {
   console.log(`screenshot: ${path}`);
 }
 
-describe("dashboard over a run folder (the demo chain)", { skip }, () => {
+describe("dashboard over a run folder (a quakeslide run product)", { skip }, () => {
   let dashboard: Dashboard;
   before(async () => {
     dashboard = await startDashboard({ root: runDir, dem: DEM, port: 0 });
@@ -255,7 +265,7 @@ describe("dashboard over a run folder (the demo chain)", { skip }, () => {
     const { page, problems } = await openPage(dashboard);
     try {
       // A cell that moves (D_N > 1 cm), so that the values are not all zeros.
-      const dnPath = join(runDir, "newmark/dn_cm.tif");
+      const dnPath = join(runDir, "dn_cm.tif");
       const dn = await readRaster(dnPath);
       const values = bandAsFloat32(dn);
       const index = values.findIndex((v, i) => v > 1 && i > dn.width * 100);
@@ -318,20 +328,20 @@ describe("dashboard over a campaign (one map per scenario)", { skip }, () => {
       const shown = await info(page);
       assert.deepEqual(
         shown.scenarios,
-        MAGNITUDES.map((mw) => ({ id: `m${mw}`, mw })),
+        MAGNITUDES.map((mw) => ({ id: scenarioId(mw), mw })),
       );
       const dn = shown.layers.find((l) => l.kind === "dn")!;
-      assert.deepEqual(dn.scenarios, ["m5.5", "m6.5", "m7.5"]);
+      assert.deepEqual(dn.scenarios, MAGNITUDES.map(scenarioId));
       await page.uncheck(`input[name="show-${shown.layers[0].id}"]`);
       await page.check(`input[name="show-${dn.id}"]`);
       tileUrls.length = 0;
-      await page.selectOption("#scenario", "m7.5");
-      await tilesLoaded(page, `layer-${dn.id}`, "scenario=m7.5");
+      await page.selectOption("#scenario", "m7p5");
+      await tilesLoaded(page, `layer-${dn.id}`, "scenario=m7p5");
       assert.ok(
-        tileUrls.some((u) => u.includes(`/tiles/${dn.id}/`) && u.endsWith("?scenario=m7.5")),
+        tileUrls.some((u) => u.includes(`/tiles/${dn.id}/`) && u.endsWith("?scenario=m7p5")),
         tileUrls.join(" "),
       );
-      const ac = await readRaster(join(runDir, "stability/ac.tif"));
+      const ac = await readRaster(join(runDir, "ac.tif"));
       const acValues = bandAsFloat32(ac);
       const index = acValues.findIndex((v, i) => v > 0.1 && v < 0.3 && i > ac.width * 50);
       const [ox, px, , oy, , py] = ac.transform;
@@ -340,7 +350,7 @@ describe("dashboard over a campaign (one map per scenario)", { skip }, () => {
       const dnShown = cell.values.find((v) => v.layer === dn.id)!;
       assert.equal(
         dnShown.value,
-        (await cogValue(join(campaignDir, "scenarios/m7.5/dn_cm.tif"), cell.x, cell.y)).value,
+        (await cogValue(join(campaignDir, "scenario_m7p5_dn_cm.tif"), cell.x, cell.y)).value,
       );
       const perScenario = await page.evaluate(
         async ([cx, cy]) => (await (await fetch(`/api/cell?x=${cx}&y=${cy}`)).json()) as CellValues,
@@ -348,8 +358,12 @@ describe("dashboard over a campaign (one map per scenario)", { skip }, () => {
       );
       const series = perScenario.perScenario.find((p) => p.layer === dn.id)!;
       for (const [i, mw] of MAGNITUDES.entries()) {
-        const expected = await cogValue(join(campaignDir, `scenarios/m${mw}/dn_cm.tif`), cell.x, cell.y);
-        assert.deepEqual(series.values[i], { scenario: `m${mw}`, mw, value: expected.value });
+        const expected = await cogValue(
+          join(campaignDir, `scenario_${scenarioId(mw)}_dn_cm.tif`),
+          cell.x,
+          cell.y,
+        );
+        assert.deepEqual(series.values[i], { scenario: scenarioId(mw), mw, value: expected.value });
       }
       // Jibson (2007): at one a_c/PGA, D_N grows with M.
       const dns = series.values.map((v) => v.value!);
@@ -374,10 +388,12 @@ describe("dashboard over a campaign (one map per scenario)", { skip }, () => {
       );
       assert.deepEqual(series.thresholdsCm, [5, 10, 15]);
       for (const [i, mw] of MAGNITUDES.entries()) {
-        const values = bandAsFloat32(await readRaster(join(campaignDir, `scenarios/m${mw}/dn_cm.tif`)));
+        const values = bandAsFloat32(
+          await readRaster(join(campaignDir, `scenario_${scenarioId(mw)}_dn_cm.tif`)),
+        );
         const mapped = values.filter((v) => !Number.isNaN(v));
         const expected = [5, 10, 15].map((t) => mapped.filter((v) => v > t).length / mapped.length);
-        assert.deepEqual(series.points[i], { scenario: `m${mw}`, mw, fractions: expected });
+        assert.deepEqual(series.points[i], { scenario: scenarioId(mw), mw, fractions: expected });
       }
       assert.equal(await page.locator("#exceedance-chart svg path").count(), 3);
       await screenshot(page, "campaign-exceedance.png");
@@ -429,12 +445,12 @@ describe("dashboard server boundaries", () => {
   });
 
   test("serves files of the run folder only: no traversal, no hidden files, no links leading out", async () => {
-    assert.equal((await get("/files/summary.json")).status, 200);
+    assert.equal((await get("/files/manifest.json")).status, 200);
     for (const path of [
       "/files/../package.json",
       "/files/..%2F..%2Fetc%2Fhostname",
       "/files/%2e%2e/%2e%2e/etc/hostname",
-      "/files/newmark/../../package.json",
+      "/files/nested/../../package.json",
       "/files/outside.json",
       "/files/.tmp",
       "/files/newmark%00.tif",
@@ -447,11 +463,11 @@ describe("dashboard server boundaries", () => {
 
   test("tile and cell routes refuse what is not theirs", async () => {
     assert.equal((await get("/tiles/no-such-layer/0/0/0.png")).status, 404);
-    assert.equal((await get("/tiles/newmark-dn_cm/99/0/0.png")).status, 404);
-    assert.equal((await get("/tiles/newmark-dn_cm/0/1/0.png")).status, 404);
+    assert.equal((await get("/tiles/dn_cm/99/0/0.png")).status, 404);
+    assert.equal((await get("/tiles/dn_cm/0/1/0.png")).status, 404);
     assert.equal((await get("/api/cell?x=abc&y=1")).status, 400);
-    // No DEM in the demo folder and none given: the base map is the slope raster's shading.
-    assert.equal(dashboard.catalog.base?.source, "terrain/slope.tif (slope shading)");
+    // No DEM in the run's product and none given: the base map is the slope raster's shading.
+    assert.equal(dashboard.catalog.base?.source, "slope.tif (slope shading)");
     assert.equal((await get("/basemap/0/0/0.png")).status, 200);
     const far = JSON.parse((await get("/api/cell?x=0&y=0")).body) as CellValues;
     assert.ok(

@@ -98,4 +98,7 @@ test("layer styles follow the steps' file names and previews", () => {
   );
   assert.equal(styleOf("pfs").kind, "pfs");
   assert.equal(styleOf("ac_sd").kind, "ac-sd");
+  assert.deepEqual([styleOf("cohesion").title, styleOf("cohesion").units], ["Cohesion c' (kriged)", "kPa"]);
+  assert.equal(styleOf("cohesion_variance").title, "Kriging variance of cohesion (its units squared)");
+  assert.equal(styleOf("unstable").categorical, true);
 });
