@@ -13,7 +13,7 @@ const options = verbOptions(semOptionsSchema, {
   extra: { json: { type: "boolean" } },
 });
 
-const help = `Usage: quakeslide sem --model SCENARIO.json --out DIR [--threads N] [--ac LIST] [--json]
+const help = `Usage: quakeslide sem --model SCENARIO.json --out DIR [--threads N] [--precision P] [--ac LIST] [--json]
 
 2D P-SV spectral-element simulation (SPECFEM2D's scheme: GLL points, diagonal mass, explicit
 Newmark central differences, free surface on top, Stacey absorbing left/right/bottom) of the
@@ -34,6 +34,9 @@ Options:
                                      output.snapshots.every_s)
   --threads N     Worker threads sharing the mesh (default: every core, here ${defaultThreads()}).
                   Seismograms are bit-identical for any N.
+  --precision P   Arithmetic of the time loop: single (Float32, as SPECFEM2D; default, about
+                  twice as fast) or double (Float64). On the Lamb benchmark both match the exact
+                  solution to the same 1.9e-3 (docs/sem.md, "Speed").
   --ac LIST       Critical accelerations in g, comma-separated (e.g. 0.05,0.1): peaks.json then holds
                   the rigid-block Newmark displacement of every receiver's horizontal acceleration,
                   both polarities (as 'quakeslide newmark').
@@ -67,7 +70,7 @@ export const semCommand: Command = {
         `${summary.name}: ${summary.elements} elements (NGLL ${summary.ngll}), ${summary.nsteps} steps of ${summary.dt_s} s (Courant ${summary.courant.toFixed(3)}, limit dt ${summary.dt_limit_s.toPrecision(3)} s)`,
       );
       console.log(
-        `${summary.wall_s.toFixed(1)} s on ${summary.threads} thread(s): ${(summary.element_steps_per_s / 1e6).toFixed(2)} M element-steps/s`,
+        `${summary.wall_s.toFixed(1)} s on ${summary.threads} thread(s), ${summary.precision} precision: ${(summary.element_steps_per_s / 1e6).toFixed(2)} M element-steps/s`,
       );
       console.log(
         `${summary.receivers} receivers; wrote ${summary.outputs.map((name) => `${parsed.outDir}/${name}`).join(", ")}`,

@@ -6,6 +6,7 @@
  * which is the traction-free surface. Scratch arrays are passed in: nothing is allocated here.
  */
 import { addElasticForces5 } from "./kernel5.ts";
+import type { FloatArray } from "./wasm/kernel-memory.ts";
 
 export interface ElementArrays {
   ngll: number;
@@ -53,10 +54,10 @@ export function addElasticForces(
   m: ElementArrays,
   c0: number,
   c1: number,
-  ux: Float64Array,
-  uz: Float64Array,
-  fx: Float64Array,
-  fz: Float64Array,
+  ux: FloatArray,
+  uz: FloatArray,
+  fx: FloatArray,
+  fz: FloatArray,
   s: KernelScratch,
 ): void {
   if (m.ngll === 5) addElasticForces5(m, c0, c1, ux, uz, fx, fz, s);
@@ -67,10 +68,10 @@ export function addElasticForcesAnyNgll(
   m: ElementArrays,
   c0: number,
   c1: number,
-  ux: Float64Array,
-  uz: Float64Array,
-  fx: Float64Array,
-  fz: Float64Array,
+  ux: FloatArray,
+  uz: FloatArray,
+  fx: FloatArray,
+  fz: FloatArray,
   s: KernelScratch,
 ): void {
   const n = m.ngll;

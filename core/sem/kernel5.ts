@@ -1,4 +1,5 @@
 import type { ElementArrays, KernelScratch } from "./kernel.ts";
+import type { FloatArray } from "./wasm/kernel-memory.ts";
 
 /**
  * addElasticForces for NGLL = 5 (the default): the same arithmetic as the generic kernel in the
@@ -9,10 +10,10 @@ export function addElasticForces5(
   m: ElementArrays,
   c0: number,
   c1: number,
-  ux: Float64Array,
-  uz: Float64Array,
-  fx: Float64Array,
-  fz: Float64Array,
+  ux: FloatArray,
+  uz: FloatArray,
+  fx: FloatArray,
+  fz: FloatArray,
   s: KernelScratch,
 ): void {
   const { npz, nzElem, derivative: d, weightedDerivative: wd, weights: w } = m;

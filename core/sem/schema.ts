@@ -8,6 +8,11 @@ export const semOptionsSchema = z.object({
   outDir: z.string().min(1),
   /** Worker threads sharing the mesh (default every core); seismograms are identical for any count. */
   threads: z.number().int().min(1).max(256).optional(),
+  /**
+   * Arithmetic of the time loop: single (Float32, as SPECFEM2D; the default and about twice as
+   * fast) or double (Float64). Both run the same WebAssembly SIMD kernels (docs/sem.md, "Speed").
+   */
+  precision: z.enum(["single", "double"]).default("single"),
   /** Critical accelerations (g) for the Newmark displacements in peaks.json. */
   ac: z.array(z.number().min(0)).default([]),
   /** Refuse work estimated to need more memory than this (GB); see core/limits.ts. */

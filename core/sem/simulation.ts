@@ -4,9 +4,9 @@ import { interpolationStencil, locatePoint, meshSurfaceAt } from "./locate.ts";
 import { checkSemMemory } from "./memory.ts";
 import { buildMesh, type Mesh, type MeshLayer, minGllDistance } from "./mesh.ts";
 import type { Scenario } from "./scenario.ts";
-import { buildSolverData, type SolverData } from "./solver-data.ts";
+import { buildSolverData, type SolverData, type SolverKernel } from "./solver-data.ts";
 import { buildSourceTerms } from "./sources.ts";
-import { runStepRange } from "./threads.ts";
+import { stepRunner } from "./threads.ts";
 
 /**
  * Largest Courant number vp·dt / (smallest GLL spacing) accepted. Measured on this solver with
@@ -80,18 +80,23 @@ export function prepareSimulation(
   scenario: Scenario,
   surface: { x: ArrayLike<number>; z: ArrayLike<number> } | null,
   file = "scenario",
-  { checkStability = true, memoryLimitGb = DEFAULT_MEMORY_LIMIT_GB } = {},
+  { checkStability = true, memoryLimitGb = DEFAULT_MEMORY_LIMIT_GB, kernel = "single" as SolverKernel } = {},
 ): PreparedSimulation {
   try {
     // Before any array is allocated: a domain of 10^9 m or a duration of 10^9 s stops here.
     checkSemMemory(scenario, surface, memoryLimitGb, file);
-    return prepare(scenario, surface, file, checkStability);
+    return prepare(scenario, surface, file, checkStability, kernel);
   } catch (error) {
     // Mesh and location problems come from the scenario: name its file.
     if (error instanceof InputError && !error.file)
       throw new InputError(error.message, { file, cause: error });
+    if (error instanceof LimitExceededError && !error.file)
+      throw new LimitExceededError(error.message, { file, cause: error });
     // Under a raised limit the machine may still refuse the arrays: say so, not with a stack trace.
-    if (error instanceof RangeError && /allocation failed|invalid (typed )?array length/i.test(error.message))
+    if (
+      error instanceof RangeError &&
+      /allocation failed|could not allocate|invalid (typed )?array length/i.test(error.message)
+    )
       throw new LimitExceededError(
         `the machine could not allocate the simulation's arrays (${error.message}); use larger elements, a shorter duration or fewer receivers`,
         { file, cause: error },
@@ -105,6 +110,7 @@ function prepare(
   surface: { x: ArrayLike<number>; z: ArrayLike<number> } | null,
   file: string,
   checkStability: boolean,
+  kernel: SolverKernel,
 ): PreparedSimulation {
   const layers = meshLayers(scenario);
   const elementWidth = Math.min(scenario.mesh.element_size_m, ...layers.map((layer) => layer.elementHeight));
@@ -157,6 +163,7 @@ function prepare(
     absorbing: scenario.absorbing,
     sources,
     receivers: stencils,
+    kernel,
   });
   return {
     mesh,
@@ -203,11 +210,16 @@ export async function simulate(prepared: PreparedSimulation, options: SimulateOp
   const pauses = [...new Set(options.pauseAfter ?? [])]
     .filter((step) => step >= 0 && step < nsteps)
     .sort((a, b) => a - b);
-  let from = 0;
-  for (const stop of new Set([...pauses, nsteps - 1])) {
-    await runStepRange(data, options.threads ?? 1, { from, to: stop + 1 }, report, progressEvery);
-    from = stop + 1;
-    if (pauses.includes(stop)) await options.onPause?.(stop);
+  const runner = stepRunner(data, options.threads ?? 1, report, progressEvery);
+  try {
+    let from = 0;
+    for (const stop of new Set([...pauses, nsteps - 1])) {
+      await runner.run({ from, to: stop + 1 });
+      from = stop + 1;
+      if (pauses.includes(stop)) await options.onPause?.(stop);
+    }
+  } finally {
+    await runner.close();
   }
   for (let k = 0; k < data.records.length; k++) {
     if (!Number.isFinite(data.records[k]))

@@ -2,32 +2,55 @@ import type { ElementArrays } from "./kernel.ts";
 import type { InterpolationStencil } from "./locate.ts";
 import type { Mesh } from "./mesh.ts";
 import type { SourceTerms } from "./sources.ts";
+import {
+  allocateKernelMemory,
+  type FloatArray,
+  type KernelMemory,
+  POINT_ARRAYS,
+} from "./wasm/kernel-memory.ts";
+
+export type { FloatArray } from "./wasm/kernel-memory.ts";
 
 /** Values recorded per receiver and time step, in this order. */
 export const RECORDED_CHANNELS = ["ux", "uz", "vx", "vz", "ax", "az"] as const;
 
 /**
- * Everything the time loop touches, as plain numbers and typed arrays on SharedArrayBuffers so
- * that worker threads can be handed the same object (structured clone shares the memory).
+ * Which kernels step the wavefield (see step-kernels.ts): the WebAssembly SIMD kernels in single
+ * (the default, as SPECFEM2D) or double precision, or the TypeScript Float64 reference loops.
  */
-export interface SolverData extends ElementArrays {
+export type SolverKernel = "single" | "double" | "reference";
+export const SOLVER_KERNELS = ["single", "double", "reference"] as const;
+
+/**
+ * Everything the time loop touches, as plain numbers and typed arrays on shared memory so that
+ * worker threads can be handed the same object (structured clone shares the memory).
+ */
+export interface SolverData {
+  kernel: SolverKernel;
+  ngll: number;
+  nzElem: number;
+  npz: number;
   nxElem: number;
   nglob: number;
   nsteps: number;
   dt: number;
-  ux: Float64Array;
-  uz: Float64Array;
-  vx: Float64Array;
-  vz: Float64Array;
+  /** Float32 in single precision, else Float64; views on the wasm memory for the wasm kernels. */
+  ux: FloatArray;
+  uz: FloatArray;
+  vx: FloatArray;
+  vz: FloatArray;
   /** Forces during assembly, then accelerations. */
-  ax: Float64Array;
-  az: Float64Array;
-  /** Stacey dashpot coefficients (N·s/m per point), zero away from absorbing edges. */
-  dampX: Float64Array;
-  dampZ: Float64Array;
-  /** 1 / (M + damp·dt/2): the dashpot evaluated at the end-of-step velocity (see sem-numerics). */
-  invMassX: Float64Array;
-  invMassZ: Float64Array;
+  ax: FloatArray;
+  az: FloatArray;
+  /** 1 / (M + c·dt/2), c the Stacey dashpot: the dashpot at the end-of-step velocity (see sem-numerics). */
+  invMassX: FloatArray;
+  invMassZ: FloatArray;
+  /** The wasm kernels' memory (kernels "single" and "double"). */
+  wasm?: KernelMemory;
+  /** Per-point element arrays of the reference kernel (kernel "reference"). */
+  elements?: ElementArrays;
+  /** Points of the absorbing edges, ascending, and their dashpot coefficients c (N·s/m). */
+  stacey: { points: Int32Array; x: Float64Array; z: Float64Array };
   sources: SourceTerms;
   nReceivers: number;
   /** Per stencil slot (receiver r, GLL point k at r·ngll² + k): the global point and its weight. */
@@ -56,6 +79,33 @@ function sharedCopy<T extends Float64Array | Int32Array>(source: T): T {
       : new Int32Array(new SharedArrayBuffer(Math.max(1, source.length) * 4));
   copy.set(source);
   return copy as T;
+}
+
+/** The mesh's per-point geometry and per-element material as the reference kernel reads them. */
+export function elementArrays(mesh: Mesh, { shared = false } = {}): ElementArrays {
+  const { ngll } = mesh;
+  const basis = mesh.basis;
+  const weightedDerivative = new Float64Array(ngll * ngll);
+  for (let l = 0; l < ngll; l++)
+    for (let i = 0; i < ngll; i++)
+      weightedDerivative[l * ngll + i] = basis.weights[l] * basis.derivative[l * ngll + i];
+  const copy = shared ? sharedCopy : <T>(array: T) => array;
+  return {
+    ngll,
+    nzElem: mesh.nzElem,
+    npz: mesh.npz,
+    xix: copy(mesh.xix),
+    xiz: copy(mesh.xiz),
+    gammax: copy(mesh.gammax),
+    gammaz: copy(mesh.gammaz),
+    jacobian: copy(mesh.jacobian),
+    lambda: copy(mesh.lambda),
+    rectangular: copy(mesh.rectangular),
+    mu: copy(mesh.mu),
+    derivative: basis.derivative,
+    weightedDerivative,
+    weights: basis.weights,
+  };
 }
 
 /** Diagonal mass: the GLL quadrature of ρ φ_i φ_j, summed over the elements sharing each point. */
@@ -112,6 +162,38 @@ function assembleStacey(mesh: Mesh, dampX: Float64Array, dampZ: Float64Array): v
   }
 }
 
+/** The point arrays: views on the wasm kernels' memory, or shared Float64 arrays for the reference kernel. */
+function pointArrays(
+  mesh: Mesh,
+  kernel: SolverKernel,
+  dt: number,
+): { arrays: Record<(typeof POINT_ARRAYS)[number], FloatArray>; wasm?: KernelMemory } {
+  if (kernel === "reference") {
+    const arrays = Object.fromEntries(POINT_ARRAYS.map((name) => [name, sharedFloat64(mesh.nglob)]));
+    return { arrays: arrays as Record<(typeof POINT_ARRAYS)[number], FloatArray> };
+  }
+  const { kernel: wasm, arrays } = allocateKernelMemory(mesh, kernel, dt);
+  return { arrays, wasm };
+}
+
+/** The points with a dashpot, ascending, and their coefficients (shared with the threads). */
+function staceyTable(dampX: Float64Array, dampZ: Float64Array): SolverData["stacey"] {
+  let count = 0;
+  for (let p = 0; p < dampX.length; p++) if (dampX[p] !== 0 || dampZ[p] !== 0) count++;
+  const points = new Int32Array(new SharedArrayBuffer(Math.max(1, count) * 4)).subarray(0, count);
+  const x = sharedFloat64(count).subarray(0, count);
+  const z = sharedFloat64(count).subarray(0, count);
+  let k = 0;
+  for (let p = 0; p < dampX.length; p++) {
+    if (dampX[p] === 0 && dampZ[p] === 0) continue;
+    points[k] = p;
+    x[k] = dampX[p];
+    z[k] = dampZ[p];
+    k++;
+  }
+  return { points, x, z };
+}
+
 export function buildSolverData(
   mesh: Mesh,
   options: {
@@ -120,25 +202,22 @@ export function buildSolverData(
     absorbing: boolean;
     sources: SourceTerms;
     receivers: InterpolationStencil[];
+    kernel?: SolverKernel;
   },
 ): SolverData {
   const { ngll, nglob } = mesh;
   const { dt, nsteps } = options;
-  const basis = mesh.basis;
-  const weightedDerivative = new Float64Array(ngll * ngll);
-  for (let l = 0; l < ngll; l++)
-    for (let i = 0; i < ngll; i++)
-      weightedDerivative[l * ngll + i] = basis.weights[l] * basis.derivative[l * ngll + i];
+  const kernel = options.kernel ?? "single";
+  const { arrays, wasm } = pointArrays(mesh, kernel, dt);
   const mass = assembleMass(mesh);
-  const dampX = sharedFloat64(nglob);
-  const dampZ = sharedFloat64(nglob);
+  const dampX = new Float64Array(nglob);
+  const dampZ = new Float64Array(nglob);
   if (options.absorbing) assembleStacey(mesh, dampX, dampZ);
-  const invMassX = sharedFloat64(nglob);
-  const invMassZ = sharedFloat64(nglob);
   for (let p = 0; p < nglob; p++) {
-    invMassX[p] = 1 / (mass[p] + (dampX[p] * dt) / 2);
-    invMassZ[p] = 1 / (mass[p] + (dampZ[p] * dt) / 2);
+    arrays.invMassX[p] = 1 / (mass[p] + (dampX[p] * dt) / 2);
+    arrays.invMassZ[p] = 1 / (mass[p] + (dampZ[p] * dt) / 2);
   }
+  const stacey = staceyTable(dampX, dampZ);
   const nn = ngll * ngll;
   const nReceivers = options.receivers.length;
   const receiverPoints = new Int32Array(new SharedArrayBuffer(Math.max(1, nReceivers * nn) * 4));
@@ -157,6 +236,7 @@ export function buildSolverData(
   const chunkColumns = new Int32Array(nChunks + 1);
   for (let k = 0; k <= nChunks; k++) chunkColumns[k] = Math.round((k * mesh.nxElem) / nChunks);
   return {
+    kernel,
     ngll,
     nzElem: mesh.nzElem,
     npz: mesh.npz,
@@ -164,27 +244,10 @@ export function buildSolverData(
     nglob,
     nsteps,
     dt,
-    xix: sharedCopy(mesh.xix),
-    xiz: sharedCopy(mesh.xiz),
-    gammax: sharedCopy(mesh.gammax),
-    gammaz: sharedCopy(mesh.gammaz),
-    jacobian: sharedCopy(mesh.jacobian),
-    lambda: sharedCopy(mesh.lambda),
-    rectangular: sharedCopy(mesh.rectangular),
-    mu: sharedCopy(mesh.mu),
-    derivative: basis.derivative,
-    weightedDerivative,
-    weights: basis.weights,
-    ux: sharedFloat64(nglob),
-    uz: sharedFloat64(nglob),
-    vx: sharedFloat64(nglob),
-    vz: sharedFloat64(nglob),
-    ax: sharedFloat64(nglob),
-    az: sharedFloat64(nglob),
-    dampX,
-    dampZ,
-    invMassX,
-    invMassZ,
+    ...arrays,
+    wasm,
+    elements: kernel === "reference" ? elementArrays(mesh, { shared: true }) : undefined,
+    stacey,
     sources: options.sources,
     nReceivers,
     receiverPoints,

@@ -33,6 +33,7 @@ export interface SemSummary {
   courant: number;
   points_per_s_wavelength: number;
   threads: number;
+  precision: "single" | "double";
   wall_s: number;
   element_steps_per_s: number;
   receivers: number;
@@ -50,11 +51,14 @@ export async function runSem(
   hooks: { onProgress?: (fraction: number, message?: string) => void } = {},
 ): Promise<SemSummary> {
   const parsed = parseOptionsWith(semOptionsSchema, options, "sem options");
-  const { model, outDir, ac, demBesideScenario } = parsed;
+  const { model, outDir, ac, demBesideScenario, precision } = parsed;
   const threads = parsed.threads ?? defaultThreads();
   const scenario = readScenario(model);
   const surface = await resolveSurface(scenario, model, { demBesideScenario });
-  const prepared = prepareSimulation(scenario, surface, model, { memoryLimitGb: parsed.memoryLimitGb });
+  const prepared = prepareSimulation(scenario, surface, model, {
+    memoryLimitGb: parsed.memoryLimitGb,
+    kernel: precision,
+  });
   for (const warning of prepared.warnings) hooks.onProgress?.(0, `warning: ${warning}`);
   const outputs = ["seismograms.csv", "peaks.json"];
   const snapshots = new Map(
@@ -127,6 +131,7 @@ export async function runSem(
     courant: prepared.courant,
     points_per_s_wavelength: prepared.pointsPerWavelength,
     threads,
+    precision,
     wall_s: wall,
     element_steps_per_s: (prepared.mesh.nspec * prepared.nsteps) / wall,
     receivers: prepared.receivers.length,

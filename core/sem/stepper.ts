@@ -1,5 +1,5 @@
-import { addElasticForces, kernelScratch } from "./kernel.ts";
 import type { SolverData } from "./solver-data.ts";
+import { stepKernels } from "./step-kernels.ts";
 
 /** Index range [start, end) of part `index` of `parts` equal parts of `length`. */
 function share(length: number, index: number, parts: number): [number, number] {
@@ -26,9 +26,12 @@ export interface StepRange {
  * thread count, so every point receives its element contributions in the same order whatever the
  * number of threads: the seismograms are bit-identical from 1 to N threads.
  *
- * The corrector of step k and the predictor of step k + 1 run in one sweep over the points (one
- * pass over memory, three barriers per step); the receivers' points are captured in that sweep
- * and summed by thread 0 while the next step's forces are computed.
+ * Each thread owns the points of its chunks, the line it shares with the next thread included
+ * (ownedPoints). After phase B its points have all their contributions (the neighbours' phase A
+ * ended at the barrier), so it goes on at once with sources, Stacey dashpots and one sweep (the
+ * corrector of step k and the predictor of step k + 1): two barriers per step. Just before the
+ * sweep it captures the receivers' points it owns; thread 0 sums them while the next step's
+ * forces are computed. The element and point work is the solver's kernels' (step-kernels.ts).
  */
 export function runSteps(
   d: SolverData,
@@ -37,89 +40,74 @@ export function runSteps(
   barrier: () => void,
   range: StepRange,
 ): void {
-  const [p0, p1] = share(d.nglob, thread, threads);
   const nChunks = d.chunkColumns.length - 1;
   const [chunk0, chunk1] = share(nChunks, thread, threads);
-  const scratch = kernelScratch(d.ngll);
+  const [p0, p1] = [ownedPointsFrom(d, chunk0), ownedPointsFrom(d, chunk1)];
+  const kernels = stepKernels(d, thread);
   let firstSlot = 0;
   while (firstSlot < d.receiverSlotOrder.length && d.receiverPoints[d.receiverSlotOrder[firstSlot]] < p0)
     firstSlot++;
-  predict(d, p0, p1);
+  let firstStacey = 0;
+  while (firstStacey < d.stacey.points.length && d.stacey.points[firstStacey] < p0) firstStacey++;
+  kernels.predict(p0, p1);
   barrier();
   for (let step = range.from; step < range.to; step++) {
-    for (let k = chunk0; k < chunk1; k++)
-      addElasticForces(d, d.chunkColumns[k], d.chunkColumns[k + 1] - 1, d.ux, d.uz, d.ax, d.az, scratch);
+    for (let k = chunk0; k < chunk1; k++) kernels.forces(d.chunkColumns[k], d.chunkColumns[k + 1] - 1);
     if (thread === 0 && step > range.from) recordReceivers(d, step - 1, range);
     barrier();
-    for (let k = chunk0; k < chunk1; k++)
-      addElasticForces(d, d.chunkColumns[k + 1] - 1, d.chunkColumns[k + 1], d.ux, d.uz, d.ax, d.az, scratch);
-    barrier();
+    for (let k = chunk0; k < chunk1; k++) kernels.forces(d.chunkColumns[k + 1] - 1, d.chunkColumns[k + 1]);
     addSources(d, step, p0, p1);
-    correctAndPredict(d, p0, p1, firstSlot, step + 1 < range.to);
+    addStaceyForces(d, firstStacey, p1);
+    captureReceivers(d, firstSlot, p1);
+    kernels.correct(p0, p1, step + 1 < range.to);
     barrier();
   }
   if (thread === 0 && range.to > range.from) recordReceivers(d, range.to - 1, range);
 }
 
-/** u += dt v + dt²/2 a; v += dt/2 a; a = 0 (the force accumulator of the coming step). */
-function predict(d: SolverData, p0: number, p1: number): void {
-  const { dt, ux, uz, vx, vz, ax, az } = d;
-  for (let p = p0; p < p1; p++) {
-    ux[p] += dt * vx[p] + ((dt * dt) / 2) * ax[p];
-    uz[p] += dt * vz[p] + ((dt * dt) / 2) * az[p];
-    vx[p] += (dt / 2) * ax[p];
-    vz[p] += (dt / 2) * az[p];
-    ax[p] = 0;
-    az[p] = 0;
+/**
+ * First point owned by the thread whose chunks start at `chunk` (the end of the previous thread's
+ * points): the points right of the line that chunk shares with the previous one (which the
+ * previous chunk's phase B completes), from point 0 for chunk 0, to every point past the last.
+ */
+function ownedPointsFrom(d: SolverData, chunk: number): number {
+  if (chunk === 0) return 0;
+  return (d.chunkColumns[chunk] * (d.ngll - 1) + 1) * d.npz;
+}
+
+/**
+ * u, and v and a as the corrector is about to make them, of the receiver slots' points in
+ * [firstSlot's point, p1). Computed in Float64 from the stored values, with the corrector's
+ * formulas (in double precision the same values as the sweep's, to the bit).
+ */
+function captureReceivers(d: SolverData, firstSlot: number, p1: number): void {
+  const { dt, ux, uz, vx, vz, ax, az, invMassX, invMassZ } = d;
+  const { receiverSlotOrder: slotOrder, receiverPoints: slotPoint, receiverSlotValues: slotValues } = d;
+  for (let slot = firstSlot; slot < slotOrder.length && slotPoint[slotOrder[slot]] < p1; slot++) {
+    const p = slotPoint[slotOrder[slot]];
+    const accelerationX = ax[p] * invMassX[p];
+    const accelerationZ = az[p] * invMassZ[p];
+    const o = slotOrder[slot] * 6;
+    slotValues[o] = ux[p];
+    slotValues[o + 1] = uz[p];
+    slotValues[o + 2] = vx[p] + (dt / 2) * accelerationX;
+    slotValues[o + 3] = vz[p] + (dt / 2) * accelerationZ;
+    slotValues[o + 4] = accelerationX;
+    slotValues[o + 5] = accelerationZ;
   }
 }
 
 /**
- * a = (f − c v) / (M + c dt/2); v += dt/2 a (corrector), capture the receiver points, then,
- * unless this was the last step of the range, the next step's predictor.
+ * The Stacey dashpot force −c v of the absorbing edges' points from `first` up to p1, with the
+ * half-step predicted velocity (sem-numerics). A separate pass over those few points keeps the
+ * dashpots out of the sweep over every point; (f − c v) / M is the same value either way.
  */
-function correctAndPredict(
-  d: SolverData,
-  p0: number,
-  p1: number,
-  firstSlot: number,
-  predictNext: boolean,
-): void {
-  const { dt, ux, uz, vx, vz, ax, az, dampX, dampZ, invMassX, invMassZ } = d;
-  const { receiverSlotOrder: slotOrder, receiverPoints: slotPoint, receiverSlotValues: slotValues } = d;
-  const halfDt = dt / 2;
-  const halfDtSquared = (dt * dt) / 2;
-  let slot = firstSlot;
-  let nextSlotPoint = slot < slotOrder.length ? slotPoint[slotOrder[slot]] : -1;
-  for (let p = p0; p < p1; p++) {
-    const accelerationX = (ax[p] - dampX[p] * vx[p]) * invMassX[p];
-    const accelerationZ = (az[p] - dampZ[p] * vz[p]) * invMassZ[p];
-    const velocityX = vx[p] + halfDt * accelerationX;
-    const velocityZ = vz[p] + halfDt * accelerationZ;
-    while (nextSlotPoint === p) {
-      const o = slotOrder[slot] * 6;
-      slotValues[o] = ux[p];
-      slotValues[o + 1] = uz[p];
-      slotValues[o + 2] = velocityX;
-      slotValues[o + 3] = velocityZ;
-      slotValues[o + 4] = accelerationX;
-      slotValues[o + 5] = accelerationZ;
-      slot++;
-      nextSlotPoint = slot < slotOrder.length ? slotPoint[slotOrder[slot]] : -1;
-    }
-    if (predictNext) {
-      ux[p] += dt * velocityX + halfDtSquared * accelerationX;
-      uz[p] += dt * velocityZ + halfDtSquared * accelerationZ;
-      vx[p] = velocityX + halfDt * accelerationX;
-      vz[p] = velocityZ + halfDt * accelerationZ;
-      ax[p] = 0;
-      az[p] = 0;
-    } else {
-      vx[p] = velocityX;
-      vz[p] = velocityZ;
-      ax[p] = accelerationX;
-      az[p] = accelerationZ;
-    }
+function addStaceyForces(d: SolverData, first: number, p1: number): void {
+  const { points, x, z } = d.stacey;
+  for (let k = first; k < points.length && points[k] < p1; k++) {
+    const p = points[k];
+    d.ax[p] -= x[k] * d.vx[p];
+    d.az[p] -= z[k] * d.vz[p];
   }
 }
 

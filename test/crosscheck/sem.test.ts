@@ -1,8 +1,8 @@
 // SEM cross-checks that run a reference live or take long:
 // 1. reruns test/fixtures/sem/fullspace/greens.py (numpy + scipy) in a scratch folder and compares
 //    with the stored analytic Green's function, so the fixture stays reproducible;
-// 2. the issue's full Lamb case (25 m elements, NGLL 5, dt 0.4 ms, 5,000 steps; about a minute of
-//    CPU, so not in the unit tests) against the exact solution, bound 1e-2 on every trace.
+// 2. the issue's full Lamb case (25 m elements, NGLL 5, dt 0.4 ms, 5,000 steps; 8 s of CPU in
+//    single precision, 16 s in double, so not in the unit tests) against the exact solution.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -47,12 +47,17 @@ test("greens.py rerun live reproduces the stored full-space solution (1e-6 of th
   }
 });
 
-// Measured: worst 1.9e-3 (S0009_z), like SPECFEM2D's < 2e-3 on the same mesh.
-test("Lamb's problem on the issue's mesh (slow: 12,800 elements × 5,000 steps): misfit < 1e-2 on every trace", async () => {
-  const scenario = readScenario(fileURLToPath(new URL("scenario.json", LAMB_FIXTURES)));
-  const prepared = prepareSimulation(scenario, null);
-  await simulate(prepared, { threads: 2 });
-  const misfits = lambMisfits(prepared, readExactLamb());
-  for (const [trace, misfit] of Object.entries(misfits))
-    assert.ok(misfit < 1e-2, `${trace}: misfit ${misfit.toExponential(2)}`);
-});
+// SPECFEM2D reaches < 2e-3 on this mesh (the issue's acceptance bound is 1e-2). Measured: worst
+// 1.92e-3 (S0009_z) in both precisions; the bound is SPECFEM2D's, so that a faster kernel cannot
+// quietly cost accuracy. WebAssembly arithmetic is IEEE without contraction, so these values are
+// the same on every machine.
+for (const precision of ["single", "double"] as const) {
+  test(`Lamb's problem on the issue's mesh (12,800 elements × 5,000 steps), ${precision} precision: misfit < 2e-3 on every trace`, async () => {
+    const scenario = readScenario(fileURLToPath(new URL("scenario.json", LAMB_FIXTURES)));
+    const prepared = prepareSimulation(scenario, null, "scenario.json", { kernel: precision });
+    await simulate(prepared, { threads: 2 });
+    const misfits = lambMisfits(prepared, readExactLamb());
+    for (const [trace, misfit] of Object.entries(misfits))
+      assert.ok(misfit < 2e-3, `${trace}: misfit ${misfit.toExponential(2)}`);
+  });
+}
