@@ -78,10 +78,12 @@ export interface CellValues {
 }
 
 export interface ExceedanceSeries {
-  layer: string;
-  title: string;
+  /** The per-scenario D_N layer the shares come from; null when the campaign wrote no such maps. */
+  layer: string | null;
   /** D_N thresholds, cm. */
   thresholdsCm: number[];
-  /** Per scenario: the share of mapped cells whose D_N exceeds each threshold. */
+  /** Per scenario with a D_N map: the share of mapped cells whose D_N exceeds each threshold. */
   points: { scenario: string; mw?: number; fractions: number[] }[];
+  /** Every scenario of the campaign's table: its landslide area (the campaign's D_N threshold). */
+  landslideArea: { scenario: string; mw?: number; hectares: number }[];
 }

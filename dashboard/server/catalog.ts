@@ -5,7 +5,7 @@ import type { Crs } from "../../core/raster/types.ts";
 import { groupRasters, listDocuments, listRasters } from "./discover.ts";
 import { isElevation, type LayerStyle, styleOf } from "./layer-kinds.ts";
 import { type Legend, legendFor } from "./legend.ts";
-import { readScenarioTable, type ScenarioInfo } from "./scenarios.ts";
+import { readScenarioRows, type ScenarioInfo, type ScenarioRow, scenariosWithMaps } from "./scenarios.ts";
 import { type TileGrid, tileGridFor } from "./tile-grid.ts";
 
 /** One file of a layer: the layer itself, or its map under one scenario. */
@@ -44,6 +44,8 @@ export interface Catalog {
   tileGrid: TileGrid;
   /** Scenario ids in display order (empty for a single run), with what the run says about each. */
   scenarios: ScenarioInfo[];
+  /** Every scenario of the campaign's table (maps are written for some only). */
+  scenarioTable: ScenarioRow[];
   /** Rasters found but not shown, with the reason (another CRS, rotated, unreadable). */
   skipped: { file: string; reason: string }[];
   /** Report, manifest and tables of the run, relative paths (served under /files/). */
@@ -111,6 +113,7 @@ export async function openCatalog(rootPath: string, options: CatalogOptions = {}
       ...layers.flatMap((l) => l.files.map((f) => f.reader.levels[0])),
       ...(base ? [base.reader.levels[0]] : []),
     ];
+    const scenarioTable = readScenarioRows(root);
     const scenarioIds = [
       ...new Set(layers.flatMap((l) => l.files.map((f) => f.scenario).filter((s) => s !== null))),
     ];
@@ -118,10 +121,14 @@ export async function openCatalog(rootPath: string, options: CatalogOptions = {}
       root,
       name: basename(root),
       crs: crs!,
-      layers: layers.sort((a, b) => a.style.order - b.style.order || a.title.localeCompare(b.title)),
+      layers: layers.sort(
+        (a, b) =>
+          a.style.order - b.style.order || a.title.localeCompare(b.title, undefined, { numeric: true }),
+      ),
       base,
       tileGrid: tileGridFor(grids),
-      scenarios: readScenarioTable(root, scenarioIds),
+      scenarios: scenariosWithMaps(scenarioTable, scenarioIds),
+      scenarioTable,
       skipped,
       documents: listDocuments(root),
       close: () => {
@@ -152,25 +159,25 @@ function gridProblem(reader: PyramidReader, crs: Crs | undefined): string | unde
 }
 
 /**
- * Ids from the layer's key (`newmark/dn_cm.tif` → `newmark-dn_cm`); titles get the key's folder
- * when two layers are of the same kind (two runs' susceptibility maps, exceedance at 5 and 10 cm).
+ * Ids from the layer's key (`dn_cm.tif` → `dn_cm`, `scenario_*_dn_cm.tif` → `scenario_each_dn_cm`);
+ * layers whose titles would be the same (two runs' susceptibility maps) get their key appended.
  */
 function nameLayers(layers: Layer[], groups: ReturnType<typeof groupRasters>): void {
   const keyOf = new Map(groups.flatMap((g) => g.files.map((f) => [f.rel, g.key] as const)));
   const used = new Set<string>();
-  const kinds = new Map<string, number>();
-  for (const layer of layers) kinds.set(layer.style.kind, (kinds.get(layer.style.kind) ?? 0) + 1);
+  const titles = new Map<string, number>();
+  for (const layer of layers) titles.set(layer.title, (titles.get(layer.title) ?? 0) + 1);
   for (const layer of layers) {
     const key = keyOf.get(layer.files[0].rel) ?? layer.files[0].rel;
     const bare = key.replace(/\.tiff?$/i, "");
     let id = bare
-      .replace(/\*/g, "scenario")
+      .replace(/\*/g, "each")
       .replace(/[^A-Za-z0-9_]+/g, "-")
       .replace(/^-|-$/g, "");
     while (used.has(id)) id += "_";
     used.add(id);
     layer.id = id;
     if (layer.style.kind === "other") layer.title = bare;
-    else if ((kinds.get(layer.style.kind) ?? 0) > 1) layer.title = `${layer.style.title} — ${bare}`;
+    else if ((titles.get(layer.title) ?? 0) > 1) layer.title = `${layer.title} — ${bare}`;
   }
 }

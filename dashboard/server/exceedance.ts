@@ -7,16 +7,28 @@ export const THRESHOLDS_CM = [5, 10, 15];
 const STRIP_CELLS = 1 << 20;
 
 /**
- * For a campaign (a D_N layer with one map per scenario): the share of mapped cells whose D_N
- * exceeds each threshold, per scenario in magnitude order — how the landslide-prone area grows
- * with Mw. Full-resolution cells, read strip by strip; null for a single run.
+ * How the landslide-prone area grows with Mw, for a campaign: the landslide area of every
+ * scenario as the campaign's table gives it, and, for the scenarios with a D_N map, the share of
+ * mapped cells whose D_N exceeds each threshold (full-resolution cells, strip by strip). Null for
+ * a single run.
  */
 export async function exceedanceByScenario(catalog: Catalog): Promise<ExceedanceSeries | null> {
+  const landslideArea = catalog.scenarioTable.flatMap((row) =>
+    row.landslideAreaM2 === undefined
+      ? []
+      : [
+          {
+            scenario: row.id,
+            ...(row.mw === undefined ? {} : { mw: row.mw }),
+            hectares: row.landslideAreaM2 / 1e4,
+          },
+        ],
+  );
   const layer = catalog.layers.find((l) => l.style.kind === "dn" && l.files.length > 1);
-  if (!layer) return null;
+  if (!layer && landslideArea.length === 0) return null;
   const points: ExceedanceSeries["points"] = [];
-  for (const info of catalog.scenarios) {
-    const file = layer.files.find((f) => f.scenario === info.id);
+  for (const info of layer ? catalog.scenarios : []) {
+    const file = layer?.files.find((f) => f.scenario === info.id);
     if (!file) continue;
     points.push({
       scenario: info.id,
@@ -24,7 +36,7 @@ export async function exceedanceByScenario(catalog: Catalog): Promise<Exceedance
       fractions: await exceedanceFractions(file.reader),
     });
   }
-  return { layer: layer.id, title: layer.title, thresholdsCm: THRESHOLDS_CM, points };
+  return { layer: layer?.id ?? null, thresholdsCm: THRESHOLDS_CM, points, landslideArea };
 }
 
 async function exceedanceFractions(reader: PyramidReader): Promise<number[]> {

@@ -7,29 +7,47 @@ export type { ScenarioInfo };
 /** Files a campaign folder describes its scenarios in (the first one found is used). */
 const TABLES = ["scenarios.csv", "scenarios.json", "campaign.json", "manifest.json"];
 
+/** A row of a campaign's scenario table: its id, Mw and landslide area when the table has them. */
+export interface ScenarioRow {
+  id: string;
+  mw?: number;
+  landslideAreaM2?: number;
+}
+
 /**
- * The scenarios whose maps were found, with their magnitudes when a scenario table in the run
- * folder gives them (an array of `{ id, mw | magnitude | Mw }`, at the top or under `scenarios`);
- * sorted by magnitude, then id.
+ * Every scenario of the run folder's scenario table (an array of `{ id, mw | magnitude | Mw,
+ * landslide_area_m2 }`, at the top or under `scenarios`, or the campaign's scenarios.csv).
  */
-export function readScenarioTable(root: string, ids: string[]): ScenarioInfo[] {
-  const magnitudes = new Map<string, number>();
+export function readScenarioRows(root: string): ScenarioRow[] {
   for (const name of TABLES) {
     const path = join(root, name);
     if (!existsSync(path)) continue;
+    const rows: ScenarioRow[] = [];
     for (const entry of scenarioEntries(path)) {
       const id = entry.id ?? entry.scenario ?? entry.name;
-      const mw = entry.mw ?? entry.Mw ?? entry.magnitude;
-      if (id !== undefined && typeof mw === "number" && Number.isFinite(mw)) magnitudes.set(String(id), mw);
+      const mw = finite(entry.mw ?? entry.Mw ?? entry.magnitude);
+      const area = finite(entry.landslide_area_m2);
+      if (id === undefined || mw === undefined) continue;
+      rows.push({ id: String(id), mw, ...(area === undefined ? {} : { landslideAreaM2: area }) });
     }
-    if (magnitudes.size > 0) break;
+    if (rows.length > 0) return rows;
   }
+  return [];
+}
+
+/** The scenarios whose maps were found, with their Mw from the table; by magnitude, then id. */
+export function scenariosWithMaps(rows: ScenarioRow[], ids: string[]): ScenarioInfo[] {
+  const magnitudes = new Map(rows.map((r) => [r.id, r.mw]));
   return ids
-    .map((id) => ({ id, ...(magnitudes.has(id) ? { mw: magnitudes.get(id) } : {}) }))
+    .map((id) => ({ id, ...(magnitudes.get(id) === undefined ? {} : { mw: magnitudes.get(id) }) }))
     .sort(
       (a, b) =>
         (a.mw ?? Number.POSITIVE_INFINITY) - (b.mw ?? Number.POSITIVE_INFINITY) || a.id.localeCompare(b.id),
     );
+}
+
+function finite(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
 }
 
 function scenarioEntries(path: string): Record<string, unknown>[] {

@@ -72,6 +72,8 @@ function renderScenarioChart(cell: CellValues): void {
         {
           name: "this cell",
           colour: SCENARIO_COLOUR,
+          // Scenarios that share an Mw (two rupture durations) are not a curve.
+          dotsOnly: byMw && new Set(dn.values.map((v) => v.mw)).size < dn.values.length,
           points: dn.values.map((v, i) => ({ x: byMw ? v.mw! : i + 1, y: v.value, label: v.scenario })),
         },
       ],

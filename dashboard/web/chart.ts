@@ -3,6 +3,8 @@ import { formatValue } from "./format.ts";
 export interface Series {
   name: string;
   colour: string;
+  /** Dots only (several scenarios share an Mw); default: dots joined by a line. */
+  dotsOnly?: boolean;
   points: { x: number; y: number | null; label?: string }[];
 }
 
@@ -64,7 +66,7 @@ export function lineChart(options: ChartOptions): SVGSVGElement {
   }
   options.series.forEach((series, index) => {
     const drawn = series.points.filter((p): p is { x: number; y: number; label?: string } => p.y !== null);
-    if (drawn.length > 1) {
+    if (drawn.length > 1 && !series.dotsOnly) {
       const d = drawn.map((p, i) => `${i ? "L" : "M"}${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}`).join("");
       svg.append(node("path", { d, fill: "none", stroke: series.colour, "stroke-width": 1.5 }));
     }

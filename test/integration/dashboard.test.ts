@@ -89,10 +89,20 @@ async function makeCampaign(dir: string, ac: string) {
       renameSync(join(scratch, `${name}.tif`), join(dir, `scenario_${scenarioId(mw)}_${name}.tif`));
     rmSync(scratch, { recursive: true });
   }
-  writeFileSync(
-    join(dir, "scenarios.csv"),
-    `id,mw,weight\n${MAGNITUDES.map((mw) => `${scenarioId(mw)},${mw},0.3333`).join("\n")}\n`,
-  );
+  // As the campaign's table: every scenario with its landslide area (cells with D_N >= 5 cm),
+  // including one without a map of its own (the campaign maps only its rarest scenarios).
+  const rows = [`${UNMAPPED.id},${UNMAPPED.mw},0.1,${UNMAPPED.areaM2}`];
+  for (const mw of MAGNITUDES) rows.push(`${scenarioId(mw)},${mw},0.3,${await landslideAreaM2(dir, mw)}`);
+  writeFileSync(join(dir, "scenarios.csv"), `id,mw,weight,landslide_area_m2\n${rows.join("\n")}\n`);
+}
+
+/** A scenario of the fixture's table without a map (its area is the table's word alone). */
+const UNMAPPED = { id: "m6p0", mw: 6, areaM2: 1_234_500 };
+
+async function landslideAreaM2(dir: string, mw: number): Promise<number> {
+  const dn = await readRaster(join(dir, `scenario_${scenarioId(mw)}_dn_cm.tif`));
+  const cells = bandAsFloat32(dn).filter((v) => v >= 5).length;
+  return cells * Math.abs(dn.transform[1] * dn.transform[5]);
 }
 
 interface OpenedPage {
@@ -380,13 +390,22 @@ describe("dashboard over a campaign (one map per scenario)", { skip }, () => {
     }
   });
 
-  test("the exceedance-vs-Mw chart shows, per scenario, the share of cells past 5, 10 and 15 cm", async () => {
+  test("the charts against Mw: landslide area of every scenario of the table, share of cells past 5, 10, 15 cm per map", async () => {
     const { page, problems } = await openPage(dashboard);
     try {
       const series = await page.evaluate(
         async () => (await (await fetch("/api/exceedance")).json()) as ExceedanceSeries,
       );
       assert.deepEqual(series.thresholdsCm, [5, 10, 15]);
+      // Landslide area: every row of the scenario table, mapped or not, in the table's order.
+      const areas = [{ scenario: UNMAPPED.id, mw: UNMAPPED.mw, hectares: UNMAPPED.areaM2 / 1e4 }];
+      for (const mw of MAGNITUDES)
+        areas.push({
+          scenario: scenarioId(mw),
+          mw,
+          hectares: (await landslideAreaM2(campaignDir, mw)) / 1e4,
+        });
+      assert.deepEqual(series.landslideArea, areas);
       for (const [i, mw] of MAGNITUDES.entries()) {
         const values = bandAsFloat32(
           await readRaster(join(campaignDir, `scenario_${scenarioId(mw)}_dn_cm.tif`)),
@@ -395,7 +414,10 @@ describe("dashboard over a campaign (one map per scenario)", { skip }, () => {
         const expected = [5, 10, 15].map((t) => mapped.filter((v) => v > t).length / mapped.length);
         assert.deepEqual(series.points[i], { scenario: scenarioId(mw), mw, fractions: expected });
       }
-      assert.equal(await page.locator("#exceedance-chart svg path").count(), 3);
+      const [areaChart, shareChart] = await page.locator("#exceedance-chart svg").all();
+      assert.equal(await areaChart.locator("circle").count(), 4, "a dot per scenario of the table");
+      assert.equal(await shareChart.locator("path").count(), 3, "one line per threshold");
+      assert.equal(await shareChart.locator("circle").count(), 9, "a dot per mapped scenario and threshold");
       await screenshot(page, "campaign-exceedance.png");
       assert.deepEqual(problems, []);
     } finally {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { groupRasters, listRasters } from "../../../dashboard/server/discover.ts";
 import { styleOf } from "../../../dashboard/server/layer-kinds.ts";
-import { readScenarioTable } from "../../../dashboard/server/scenarios.ts";
+import { readScenarioRows, scenariosWithMaps } from "../../../dashboard/server/scenarios.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "discover-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -74,11 +74,20 @@ test("a campaign's scenario_<id>_<layer>.tif maps of one folder are one layer pe
   );
 });
 
-test("scenario magnitudes come from the campaign's scenarios.csv, in Mw order", () => {
-  writeFileSync(join(dir, "scenarios.csv"), "id,mw,weight\nb,7.5,0.1\na,6,0.9\n7,6.5,0\n");
-  assert.deepEqual(readScenarioTable(dir, ["a", "b", "7", "unknown"]), [
+test("scenario magnitudes and landslide areas come from the campaign's scenarios.csv", () => {
+  writeFileSync(
+    join(dir, "scenarios.csv"),
+    "id,mw,weight,landslide_area_m2\nb,7.5,0.1,300\na,6,0.9,\n7,6.5,0,100\n",
+  );
+  const rows = readScenarioRows(dir);
+  assert.deepEqual(rows, [
+    { id: "b", mw: 7.5, landslideAreaM2: 300 },
     { id: "a", mw: 6 },
-    { id: "7", mw: 6.5 },
+    { id: "7", mw: 6.5, landslideAreaM2: 100 },
+  ]);
+  // Maps exist for some scenarios only: those are listed, in Mw order.
+  assert.deepEqual(scenariosWithMaps(rows, ["b", "a", "unknown"]), [
+    { id: "a", mw: 6 },
     { id: "b", mw: 7.5 },
     { id: "unknown" },
   ]);
