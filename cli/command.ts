@@ -13,6 +13,42 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
+export interface SubVerb {
+  help: string;
+  run(args: string[]): Promise<number>;
+}
+
+/**
+ * A verb made of sub-verbs (`quakeslide susceptibility cv ...`): `--help` and `help SUB` show the
+ * sub-verb's help, and a missing or unknown sub-verb is one line that lists the known ones.
+ */
+export function commandWithSubVerbs(
+  name: string,
+  overview: string,
+  subVerbs: Record<string, SubVerb>,
+): Command {
+  const helpOf = (sub: string | undefined) =>
+    sub !== undefined && subVerbs[sub] ? subVerbs[sub].help : overview;
+  return {
+    name,
+    help: overview,
+    helpFor: ([sub]) => helpOf(sub),
+    async run(args) {
+      const [sub, ...rest] = args;
+      if (sub === "help") {
+        console.log(helpOf(rest[0]));
+        return 0;
+      }
+      const verb = sub === undefined ? undefined : subVerbs[sub];
+      if (!verb)
+        throw new InputError(
+          `${sub === undefined ? "missing sub-verb" : `unknown sub-verb "${sub}"`}: use one of ${Object.keys(subVerbs).join(", ")} (see quakeslide ${name} --help)`,
+        );
+      return verb.run(rest);
+    },
+  };
+}
+
 export type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
 
 /**

@@ -13,6 +13,7 @@ import {
   StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import { InputError, InternalError } from "../../core/errors.ts";
+import { canonicalJson } from "../../core/util/canonical-json.ts";
 import { flowInputProblem } from "../../functions/shared/machines.ts";
 import { executionNameProblem } from "../../local/execution-names.ts";
 import { signRequest } from "../../local/sigv4.ts";
@@ -310,18 +311,6 @@ const RUNTIME_GONE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "UND_
 function runtimeGone(error: unknown): boolean {
   const e = error as { code?: string; cause?: { code?: string } } | undefined;
   return RUNTIME_GONE_CODES.has(e?.code ?? "") || RUNTIME_GONE_CODES.has(e?.cause?.code ?? "");
-}
-
-/** JSON with object keys sorted, so that equal inputs compare equal whatever their key order. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
-      a < b ? -1 : a > b ? 1 : 0,
-    );
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
 }
 
 function summarizeDetail(detail: Record<string, unknown> | undefined): string | undefined {

@@ -3,7 +3,7 @@ import { InputError } from "../../core/errors.ts";
 import { BSSA14_LIMITS, bssa14, MECHANISMS } from "../../core/groundmotion/bssa14.ts";
 import { GROUND_MOTION_OUTPUTS, groundMotionOptionsSchema } from "../../core/groundmotion/schema.ts";
 import { type GroundMotionSummary, runGroundMotion } from "../../core/groundmotion/step.ts";
-import type { Command } from "../command.ts";
+import { type Command, commandWithSubVerbs, type SubVerb } from "../command.ts";
 import { MEMORY_LIMIT_HELP, verbOptions } from "../options.ts";
 import { writeOutputsAtomically } from "../output.ts";
 
@@ -141,22 +141,9 @@ function printMapSummary(summary: GroundMotionSummary, outDir: string): void {
   console.log(`  outputs in ${outDir}`);
 }
 
-const subVerbs: Record<string, { help: string; run: (args: string[]) => Promise<number> }> = {
+const subVerbs: Record<string, SubVerb> = {
   gmpe: { help: gmpeHelp, run: runGmpe },
   map: { help: mapHelp, run: runMap },
 };
 
-export const groundMotionCommand: Command = {
-  name: "ground-motion",
-  help: overview,
-  helpFor: ([sub]) => (sub !== undefined && subVerbs[sub] ? subVerbs[sub].help : overview),
-  async run(args) {
-    const [sub, ...rest] = args;
-    const verb = sub === undefined ? undefined : subVerbs[sub];
-    if (!verb)
-      throw new InputError(
-        `${sub === undefined ? "missing sub-verb" : `unknown sub-verb "${sub}"`}: use gmpe or map (see quakeslide ground-motion --help)`,
-      );
-    return verb.run(rest);
-  },
-};
+export const groundMotionCommand: Command = commandWithSubVerbs("ground-motion", overview, subVerbs);

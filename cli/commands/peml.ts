@@ -1,12 +1,11 @@
-import { InputError } from "../../core/errors.ts";
-import type { Command } from "../command.ts";
+import { type Command, commandWithSubVerbs, type SubVerb } from "../command.ts";
 import { cvHelp, runCv } from "./peml/cv.ts";
 import { evaluateHelp, runEvaluate } from "./peml/evaluate.ts";
 import { explainHelp, runExplain } from "./peml/explain.ts";
 import { predictHelp, runPredict } from "./peml/predict.ts";
 import { runTrain, trainHelp } from "./peml/train.ts";
 
-const subVerbs: Record<string, { help: string; run: (args: string[]) => Promise<number> }> = {
+const subVerbs: Record<string, SubVerb> = {
   cv: { help: cvHelp, run: runCv },
   train: { help: trainHelp, run: runTrain },
   predict: { help: predictHelp, run: runPredict },
@@ -31,21 +30,4 @@ and an implied probability of failure that is fitted to the inventory, with publ
 
 Documentation: docs/peml.md`;
 
-export const pemlCommand: Command = {
-  name: "peml",
-  help: overview,
-  helpFor: ([sub]) => (sub !== undefined && subVerbs[sub] ? subVerbs[sub].help : overview),
-  async run(args: string[]): Promise<number> {
-    const [sub, ...rest] = args;
-    if (sub === "help") {
-      console.log(rest[0] && subVerbs[rest[0]] ? subVerbs[rest[0]].help : overview);
-      return 0;
-    }
-    const verb = sub === undefined ? undefined : subVerbs[sub];
-    if (!verb)
-      throw new InputError(
-        `${sub === undefined ? "missing sub-verb" : `unknown sub-verb "${sub}"`}: use one of ${Object.keys(subVerbs).join(", ")} (see quakeslide peml --help)`,
-      );
-    return verb.run(rest);
-  },
-};
+export const pemlCommand: Command = commandWithSubVerbs("peml", overview, subVerbs);

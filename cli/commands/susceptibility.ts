@@ -1,12 +1,11 @@
-import { InputError } from "../../core/errors.ts";
-import type { Command } from "../command.ts";
+import { type Command, commandWithSubVerbs, type SubVerb } from "../command.ts";
 import { cvHelp, runCv } from "./susceptibility/cv.ts";
 import { evaluateHelp, runEvaluate } from "./susceptibility/evaluate.ts";
 import { explainHelp, runExplain } from "./susceptibility/explain.ts";
 import { predictHelp, runPredict } from "./susceptibility/predict.ts";
 import { runTrain, trainHelp } from "./susceptibility/train.ts";
 
-const subVerbs: Record<string, { help: string; run: (args: string[]) => Promise<number> }> = {
+const subVerbs: Record<string, SubVerb> = {
   cv: { help: cvHelp, run: runCv },
   train: { help: trainHelp, run: runTrain },
   predict: { help: predictHelp, run: runPredict },
@@ -27,21 +26,4 @@ Usage: quakeslide susceptibility <cv|train|predict|explain|evaluate> [options]
 
 Documentation: docs/susceptibility.md`;
 
-export const susceptibilityCommand: Command = {
-  name: "susceptibility",
-  help: overview,
-  helpFor: ([sub]) => (sub !== undefined && subVerbs[sub] ? subVerbs[sub].help : overview),
-  async run(args: string[]): Promise<number> {
-    const [sub, ...rest] = args;
-    if (sub === "help") {
-      console.log(rest[0] && subVerbs[rest[0]] ? subVerbs[rest[0]].help : overview);
-      return 0;
-    }
-    const verb = sub === undefined ? undefined : subVerbs[sub];
-    if (!verb)
-      throw new InputError(
-        `${sub === undefined ? "missing sub-verb" : `unknown sub-verb "${sub}"`}: use one of ${Object.keys(subVerbs).join(", ")} (see quakeslide susceptibility --help)`,
-      );
-    return verb.run(rest);
-  },
-};
+export const susceptibilityCommand: Command = commandWithSubVerbs("susceptibility", overview, subVerbs);

@@ -5,6 +5,7 @@ import { assertSameGrid, bandAsFloat32, type Grid, readRaster } from "../raster/
 import { demProfile } from "../sem/topography.ts";
 import { runStability } from "../stability/step.ts";
 import { runTerrain } from "../terrain/step.ts";
+import { canonicalJson } from "../util/canonical-json.ts";
 import { encodeProfileFile, type ProfileFile } from "./profile-file.ts";
 import { type AreaRasters, profileBand, profileLines } from "./profiles.ts";
 import { type CampaignScenario, expandScenarios } from "./scenarios.ts";
@@ -212,16 +213,4 @@ function roundedSurface(surface: { x: Float64Array; z: Float64Array }) {
     x: Array.from(surface.x, (x) => Number(x.toFixed(3))),
     z: Array.from(surface.z, (z) => Number(z.toFixed(3))),
   };
-}
-
-/** JSON with object keys sorted at every level, so that equal values hash equally. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
 }

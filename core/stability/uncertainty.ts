@@ -15,6 +15,7 @@
  */
 import { Random } from "../ml/random.ts";
 import type { SlopeParameters } from "./infinite-slope.ts";
+import { standardNormalCdf } from "./regressions.ts";
 
 /** Index of each parameter in the argument order of factorOfSafety / signedCriticalAcceleration. */
 export const PARAMETER_INDEX = {
@@ -67,10 +68,8 @@ export function signedAcWithDerivative(v: Float64Array, k: number, out: Float64A
   }
 }
 
-/** Standard normal CDF Φ, through erfc below (relative error < 1.2e-7: far below any map's precision). */
-export function normalCdf(z: number): number {
-  return 0.5 * erfc(-z / Math.SQRT2);
-}
+/** Standard normal CDF Φ (relative error < 1.2e-7: far below any map's precision). */
+export const normalCdf = standardNormalCdf;
 
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
@@ -173,28 +172,4 @@ export function standardNormalDraws(n: number, seed: number): Float64Array {
     if (i + 1 < n) draws[i + 1] = r * Math.sin(theta);
   }
   return draws;
-}
-
-/** Complementary error function: erfcc of Numerical Recipes (2nd ed., §6.2), fractional error < 1.2e-7. */
-function erfc(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const y =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t *
-                      (-0.18628806 +
-                        t *
-                          (0.27886807 +
-                            t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? y : 2 - y;
 }

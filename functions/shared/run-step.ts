@@ -7,6 +7,7 @@ import type { z } from "zod";
 import { errorFromName, InputError, isUserError } from "../../core/errors.ts";
 import { MEMORY_LIMIT_ENV, MEMORY_LIMIT_FIELD, parseMemoryLimit } from "../../core/limits.ts";
 import { describeIssues, parseOptionsWith } from "../../core/options.ts";
+import { canonicalJson } from "../../core/util/canonical-json.ts";
 import { outputName, parseS3Uri, type StepEvent, type StepResult, stepEventSchema } from "./event.ts";
 import { MANIFEST_NAME, runPrefix } from "./layout.ts";
 import {
@@ -279,18 +280,6 @@ export function runHash(
     params,
   };
   return createHash("sha256").update(canonicalJson(identity)).digest("hex").slice(0, 32);
-}
-
-/** JSON with object keys sorted at every level, so equal values hash equally. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /**
