@@ -50,7 +50,9 @@ try {
   let last = "";
   const done = await qs.waitForRun(run.id, {
     onProgress: (_fraction, message) => {
-      if (message !== last) console.log(`  ${(last = message)}`);
+      if (message === last) return;
+      console.log(`  ${message}`);
+      last = message;
     },
   });
   console.log(`hazard-pipeline ${done.status}`);
