@@ -98,4 +98,10 @@ export const commands: CommandEntry[] = [
     summary: "history of a run: states, retries, caught errors, failures",
     load: async () => (await import("./logs.ts")).logsCommand,
   },
+  {
+    name: "dashboard",
+    summary:
+      "interactive hazard map of a run's or campaign's outputs in a web browser (layers, values, PNG export)",
+    load: async () => (await import("./dashboard.ts")).dashboardCommand,
+  },
 ];

@@ -3,6 +3,7 @@
 export { type CogWriter, type CogWriterOptions, openCogWriter, writeCog } from "./cog-writer.ts";
 export { assertSameGrid, cellCenter, cellOf } from "./grid.ts";
 export { type PreviewOptions, writePreviewPng } from "./preview.ts";
+export { openPyramid, type PyramidReader } from "./pyramid.ts";
 export {
   bandAsFloat32,
   openRaster,
