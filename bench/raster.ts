@@ -10,15 +10,19 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { bandAsFloat32, openCogWriter, readRaster, writeCog } from "../core/raster/index.ts";
 
-const ACONCAGUA = new URL("../../shared/data/dem/S33W071_srtm3_aconcagua.tif", import.meta.url).pathname;
+const ACONCAGUA_FILE = "S33W071_srtm3_aconcagua.tif";
+const CACHED_DEMS = new URL("./.cache/dem/", import.meta.url).pathname;
 
 function seconds(start: number): number {
   return (performance.now() - start) / 1000;
 }
 
-async function compareWithGdal(dir: string): Promise<void> {
+async function compareWithGdal(dir: string, demDir: string): Promise<void> {
+  const ACONCAGUA = join(demDir, ACONCAGUA_FILE);
   if (!existsSync(ACONCAGUA)) {
-    console.log(`skipping the GDAL comparison: ${ACONCAGUA} not found (it lives in ../shared/data)`);
+    console.log(
+      `skipping the GDAL comparison: ${ACONCAGUA} not found (give --dem-dir or $QUAKESLIDE_BENCH_DEMS)`,
+    );
     return;
   }
   if (spawnSync("gdal_translate", ["--version"]).status !== 0) {
@@ -93,10 +97,13 @@ async function streamBigRaster(dir: string, size: number): Promise<void> {
 }
 
 export async function run(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { size: { type: "string", default: "16000" } } });
+  const { values } = parseArgs({
+    args,
+    options: { size: { type: "string", default: "16000" }, "dem-dir": { type: "string" } },
+  });
   const dir = mkdtempSync(join(tmpdir(), "bench-raster-"));
   try {
-    await compareWithGdal(dir);
+    await compareWithGdal(dir, values["dem-dir"] ?? process.env.QUAKESLIDE_BENCH_DEMS ?? CACHED_DEMS);
     await streamBigRaster(dir, Number(values.size));
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 // `npm run bench -- <name> [args]` runs bench/<name>.ts; with no name, every benchmark in turn.
 // Each benchmark measures a reference tool in the same run and prints the ratio, since these
-// machines are noisy; benchmarks may use ../shared/data when it is there.
+// machines are noisy; benchmarks may use reference data sets outside the repository when given their folder.
 import { readdirSync } from "node:fs";
 
 interface Benchmark {
