@@ -8,7 +8,8 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { HeadObjectCommand } from "@aws-sdk/client-s3";
+import { put } from "../cli/commands/run/objects.ts";
 import { areaConfig, pipelineInput, readScenario, scenarioFiles } from "../cli/commands/run/scenario.ts";
 import { runFlow, stepSeconds } from "../cli/commands/run.ts";
 import { runKrige } from "../core/geostat/step.ts";
@@ -175,15 +176,6 @@ export async function run(_args: string[]): Promise<void> {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-}
-
-async function put(
-  runtime: EmbeddedRuntime,
-  bucket: string,
-  key: string,
-  body: Buffer | string,
-): Promise<void> {
-  await runtime.s3Client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
 }
 
 async function waitFor(runtime: EmbeddedRuntime, bucket: string, key: string): Promise<void> {

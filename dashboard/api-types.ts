@@ -14,11 +14,14 @@ export type Legend =
   | { type: "classes"; units: string; classes: { value: number; label: string; colour: string }[] };
 
 export interface TileGridInfo {
+  /** Top-left corner of tile (0, 0) at every zoom, CRS units. */
   originX: number;
   originY: number;
+  /** CRS units per pixel at zoom 0. */
   resolution0: number;
   tileSize: number;
   maxZoom: number;
+  /** The extent covered by the rasters: [xmin, ymin, xmax, ymax]. */
   bounds: [number, number, number, number];
 }
 

@@ -1,6 +1,6 @@
 import { BLACK, Canvas, type Rgb } from "../plot/canvas.ts";
 import { textWidth } from "../raster/font5x7.ts";
-import { formatValue } from "../raster/preview.ts";
+import { formatValue } from "../util/format-value.ts";
 
 const WIDTH = 640;
 const HEIGHT = 460;

@@ -1,6 +1,6 @@
 import { BLACK, Canvas, type Rgb } from "../plot/canvas.ts";
 import { textWidth } from "../raster/font5x7.ts";
-import { formatValue } from "../raster/preview.ts";
+import { formatValue } from "../util/format-value.ts";
 import { semivariance, type VariogramModel } from "./models.ts";
 import type { VariogramBin } from "./variogram.ts";
 

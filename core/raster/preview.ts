@@ -1,4 +1,5 @@
 import { writeFile } from "node:fs/promises";
+import { formatValue } from "../util/format-value.ts";
 import { GLYPH_ADVANCE, GLYPH_HEIGHT, GLYPH_WIDTH, glyphFor, textWidth } from "./font5x7.ts";
 import { encodeIndexedPng } from "./png.ts";
 import { type RampName, rampTable } from "./ramps.ts";
@@ -187,13 +188,4 @@ function drawText(canvas: Canvas, text: string, x0: number, y0: number, scale: n
       }
     }
   }
-}
-
-/** Four significant digits, without trailing zeros: 12.35, 0.0001234, 1.235e+6. */
-export function formatValue(value: number): string {
-  const text =
-    Math.abs(value) >= 1e5 || (value !== 0 && Math.abs(value) < 1e-3)
-      ? value.toExponential(3)
-      : value.toPrecision(4);
-  return text.replace(/(\.\d*?)0+(e|$)/, "$1$2").replace(/\.(e|$)/, "$1");
 }

@@ -1,6 +1,6 @@
 import { fromFile, type GeoTIFF, type GeoTIFFImage } from "geotiff";
 import { InputError } from "../errors.ts";
-import { type RasterInfo, readRasterInfo, type Window } from "./read.ts";
+import { type RasterInfo, readRasterInfo, type Window, windowInside } from "./read.ts";
 import type { Grid } from "./types.ts";
 
 /**
@@ -81,15 +81,8 @@ async function readLevelBand(
   band: number,
 ): Promise<Float32Array> {
   if (!image || !grid) throw new RangeError(`${path} has no level beyond ${info.overviewCount}`);
-  const inside =
-    [window.x0, window.y0, window.width, window.height].every(Number.isInteger) &&
-    window.x0 >= 0 &&
-    window.y0 >= 0 &&
-    window.width > 0 &&
-    window.height > 0 &&
-    window.x0 + window.width <= grid.width &&
-    window.y0 + window.height <= grid.height;
-  if (!inside) throw new RangeError(`window outside level ${grid.width}x${grid.height} of ${path}`);
+  if (!windowInside(window, grid.width, grid.height))
+    throw new RangeError(`window outside level ${grid.width}x${grid.height} of ${path}`);
   if (!Number.isInteger(band) || band < 0 || band >= info.bandCount)
     throw new RangeError(`${path} has no band ${band}`);
   let samples: ArrayLike<number>;

@@ -184,16 +184,21 @@ function resolveBands(path: string, info: RasterInfo, bands: (number | string)[]
   });
 }
 
-function checkWindow(path: string, info: RasterInfo, w: Window): void {
-  const ok =
+/** Whether a window is a non-empty block of whole cells inside a width x height raster. */
+export function windowInside(w: Window, width: number, height: number): boolean {
+  return (
     [w.x0, w.y0, w.width, w.height].every(Number.isInteger) &&
     w.x0 >= 0 &&
     w.y0 >= 0 &&
     w.width > 0 &&
     w.height > 0 &&
-    w.x0 + w.width <= info.width &&
-    w.y0 + w.height <= info.height;
-  if (!ok) {
+    w.x0 + w.width <= width &&
+    w.y0 + w.height <= height
+  );
+}
+
+function checkWindow(path: string, info: RasterInfo, w: Window): void {
+  if (!windowInside(w, info.width, info.height)) {
     throw new InputError(
       `window x0=${w.x0} y0=${w.y0} ${w.width}x${w.height} is outside the raster (${info.width}x${info.height})`,
       { file: path },

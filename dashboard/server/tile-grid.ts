@@ -1,4 +1,5 @@
 import type { Grid } from "../../core/raster/types.ts";
+import type { TileGridInfo as TileGrid } from "../api-types.ts";
 
 /**
  * The dashboard's tile pyramid, in the rasters' own CRS (no reprojection, so a clicked point is
@@ -6,17 +7,7 @@ import type { Grid } from "../../core/raster/types.ts";
  * halves the pixel size, and the deepest zoom shows a cell of the finest raster as 4x4 pixels.
  * The page's map uses the same numbers (served by /api/layers) for its coordinate system.
  */
-export interface TileGrid {
-  /** Top-left corner of tile (0, 0) at every zoom, CRS units. */
-  originX: number;
-  originY: number;
-  /** CRS units per pixel at zoom 0. */
-  resolution0: number;
-  tileSize: number;
-  maxZoom: number;
-  /** The extent covered by the rasters: [xmin, ymin, xmax, ymax]. */
-  bounds: [number, number, number, number];
-}
+export type { TileGrid };
 
 export interface TileBox {
   /** CRS coordinates of the tile's left and top edges. */

@@ -1,11 +1,4 @@
-/** Four significant digits without trailing zeros, as the PNG previews print values. */
-export function formatValue(value: number): string {
-  const text =
-    Math.abs(value) >= 1e5 || (value !== 0 && Math.abs(value) < 1e-3)
-      ? value.toExponential(3)
-      : value.toPrecision(4);
-  return text.replace(/(\.\d*?)0+(e|$)/, "$1$2").replace(/\.(e|$)/, "$1");
-}
+export { formatValue } from "../../core/util/format-value.ts";
 
 export async function getJson<T>(url: string): Promise<T> {
   const response = await fetch(url);

@@ -5,9 +5,10 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { PNG } from "pngjs";
 import { writePreviewPng } from "../../../core/raster/index.ts";
-import { formatValue, PREVIEW_MAX_SIDE } from "../../../core/raster/preview.ts";
+import { PREVIEW_MAX_SIDE } from "../../../core/raster/preview.ts";
 import { rampTable } from "../../../core/raster/ramps.ts";
 import type { Grid } from "../../../core/raster/types.ts";
+import { formatValue } from "../../../core/util/format-value.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "raster-preview-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
