@@ -5,10 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { writeCog } from "../../../core/raster/index.ts";
 import { S3_CLIENT_SETTINGS } from "../../../functions/shared/s3.ts";
 import { type LocalS3, startLocalS3 } from "../../../local/s3-server.ts";
-import { ridgeScenario } from "../../helpers/ridge-scenario.ts";
+import { ridgeScenario, writeRidgeDem } from "../../helpers/ridge-scenario.ts";
 
 // The `sem` container's entrypoint as Batch runs it: a process whose job comes from the
 // environment, reading and writing a real S3-compatible server. The scenario names its DEM by
@@ -24,19 +23,8 @@ before(async () => {
   directory = mkdtempSync(join(tmpdir(), "quakeslide-containers-"));
   s3 = await startLocalS3({ directory: join(directory, "s3"), buckets: ["data", "results"] });
   client = new S3Client({ ...s3.clientConfig, ...S3_CLIENT_SETTINGS });
-  const size = 30;
-  const elevation = new Float32Array(size * size).map(
-    (_, i) => 50 + 20 * Math.sin((Math.PI * (i % size)) / (size - 1)),
-  );
   const dem = join(directory, "ridge.tif");
-  await writeCog(dem, {
-    width: size,
-    height: size,
-    transform: [500_000, 10, 0, 9_800_000, 0, -10],
-    crs: { epsg: 32717, geographic: false },
-    bands: [elevation],
-    nodata: Number.NaN,
-  });
+  await writeRidgeDem(dem);
   await put("dem/ridge.tif", readFileSync(dem));
   await put("scenarios/ridge.json", JSON.stringify(scenario));
 });
