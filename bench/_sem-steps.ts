@@ -5,6 +5,7 @@
 import { readScenario } from "../core/sem/scenario.ts";
 import { prepareSimulation } from "../core/sem/simulation.ts";
 import type { SolverKernel } from "../core/sem/solver-data.ts";
+import { singleThread } from "../core/sem/step-sync.ts";
 import { runSteps } from "../core/sem/stepper.ts";
 
 const [kernel, stepsArgument, scenarioPath] = process.argv.slice(2);
@@ -13,5 +14,5 @@ const scenario = readScenario(scenarioPath);
 scenario.time.duration_s = (steps + 2) * (scenario.time.dt_s as number);
 const prepared = prepareSimulation(scenario, null, "scenario.json", { kernel: kernel as SolverKernel });
 // Two steps first: every kernel compiled (with --no-liftoff, optimised) before the counted ones.
-runSteps(prepared.data, 0, 1, () => {}, { from: 0, to: 2 });
-runSteps(prepared.data, 0, 1, () => {}, { from: 2, to: 2 + steps });
+runSteps(prepared.data, singleThread(), { from: 0, to: 2 });
+runSteps(prepared.data, singleThread(), { from: 2, to: 2 + steps });

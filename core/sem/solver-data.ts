@@ -58,14 +58,12 @@ export interface SolverData {
   receiverWeights: Float64Array;
   /** Stencil slots sorted by global point, so each thread meets its slots in one sweep. */
   receiverSlotOrder: Int32Array;
-  /** u, v, a (x, z) of each slot's point, captured during the step (6 per slot). */
+  /** u, v, a (x, z) of each slot's point, captured during the step (6 per slot), one buffer per step parity. */
   receiverSlotValues: Float64Array;
   /** nsteps × nReceivers × 6 (RECORDED_CHANNELS). */
   records: Float64Array;
   /** Element-column boundaries of the work chunks (fixed, independent of the thread count). */
   chunkColumns: Int32Array;
-  /** Barrier state for the threads: [arrived, generation, failed]. */
-  sync: Int32Array;
 }
 
 function sharedFloat64(length: number): Float64Array {
@@ -253,9 +251,8 @@ export function buildSolverData(
     receiverPoints,
     receiverWeights,
     receiverSlotOrder,
-    receiverSlotValues: sharedFloat64(nReceivers * nn * 6),
+    receiverSlotValues: sharedFloat64(2 * nReceivers * nn * 6),
     records: sharedFloat64(nsteps * nReceivers * 6),
     chunkColumns,
-    sync: new Int32Array(new SharedArrayBuffer(16)),
   };
 }

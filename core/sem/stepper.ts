@@ -1,5 +1,6 @@
 import type { SolverData } from "./solver-data.ts";
 import { stepKernels } from "./step-kernels.ts";
+import type { StepSync } from "./step-sync.ts";
 
 /** Index range [start, end) of part `index` of `parts` equal parts of `length`. */
 function share(length: number, index: number, parts: number): [number, number] {
@@ -15,10 +16,10 @@ export interface StepRange {
 }
 
 /**
- * Runs time steps [from, to) as thread `thread` of `threads`, all threads calling this with the
- * same range and a shared `barrier`. Explicit Newmark (β = 0, γ = ½), as in notes/sem-numerics:
- * predictor; forces at t_k = k·dt; a = M⁻¹ f with the Stacey dashpot; corrector; record. On
- * return the state (u, v, a) is that of t_{to−1}, so ranges can be chained.
+ * Runs time steps [from, to) as thread `sync.thread` of `sync.threads`, all threads calling this
+ * with the same range. Explicit Newmark (β = 0, γ = ½), as in notes/sem-numerics: predictor;
+ * forces at t_k = k·dt; a = M⁻¹ f with the Stacey dashpot; corrector; record. On return the
+ * state (u, v, a) is that of t_{to−1}, so ranges can be chained.
  *
  * Forces are assembled element column chunk by chunk. Two chunks never share points except along
  * the line between them, so phase A runs every chunk but its last column (no two touch the same
@@ -27,42 +28,58 @@ export interface StepRange {
  * number of threads: the seismograms are bit-identical from 1 to N threads.
  *
  * Each thread owns the points of its chunks, the line it shares with the next thread included
- * (ownedPoints). After phase B its points have all their contributions (the neighbours' phase A
- * ended at the barrier), so it goes on at once with sources, Stacey dashpots and one sweep (the
- * corrector of step k and the predictor of step k + 1): two barriers per step. Just before the
- * sweep it captures the receivers' points it owns; thread 0 sums them while the next step's
- * forces are computed. The element and point work is the solver's kernels' (step-kernels.ts).
+ * (ownedPoints). It meets the others only at that line (step-sync.ts): its first column (phase A,
+ * done first) reads and adds to the line of the previous thread, so it waits for that thread's
+ * corrector; its last column (phase B) adds to its own line after the next thread's first
+ * column, so it waits for that. Then its points have all their contributions and it goes on at
+ * once with sources, Stacey dashpots and one sweep (the corrector of step k and the predictor of
+ * step k + 1). Just before the sweep it captures the receivers' points it owns into the buffer
+ * of the step's parity; thread 0 sums the previous step's buffer once every thread has filled it.
+ * A thread further right may run a step or more ahead of thread 0 (each waits only for its left
+ * neighbour), so before capturing step k it waits until thread 0 has corrected step k − 1, i.e.
+ * recorded step k − 2 from the buffer it is about to fill (with two threads, already so).
+ * The element and point work is the solver's kernels' (step-kernels.ts).
  */
-export function runSteps(
-  d: SolverData,
-  thread: number,
-  threads: number,
-  barrier: () => void,
-  range: StepRange,
-): void {
+export function runSteps(d: SolverData, sync: StepSync, range: StepRange): void {
+  const { thread, threads } = sync;
   const nChunks = d.chunkColumns.length - 1;
   const [chunk0, chunk1] = share(nChunks, thread, threads);
   const [p0, p1] = [ownedPointsFrom(d, chunk0), ownedPointsFrom(d, chunk1)];
   const kernels = stepKernels(d, thread);
+  const nSlots = d.nReceivers * d.ngll * d.ngll;
   let firstSlot = 0;
-  while (firstSlot < d.receiverSlotOrder.length && d.receiverPoints[d.receiverSlotOrder[firstSlot]] < p0)
-    firstSlot++;
+  while (firstSlot < nSlots && d.receiverPoints[d.receiverSlotOrder[firstSlot]] < p0) firstSlot++;
+  const capturesSlots = firstSlot < nSlots && d.receiverPoints[d.receiverSlotOrder[firstSlot]] < p1;
   let firstStacey = 0;
   while (firstStacey < d.stacey.points.length && d.stacey.points[firstStacey] < p0) firstStacey++;
+  const firstColumn = d.chunkColumns[chunk0];
   kernels.predict(p0, p1);
-  barrier();
+  sync.corrected();
   for (let step = range.from; step < range.to; step++) {
-    for (let k = chunk0; k < chunk1; k++) kernels.forces(d.chunkColumns[k], d.chunkColumns[k + 1] - 1);
-    if (thread === 0 && step > range.from) recordReceivers(d, step - 1, range);
-    barrier();
+    sync.waitLeftCorrected();
+    kernels.forces(firstColumn, firstColumn + 1);
+    sync.firstColumnDone();
+    kernels.forces(firstColumn + 1, d.chunkColumns[chunk0 + 1] - 1);
+    for (let k = chunk0 + 1; k < chunk1; k++) kernels.forces(d.chunkColumns[k], d.chunkColumns[k + 1] - 1);
+    sync.waitRightFirstColumn();
     for (let k = chunk0; k < chunk1; k++) kernels.forces(d.chunkColumns[k + 1] - 1, d.chunkColumns[k + 1]);
     addSources(d, step, p0, p1);
     addStaceyForces(d, firstStacey, p1);
-    captureReceivers(d, firstSlot, p1);
+    if (thread === 0 && step > range.from) {
+      sync.waitAllCorrected();
+      recordReceivers(d, step - 1, range);
+    }
+    if (capturesSlots) {
+      sync.waitFirstCorrected();
+      captureReceivers(d, firstSlot, p1, step);
+    }
     kernels.correct(p0, p1, step + 1 < range.to);
-    barrier();
+    sync.corrected();
   }
-  if (thread === 0 && range.to > range.from) recordReceivers(d, range.to - 1, range);
+  if (thread === 0 && range.to > range.from) {
+    sync.waitAllCorrected();
+    recordReceivers(d, range.to - 1, range);
+  }
 }
 
 /**
@@ -77,17 +94,19 @@ function ownedPointsFrom(d: SolverData, chunk: number): number {
 
 /**
  * u, and v and a as the corrector is about to make them, of the receiver slots' points in
- * [firstSlot's point, p1). Computed in Float64 from the stored values, with the corrector's
- * formulas (in double precision the same values as the sweep's, to the bit).
+ * [firstSlot's point, p1), into the buffer of the step's parity. Computed in Float64 from the
+ * stored values, with the corrector's formulas (in double precision the same values as the
+ * sweep's, to the bit).
  */
-function captureReceivers(d: SolverData, firstSlot: number, p1: number): void {
+function captureReceivers(d: SolverData, firstSlot: number, p1: number, step: number): void {
   const { dt, ux, uz, vx, vz, ax, az, invMassX, invMassZ } = d;
   const { receiverSlotOrder: slotOrder, receiverPoints: slotPoint, receiverSlotValues: slotValues } = d;
-  for (let slot = firstSlot; slot < slotOrder.length && slotPoint[slotOrder[slot]] < p1; slot++) {
+  const nSlots = d.nReceivers * d.ngll * d.ngll;
+  for (let slot = firstSlot; slot < nSlots && slotPoint[slotOrder[slot]] < p1; slot++) {
     const p = slotPoint[slotOrder[slot]];
     const accelerationX = ax[p] * invMassX[p];
     const accelerationZ = az[p] * invMassZ[p];
-    const o = slotOrder[slot] * 6;
+    const o = (captureBufferStart(d, step) + slotOrder[slot]) * 6;
     slotValues[o] = ux[p];
     slotValues[o + 1] = uz[p];
     slotValues[o + 2] = vx[p] + (dt / 2) * accelerationX;
@@ -122,15 +141,21 @@ function addSources(d: SolverData, step: number, p0: number, p1: number): void {
   }
 }
 
+/** Index of the first slot of `step`'s capture buffer (one per step parity). */
+function captureBufferStart(d: SolverData, step: number): number {
+  return (step % 2) * d.nReceivers * d.ngll * d.ngll;
+}
+
 /** Weighted sums of the captured slot values, in slot order (the same for any thread count). */
 function recordReceivers(d: SolverData, step: number, range: StepRange): void {
   const nn = d.ngll * d.ngll;
+  const first = captureBufferStart(d, step);
   for (let r = 0; r < d.nReceivers; r++) {
     const o = (step * d.nReceivers + r) * 6;
     for (let c = 0; c < 6; c++) {
       let sum = 0;
       for (let slot = r * nn; slot < (r + 1) * nn; slot++)
-        sum += d.receiverWeights[slot] * d.receiverSlotValues[slot * 6 + c];
+        sum += d.receiverWeights[slot] * d.receiverSlotValues[(first + slot) * 6 + c];
       d.records[o + c] = sum;
     }
   }

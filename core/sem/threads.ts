@@ -1,32 +1,14 @@
-import type { Worker } from "node:worker_threads";
 import { startWorker } from "../util/workers.ts";
 import type { SolverData } from "./solver-data.ts";
+import {
+  PEER_FAILED,
+  type StepSync,
+  signalFailure,
+  singleThread,
+  stepSync,
+  syncBuffer,
+} from "./step-sync.ts";
 import { runSteps } from "./stepper.ts";
-
-/** A reusable barrier over Atomics: spin briefly (steps are short), then sleep on the futex. */
-export function atomicsBarrier(sync: Int32Array, threads: number): () => void {
-  return () => {
-    const generation = Atomics.load(sync, 1);
-    if (Atomics.add(sync, 0, 1) === threads - 1) {
-      Atomics.store(sync, 0, 0);
-      Atomics.add(sync, 1, 1);
-      Atomics.notify(sync, 1);
-      return;
-    }
-    let spins = 0;
-    while (Atomics.load(sync, 1) === generation) {
-      if (Atomics.load(sync, 2) !== 0) throw new Error("another SEM thread failed");
-      if (spins++ < 4000) continue;
-      Atomics.wait(sync, 1, generation, 50);
-    }
-  };
-}
-
-/** Marks the run as failed and wakes every waiting thread so that none hangs at a barrier. */
-export function signalFailure(sync: Int32Array): void {
-  Atomics.store(sync, 2, 1);
-  Atomics.notify(sync, 1);
-}
 
 /** Main thread → worker: run these steps. */
 export interface StepRangeMessage {
@@ -34,10 +16,12 @@ export interface StepRangeMessage {
   to: number;
 }
 
-/** Worker → main thread: a progress report, or the end of the range. */
-export interface WorkerMessage {
-  step?: number;
-  done?: boolean;
+/** What a worker is started with (besides the solver data). */
+export interface WorkerSetup {
+  data: SolverData;
+  sync: Int32Array;
+  thread: number;
+  threads: number;
 }
 
 export interface StepRunner {
@@ -46,21 +30,21 @@ export interface StepRunner {
   close(): Promise<void>;
 }
 
-/** In-process runs hand the event loop back this often (ms), so that Ctrl-C and timers work. */
+/** The calling thread hands the event loop back this often (ms), so that Ctrl-C and timers work. */
 const YIELD_EVERY_MS = 100;
 
 /**
- * Steps [from, to) on the calling thread, in slices of about YIELD_EVERY_MS between which the
- * event loop runs (a signal handler, a progress timer). Chained ranges give the same values as
- * one range (see runSteps), so the slicing changes nothing in the results.
+ * Steps [from, to) in slices of about YIELD_EVERY_MS between which the event loop runs (a signal
+ * handler, a progress timer). Chained ranges give the same values as one range (see runSteps),
+ * so the slicing changes nothing in the results.
  */
-async function runInProcess(d: SolverData, steps: StepRangeMessage, onStep: (step: number) => void) {
+async function runSliced(steps: StepRangeMessage, runSlice: (slice: StepRangeMessage) => void) {
   let from = steps.from;
   let slice = 1;
   while (from < steps.to) {
     const to = Math.min(steps.to, from + slice);
     const started = performance.now();
-    runSteps(d, 0, 1, () => {}, { from, to, onStep });
+    runSlice({ from, to });
     const perStep = (performance.now() - started) / (to - from);
     slice = Math.max(1, Math.round(YIELD_EVERY_MS / Math.max(perStep, 1e-3)));
     from = to;
@@ -69,58 +53,81 @@ async function runInProcess(d: SolverData, steps: StepRangeMessage, onStep: (ste
 }
 
 /**
- * Runs step ranges with `threads` threads: on the calling thread for one thread, otherwise that
- * many worker threads sharing the SolverData memory, started once and kept for every range of
- * the simulation (snapshot pauses do not restart them). Thread 0 reports progress every
- * `progressEvery` steps.
+ * Runs step ranges with `threads` threads (at most one per chunk of element columns): the calling
+ * thread is thread 0, and threads − 1 worker threads share the SolverData memory, started once and
+ * kept for every range of the simulation (snapshot pauses do not restart them). Each slice of
+ * steps goes to the workers as a message; the calling thread runs its own share of the slice and
+ * returns when every thread has finished it (runSteps' thread 0 waits for that before recording
+ * the last step). Thread 0 reports progress every `progressEvery` steps.
  */
 export function stepRunner(
   d: SolverData,
-  threads: number,
+  requestedThreads: number,
   onStep: (step: number) => void,
   progressEvery: number,
 ): StepRunner {
+  const threads = Math.max(1, Math.min(requestedThreads, d.chunkColumns.length - 1));
   const report = (step: number) => (step % progressEvery === 0 || step === d.nsteps - 1) && onStep(step);
-  if (threads <= 1) {
-    return { run: (steps) => runInProcess(d, steps, report), close: async () => {} };
+  if (threads === 1) {
+    const sync = singleThread();
+    return {
+      run: (steps) => runSliced(steps, (slice) => runSteps(d, sync, { ...slice, onStep: report })),
+      close: async () => {},
+    };
   }
-  d.sync.fill(0);
-  const workers = Array.from({ length: threads }, (_, thread) =>
-    startWorker(new URL("./worker.ts", import.meta.url), { data: d, thread, threads, progressEvery }),
+  const buffer = syncBuffer(threads);
+  const workers = Array.from({ length: threads - 1 }, (_, k) =>
+    startWorker(new URL("./worker.ts", import.meta.url), {
+      data: d,
+      sync: buffer,
+      thread: k + 1,
+      threads,
+    } satisfies WorkerSetup),
   );
-  let pending: { remaining: number; resolve: () => void; reject: (error: unknown) => void } | undefined;
   let failure: unknown;
+  let failed = () => {};
+  const failedEvent = new Promise<void>((resolve) => {
+    failed = resolve;
+  });
   let closing = false;
   const fail = (error: unknown) => {
     if (closing) return;
     failure ??= error;
-    signalFailure(d.sync);
-    pending?.reject(failure);
-    pending = undefined;
+    signalFailure(buffer);
+    failed();
   };
+  // A worker tells when its modules and kernels are loaded: until then the calling thread waits
+  // with its event loop free, so that a worker that cannot start is reported, not waited for.
+  const ready = Promise.all(
+    workers.map((worker) => new Promise((resolve) => worker.once("message", resolve))),
+  );
   for (const worker of workers) {
-    worker.on("message", (message: WorkerMessage) => {
-      if (message.step !== undefined) onStep(message.step);
-      if (message.done && pending && --pending.remaining === 0) {
-        pending.resolve();
-        pending = undefined;
-      }
-    });
     worker.on("error", fail);
     worker.on("exit", (code) => {
       if (code !== 0) fail(new Error(`SEM worker exited with code ${code}`));
     });
   }
+  const sync: StepSync = stepSync(buffer, 0, threads);
   return {
-    run: (steps) =>
-      new Promise<void>((resolve, reject) => {
-        if (failure) return reject(failure);
-        pending = { remaining: workers.length, resolve, reject };
-        for (const worker of workers) worker.postMessage(steps satisfies StepRangeMessage);
-      }),
+    run: async (steps) => {
+      await Promise.race([ready, failedEvent]);
+      if (failure) throw failure;
+      try {
+        await runSliced(steps, (slice) => {
+          for (const worker of workers) worker.postMessage(slice satisfies StepRangeMessage);
+          runSteps(d, sync, { ...slice, onStep: report });
+        });
+      } catch (error) {
+        signalFailure(buffer);
+        if (!(error instanceof Error && error.message === PEER_FAILED)) throw error;
+        // The worker's own error arrives as an event: wait for it, to report the cause.
+        await Promise.race([failedEvent, new Promise((resolve) => setTimeout(resolve, 1000))]);
+        throw failure ?? error;
+      }
+    },
     close: async () => {
       closing = true;
-      await Promise.all(workers.map((worker: Worker) => worker.terminate()));
+      await Promise.all(workers.map((worker) => worker.terminate()));
     },
   };
 }

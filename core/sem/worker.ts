@@ -1,28 +1,21 @@
-// One SEM thread: steps its share of the mesh for every range the main thread sends; see
-// threads.ts and stepper.ts.
+// One SEM worker thread (threads 1 … N − 1; the calling thread is thread 0): steps its share of
+// the mesh for every slice of steps the main thread sends; see threads.ts and stepper.ts.
 import { parentPort, workerData } from "node:worker_threads";
-import type { SolverData } from "./solver-data.ts";
+import { stepKernels } from "./step-kernels.ts";
+import { signalFailure, stepSync } from "./step-sync.ts";
 import { runSteps } from "./stepper.ts";
-import { atomicsBarrier, type StepRangeMessage, signalFailure } from "./threads.ts";
+import type { StepRangeMessage, WorkerSetup } from "./threads.ts";
 
-const { data, thread, threads, progressEvery } = workerData.data as {
-  data: SolverData;
-  thread: number;
-  threads: number;
-  progressEvery: number;
-};
-const barrier = atomicsBarrier(data.sync, threads);
+const { data, sync, thread, threads } = workerData.data as WorkerSetup;
+const counters = stepSync(sync, thread, threads);
+// Compile and instantiate the kernels now, before the main thread starts stepping.
+stepKernels(data, thread);
 parentPort?.on("message", (steps: StepRangeMessage) => {
   try {
-    runSteps(data, thread, threads, barrier, {
-      ...steps,
-      onStep: (step) => {
-        if (step % progressEvery === 0 || step === data.nsteps - 1) parentPort?.postMessage({ step });
-      },
-    });
-    parentPort?.postMessage({ done: true });
+    runSteps(data, counters, steps);
   } catch (error) {
-    signalFailure(data.sync);
+    signalFailure(sync);
     throw error;
   }
 });
+parentPort?.postMessage("ready");

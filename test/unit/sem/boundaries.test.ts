@@ -4,6 +4,7 @@ import { addElasticForces, kernelScratch } from "../../../core/sem/kernel.ts";
 import { parseScenario } from "../../../core/sem/scenario.ts";
 import { type PreparedSimulation, prepareSimulation, simulate } from "../../../core/sem/simulation.ts";
 import { elementArrays } from "../../../core/sem/solver-data.ts";
+import { singleThread } from "../../../core/sem/step-sync.ts";
 import { runSteps } from "../../../core/sem/stepper.ts";
 import { smallScenario } from "./small-scenario.ts";
 
@@ -27,7 +28,7 @@ function energyHistory(absorbing: boolean): { time: number; energy: number }[] {
   const history: { time: number; energy: number }[] = [];
   for (let step = 0; step < prepared.nsteps; step += 50) {
     const to = Math.min(step + 50, prepared.nsteps);
-    runSteps(prepared.data, 0, 1, () => {}, { from: step, to });
+    runSteps(prepared.data, singleThread(), { from: step, to });
     history.push({ time: to * prepared.dt, energy: totalEnergy(prepared) });
   }
   return history;
