@@ -9,9 +9,11 @@
 // - SPECFEM2D on the same case in the same run when SPECFEM2D_BIN points at a built one
 //   (bench/_specfem2d.ts), else its 2.0 M element-steps/s stated in the issue;
 // - the Lamb misfits of the single- and double-precision runs;
+// - what two cores of the machine give at best: the same 1-thread run in two processes at once,
+//   against one alone (a shared memory bus or a busy host shows here, not in the threads);
 // - with --instructions, instructions per element-step of each kernel, counted by valgrind's
 //   callgrind: unlike times, they do not change with what else the machine runs.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -103,6 +105,51 @@ async function instructionsPerElementStep(bundle: string, kernel: SolverKernel, 
   return (count(steps[1]) - count(steps[0])) / ((steps[1] - steps[0]) * elements);
 }
 
+/** Wall time of `steps` single-precision steps on one thread in a child process (no start-up). */
+function childSteps(steps: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        fileURLToPath(new URL("_sem-steps.ts", import.meta.url)),
+        "single",
+        String(steps),
+        SCENARIO,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let output = "";
+    child.stdout.on("data", (chunk) => {
+      output += chunk;
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      const match = /steps wall ([\d.]+) s/.exec(output);
+      if (code === 0 && match) resolve(Number(match[1]));
+      else reject(new Error(`bench/_sem-steps.ts failed (${code}): ${output.slice(-300)}`));
+    });
+  });
+}
+
+/**
+ * The best a second core can give: one run alone, then two at once (best of `repeat` each). Two
+ * processes share nothing but the machine (memory bus, caches, the host), so their slowdown
+ * bounds what any threading of the solver can reach here.
+ */
+async function reportTwoProcesses(steps: number, repeat: number): Promise<void> {
+  let alone = Number.POSITIVE_INFINITY;
+  let together = Number.POSITIVE_INFINITY;
+  for (let k = 0; k < repeat; k++) {
+    alone = Math.min(alone, await childSteps(steps));
+    together = Math.min(together, Math.max(...(await Promise.all([childSteps(steps), childSteps(steps)]))));
+  }
+  console.log(
+    `two 1-thread processes at once: ${steps} steps in ${together.toFixed(2)} s each vs ${alone.toFixed(2)} s alone (best of ${repeat}): two cores give at most ${((2 * alone) / together).toFixed(2)} x here`,
+  );
+}
+
 async function reportInstructions(): Promise<void> {
   if (spawnSync("valgrind", ["--version"]).status !== 0) {
     console.log("instructions: valgrind is not installed (apt-get install valgrind); skipped");
@@ -160,13 +207,14 @@ export async function run(args: string[]): Promise<void> {
   console.log(
     `after / before, 1 thread: ${(single.rate / before.rate).toFixed(2)} x by wall time, ${(perCpuSecond(single) / perCpuSecond(before)).toFixed(2)} x by CPU time`,
   );
-  // Starting the workers (loading their modules; through tsx when run from source) is part of the
+  // Starting the worker (loading its modules; through tsx when run from source) is part of the
   // 2-thread wall time above; measured alone on a 1-step run, it gives the steady-state speed-up.
   const startup = (await bestRun("single", 2, 1, repeat)).wall;
   const steady = (single.prepared.mesh.nspec * steps) / (singleTwo.wall - startup);
   console.log(
-    `speed-up on 2 threads: ${(singleTwo.rate / single.rate).toFixed(2)} x; ${(steady / single.rate).toFixed(2)} x without the ${startup.toFixed(2)} s of starting the 2 workers (a 1-step run)`,
+    `speed-up on 2 threads: ${(singleTwo.rate / single.rate).toFixed(2)} x; ${(steady / single.rate).toFixed(2)} x without the ${startup.toFixed(2)} s of starting the worker thread (a 1-step run)`,
   );
+  await reportTwoProcesses(steps, repeat);
 
   const unavailable = specfem2dUnavailable();
   let specfem = SPECFEM2D_STATED;

@@ -28,13 +28,16 @@ export interface StepRange {
  * number of threads: the seismograms are bit-identical from 1 to N threads.
  *
  * Each thread owns the points of its chunks, the line it shares with the next thread included
- * (ownedPoints). It meets the others only at that line (step-sync.ts): its first column (phase A,
- * done first) reads and adds to the line of the previous thread, so it waits for that thread's
- * corrector; its last column (phase B) adds to its own line after the next thread's first
- * column, so it waits for that. Then its points have all their contributions and it goes on at
- * once with sources, Stacey dashpots and one sweep (the corrector of step k and the predictor of
- * step k + 1). Just before the sweep it captures the receivers' points it owns into the buffer
- * of the step's parity; thread 0 sums the previous step's buffer once every thread has filled it.
+ * (ownedPoints). It meets the others only at those lines (step-sync.ts): its first column (phase
+ * A, done first) reads and adds to the line of the previous thread, so it waits for that
+ * thread's corrector; the last column of its last chunk (phase B, done last) adds to its own line
+ * after the next thread's first column, so it waits for that. Every point left of that last
+ * column has all its contributions before it, so the point work (sources, Stacey dashpots and
+ * one sweep: the corrector of step k and the predictor of step k + 1) runs in two parts: those
+ * points before the wait, the last column's after it. Almost the whole step lies between the two
+ * waits, so either thread can fall behind by most of a step before the other has to wait. Just
+ * before the sweep a thread captures the receivers' points it owns into the buffer of the step's
+ * parity; thread 0 sums the previous step's buffer once every thread has filled it.
  * A thread further right may run a step or more ahead of thread 0 (each waits only for its left
  * neighbour), so before capturing step k it waits until thread 0 has corrected step k − 1, i.e.
  * recorded step k − 2 from the buffer it is about to fill (with two threads, already so).
@@ -45,14 +48,21 @@ export function runSteps(d: SolverData, sync: StepSync, range: StepRange): void 
   const nChunks = d.chunkColumns.length - 1;
   const [chunk0, chunk1] = share(nChunks, thread, threads);
   const [p0, p1] = [ownedPointsFrom(d, chunk0), ownedPointsFrom(d, chunk1)];
-  const kernels = stepKernels(d, thread);
-  const nSlots = d.nReceivers * d.ngll * d.ngll;
-  let firstSlot = 0;
-  while (firstSlot < nSlots && d.receiverPoints[d.receiverSlotOrder[firstSlot]] < p0) firstSlot++;
-  const capturesSlots = firstSlot < nSlots && d.receiverPoints[d.receiverSlotOrder[firstSlot]] < p1;
-  let firstStacey = 0;
-  while (firstStacey < d.stacey.points.length && d.stacey.points[firstStacey] < p0) firstStacey++;
   const firstColumn = d.chunkColumns[chunk0];
+  const lastColumn = d.chunkColumns[chunk1] - 1;
+  // The points left of the last column are complete before it runs (see above).
+  const early = pointPart(d, p0, lastColumn * (d.ngll - 1) * d.npz);
+  const late = pointPart(d, early.p1, p1);
+  const kernels = stepKernels(d, thread);
+  const finishPoints = (part: PointPart, step: number) => {
+    addSources(d, step, part.p0, part.p1);
+    addStaceyForces(d, part.firstStacey, part.p1);
+    if (part.firstSlot < part.endSlot) {
+      sync.waitFirstCorrected();
+      captureReceivers(d, part, step);
+    }
+    kernels.correct(part.p0, part.p1, step + 1 < range.to);
+  };
   kernels.predict(p0, p1);
   sync.corrected();
   for (let step = range.from; step < range.to; step++) {
@@ -61,25 +71,43 @@ export function runSteps(d: SolverData, sync: StepSync, range: StepRange): void 
     sync.firstColumnDone();
     kernels.forces(firstColumn + 1, d.chunkColumns[chunk0 + 1] - 1);
     for (let k = chunk0 + 1; k < chunk1; k++) kernels.forces(d.chunkColumns[k], d.chunkColumns[k + 1] - 1);
+    for (let k = chunk0; k < chunk1 - 1; k++) kernels.forces(d.chunkColumns[k + 1] - 1, d.chunkColumns[k + 1]);
+    finishPoints(early, step);
     sync.waitRightFirstColumn();
-    for (let k = chunk0; k < chunk1; k++) kernels.forces(d.chunkColumns[k + 1] - 1, d.chunkColumns[k + 1]);
-    addSources(d, step, p0, p1);
-    addStaceyForces(d, firstStacey, p1);
+    kernels.forces(lastColumn, lastColumn + 1);
     if (thread === 0 && step > range.from) {
       sync.waitAllCorrected();
       recordReceivers(d, step - 1, range);
     }
-    if (capturesSlots) {
-      sync.waitFirstCorrected();
-      captureReceivers(d, firstSlot, p1, step);
-    }
-    kernels.correct(p0, p1, step + 1 < range.to);
+    finishPoints(late, step);
     sync.corrected();
   }
   if (thread === 0 && range.to > range.from) {
     sync.waitAllCorrected();
     recordReceivers(d, range.to - 1, range);
   }
+}
+
+/** Points [p0, p1) with the index ranges of their Stacey points and receiver slots. */
+interface PointPart {
+  p0: number;
+  p1: number;
+  firstStacey: number;
+  firstSlot: number;
+  endSlot: number;
+}
+
+function pointPart(d: SolverData, p0: number, p1: number): PointPart {
+  const { points } = d.stacey;
+  let firstStacey = 0;
+  while (firstStacey < points.length && points[firstStacey] < p0) firstStacey++;
+  const nSlots = d.nReceivers * d.ngll * d.ngll;
+  const slotPoint = (slot: number) => d.receiverPoints[d.receiverSlotOrder[slot]];
+  let firstSlot = 0;
+  while (firstSlot < nSlots && slotPoint(firstSlot) < p0) firstSlot++;
+  let endSlot = firstSlot;
+  while (endSlot < nSlots && slotPoint(endSlot) < p1) endSlot++;
+  return { p0, p1, firstStacey, firstSlot, endSlot };
 }
 
 /**
@@ -94,15 +122,14 @@ function ownedPointsFrom(d: SolverData, chunk: number): number {
 
 /**
  * u, and v and a as the corrector is about to make them, of the receiver slots' points in
- * [firstSlot's point, p1), into the buffer of the step's parity. Computed in Float64 from the
+ * the part, into the buffer of the step's parity. Computed in Float64 from the
  * stored values, with the corrector's formulas (in double precision the same values as the
  * sweep's, to the bit).
  */
-function captureReceivers(d: SolverData, firstSlot: number, p1: number, step: number): void {
+function captureReceivers(d: SolverData, part: PointPart, step: number): void {
   const { dt, ux, uz, vx, vz, ax, az, invMassX, invMassZ } = d;
   const { receiverSlotOrder: slotOrder, receiverPoints: slotPoint, receiverSlotValues: slotValues } = d;
-  const nSlots = d.nReceivers * d.ngll * d.ngll;
-  for (let slot = firstSlot; slot < nSlots && slotPoint[slotOrder[slot]] < p1; slot++) {
+  for (let slot = part.firstSlot; slot < part.endSlot; slot++) {
     const p = slotPoint[slotOrder[slot]];
     const accelerationX = ax[p] * invMassX[p];
     const accelerationZ = az[p] * invMassZ[p];
@@ -117,7 +144,7 @@ function captureReceivers(d: SolverData, firstSlot: number, p1: number, step: nu
 }
 
 /**
- * The Stacey dashpot force −c v of the absorbing edges' points from `first` up to p1, with the
+ * The Stacey dashpot force −c v of the absorbing edges' points from index `first` up to point p1, with the
  * half-step predicted velocity (sem-numerics). A separate pass over those few points keeps the
  * dashpots out of the sweep over every point; (f − c v) / M is the same value either way.
  */
