@@ -71,7 +71,8 @@ export function runSteps(d: SolverData, sync: StepSync, range: StepRange): void 
     sync.firstColumnDone();
     kernels.forces(firstColumn + 1, d.chunkColumns[chunk0 + 1] - 1);
     for (let k = chunk0 + 1; k < chunk1; k++) kernels.forces(d.chunkColumns[k], d.chunkColumns[k + 1] - 1);
-    for (let k = chunk0; k < chunk1 - 1; k++) kernels.forces(d.chunkColumns[k + 1] - 1, d.chunkColumns[k + 1]);
+    for (let k = chunk0; k < chunk1 - 1; k++)
+      kernels.forces(d.chunkColumns[k + 1] - 1, d.chunkColumns[k + 1]);
     finishPoints(early, step);
     sync.waitRightFirstColumn();
     kernels.forces(lastColumn, lastColumn + 1);
