@@ -54,3 +54,12 @@ test("the NGLL = 5 reference kernel computes exactly what the generic reference 
   assert.ok(forces[0].fx.some((f) => f !== 0));
   assert.deepEqual(forces[0], forces[1]);
 });
+
+// The calling thread steps as thread 0 and blocks while it waits for the others: a worker that
+// fails must end the run with its own error, not leave the calling thread waiting for it.
+test("a worker that fails ends the run with its error instead of hanging", async () => {
+  const prepared = prepareSimulation(smallScenario(), null);
+  // Solver data without kernels: every thread's stepKernels throws, the workers' at start-up.
+  const broken = { ...prepared, data: { ...prepared.data, wasm: undefined, elements: undefined } };
+  await assert.rejects(simulate(broken, { threads: 2 }), /neither wasm memory nor reference element arrays/);
+});
