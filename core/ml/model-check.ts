@@ -11,19 +11,21 @@ import type { ModelArtifact, SerializedTree } from "./model.ts";
  * Informational fields (hyper-parameters, CV scores, tuning) are kept as they are.
  */
 const name = z.string().min(1);
+/** The training fields predict relies on (column names, the covariates' CRS), for any model.json. */
+export const trainingRecordShape = z.looseObject({
+  label: name,
+  x: name,
+  y: name,
+  covariates: name.optional(),
+  epsg: z.int().positive().optional(),
+});
 const modelShape = z.looseObject({
   learner: z.enum(["rf", "glm"]),
   features: z
     .array(name)
     .min(1)
     .refine((features) => new Set(features).size === features.length, "feature names must be unique"),
-  training: z.looseObject({
-    label: name,
-    x: name,
-    y: name,
-    covariates: name.optional(),
-    epsg: z.int().positive().optional(),
-  }),
+  training: trainingRecordShape,
   glm: z.object({ coefficients: z.array(z.number()) }).optional(),
   // Trees are checked by a loop below: zod per element is too slow for 10^6 nodes.
   forest: z.object({ trees: z.array(z.looseObject({})).min(1) }).optional(),

@@ -16,6 +16,36 @@ export interface SerializedTree {
   cover: number[];
 }
 
+/** What a model was trained on, recorded in its model.json (random forest, GLM and PEML alike). */
+export interface TrainingRecord {
+  inventory: string;
+  sha256: string;
+  rows: number;
+  landslides: number;
+  label: string;
+  x: string;
+  y: string;
+  covariates?: string;
+  epsg?: number;
+}
+
+/** The spatial cross-validation a model was scored by before it was trained on all points. */
+export interface SpatialCvRecord {
+  partition: "spatial";
+  folds: number;
+  repeats: number;
+  aurocMean: number;
+  aurocSd: number;
+}
+
+export function spatialCvRecord(
+  folds: number,
+  repeats: number,
+  auroc: { mean: number; sd: number },
+): SpatialCvRecord {
+  return { partition: "spatial", folds, repeats, aurocMean: auroc.mean, aurocSd: auroc.sd };
+}
+
 /** The saved model: everything needed to reuse it and to tell what it was trained on. */
 export interface ModelArtifact {
   format: typeof MODEL_FORMAT;
@@ -24,18 +54,8 @@ export interface ModelArtifact {
   features: string[];
   hyper: ForestHyper & { mtry: number };
   seed: number;
-  training: {
-    inventory: string;
-    sha256: string;
-    rows: number;
-    landslides: number;
-    label: string;
-    x: string;
-    y: string;
-    covariates?: string;
-    epsg?: number;
-  };
-  cv?: { partition: "spatial"; folds: number; repeats: number; aurocMean: number; aurocSd: number };
+  training: TrainingRecord;
+  cv?: SpatialCvRecord;
   /** `train --tune`: random search by inner spatial CV on all the training points. */
   tuning?: {
     method: "random-search";

@@ -6,7 +6,13 @@ import { crossValidate } from "./cv.ts";
 import { resolvedMtry } from "./forest.ts";
 import { fitLearner } from "./learner.ts";
 import { loadInventory } from "./load.ts";
-import { MODEL_FORMAT, MODEL_VERSION, type ModelArtifact, serializeFitted } from "./model.ts";
+import {
+  MODEL_FORMAT,
+  MODEL_VERSION,
+  type ModelArtifact,
+  serializeFitted,
+  spatialCvRecord,
+} from "./model.ts";
 import { type SusceptibilityTrainOptions, susceptibilityTrainOptionsSchema } from "./schema.ts";
 import { forestHyperFrom, type Progress } from "./step-cv.ts";
 import { SEARCH_SPACE, searchHyper, type TuningResult } from "./tune.ts";
@@ -92,17 +98,7 @@ export async function runSusceptibilityTrain(
       y: o.y,
       ...(o.covariates ? { covariates: basename(o.covariates), epsg: crs?.epsg } : {}),
     },
-    ...(cv
-      ? {
-          cv: {
-            partition: "spatial" as const,
-            folds: o.cvFolds,
-            repeats: o.cvRepeats,
-            aurocMean: cv.mean,
-            aurocSd: cv.sd,
-          },
-        }
-      : {}),
+    ...(cv ? { cv: spatialCvRecord(o.cvFolds, o.cvRepeats, cv) } : {}),
     ...(tuning && o.tune
       ? {
           tuning: {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { InputError } from "../errors.ts";
+import { trainingRecordShape } from "../ml/model-check.ts";
 import { describeIssues } from "../options.ts";
 import type { PemlArtifact } from "./artifact.ts";
 import { encodedWidth } from "./model.ts";
@@ -49,13 +50,7 @@ const artifactShape = z.looseObject({
     seismic: z.looseObject({ scale: z.number().gt(0), criticalDisplacementCm: z.number().gt(0) }).optional(),
   }),
   priors: z.object({ cohesion: prior, friction: prior, saturation: prior, thickness: prior }),
-  training: z.looseObject({
-    label: name,
-    x: name,
-    y: name,
-    covariates: name.optional(),
-    epsg: z.int().positive().optional(),
-  }),
+  training: trainingRecordShape,
 });
 
 /** Checks a parsed peml model.json; returns it typed, or throws an InputError naming the field. */

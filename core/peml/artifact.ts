@@ -1,4 +1,5 @@
 import { InputError } from "../errors.ts";
+import type { SpatialCvRecord, TrainingRecord } from "../ml/model.ts";
 import { readTextFile } from "../util/text-file.ts";
 import { checkPemlArtifact } from "./artifact-check.ts";
 import type { FeatureEncoding, PemlModel } from "./model.ts";
@@ -39,20 +40,8 @@ export interface PemlArtifact {
     prevalence?: number;
   };
   seed: number;
-  training: {
-    inventory: string;
-    sha256: string;
-    rows: number;
-    landslides: number;
-    label: string;
-    x: string;
-    y: string;
-    covariates?: string;
-    epsg?: number;
-    pga?: string;
-    finalLoss: { logLoss: number; prior: number; total: number };
-  };
-  cv?: { partition: "spatial"; folds: number; repeats: number; aurocMean: number; aurocSd: number };
+  training: TrainingRecord & { pga?: string; finalLoss: { logLoss: number; prior: number; total: number } };
+  cv?: SpatialCvRecord;
 }
 
 export function serializeModel(model: PemlModel): Pick<PemlArtifact, "features" | "network"> & {

@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { checkMemory } from "../limits.ts";
 import { type CvResult, type FoldFitter, runFolds } from "../ml/cv.ts";
+import { spatialCvRecord } from "../ml/model.ts";
 import { parseOptionsWith } from "../options.ts";
 import { PEML_FORMAT, PEML_VERSION, type PemlArtifact, serializeModel } from "./artifact.ts";
 import { loadPemlData, subsetTraining, trainSettingsFrom } from "./data.ts";
@@ -123,17 +124,7 @@ export async function runPemlTrain(
       ...(o.pga ? { pga: basename(o.pga) } : {}),
       finalLoss,
     },
-    ...(cv
-      ? {
-          cv: {
-            partition: "spatial" as const,
-            folds: o.cvFolds,
-            repeats: o.cvRepeats,
-            aurocMean: cv.mean,
-            aurocSd: cv.sd,
-          },
-        }
-      : {}),
+    ...(cv ? { cv: spatialCvRecord(o.cvFolds, o.cvRepeats, cv) } : {}),
   };
   writeFileSync(join(o.outDir, "model.json"), JSON.stringify(artifact));
   const lines = [
