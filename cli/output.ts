@@ -22,12 +22,13 @@ export async function writeOutputsAtomically<T>(
   checkExistingOutput(outDir, target, expectedNames);
   const parent = dirname(target);
   const prefix = `.${basename(target)}.tmp-`;
-  const tmpDir = fsStep(outDir, "create the output folder", () => {
-    mkdirSync(parent, { recursive: true });
-    removeAbandoned(parent, prefix);
-    return mkdtempSync(join(parent, `${prefix}${process.pid}-`));
-  });
-  const release = removeOnSignal(tmpDir);
+  const { dir: tmpDir, release } = createRemovedOnSignal(() =>
+    fsStep(outDir, "create the output folder", () => {
+      mkdirSync(parent, { recursive: true });
+      removeAbandoned(parent, prefix);
+      return mkdtempSync(join(parent, `${prefix}${process.pid}-`));
+    }),
+  );
   try {
     const result = await write(tmpDir);
     commit(tmpDir, target);
@@ -120,13 +121,30 @@ function onSignal(signal: NodeJS.Signals): void {
   process.kill(process.pid, signal);
 }
 
-/** While `dir` is being written, a signal that ends the process removes it first. */
-function removeOnSignal(dir: string): () => void {
-  if (pending.size === 0) for (const name of SIGNALS) process.on(name, onSignal);
-  pending.add(dir);
-  return () => {
-    pending.delete(dir);
+/**
+ * Creates a folder that a signal ending the process removes first, until `release`. The handler
+ * is in place before the folder exists: a signal that arrived between the two would otherwise end
+ * the process the default way and leave the folder behind.
+ */
+function createRemovedOnSignal(create: () => string): { dir: string; release: () => void } {
+  const stopListening = () => {
     if (pending.size === 0) for (const name of SIGNALS) process.off(name, onSignal);
+  };
+  if (pending.size === 0) for (const name of SIGNALS) process.on(name, onSignal);
+  let dir: string;
+  try {
+    dir = create();
+  } catch (error) {
+    stopListening();
+    throw error;
+  }
+  pending.add(dir);
+  return {
+    dir,
+    release: () => {
+      pending.delete(dir);
+      stopListening();
+    },
   };
 }
 
